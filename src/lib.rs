@@ -1,0 +1,7 @@
+//! Watchbook: one monitoring source compiled into Prometheus rules, Alertmanager routes,
+//! Grafana dashboards and a runbook that agree with each other.
+
+pub mod diagnostic;
+pub(crate) mod load;
+pub(crate) mod parse;
+pub mod source;

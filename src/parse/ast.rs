@@ -1,0 +1,211 @@
+//! The typed syntax tree: what each file says, with spans, before any name is resolved.
+
+use crate::source::{FileId, Spanned};
+
+pub(crate) type Ident = Spanned<String>;
+pub(crate) type Text = Spanned<String>;
+
+/// One parsed file.
+#[derive(Debug, Default)]
+pub(crate) struct SourceAst {
+    pub file: Option<FileId>,
+    pub imports: Vec<Text>,
+    pub declarations: Vec<Declaration>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Declaration {
+    Project(Project),
+    Environment(Environment),
+    Service(Service),
+    Severity(Severity),
+    Query(Query),
+    Threshold(Threshold),
+    Alert(Alert),
+    Record(Record),
+}
+
+#[derive(Debug)]
+pub(crate) struct Project {
+    pub name: Text,
+    pub runbook_url: Option<Text>,
+    pub scrape_interval: Option<Text>,
+    pub evaluation_interval: Option<Text>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MatchOp {
+    Equal,
+    NotEqual,
+    Regex,
+    NotRegex,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    pub label: Ident,
+    pub op: MatchOp,
+    pub value: Text,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LabelPair {
+    pub name: Ident,
+    pub value: Text,
+}
+
+#[derive(Debug)]
+pub(crate) struct Environment {
+    pub name: Ident,
+    pub namespace: Option<Text>,
+    pub selector: Vec<Matcher>,
+    pub labels: Vec<LabelPair>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Service {
+    pub name: Ident,
+    pub team: Option<Text>,
+    pub selector: Vec<Matcher>,
+    pub environments: Option<Spanned<Vec<Ident>>>,
+    pub labels: Vec<LabelPair>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Response {
+    Within(Text),
+    BestEffort,
+}
+
+#[derive(Debug)]
+pub(crate) struct Severity {
+    pub name: Ident,
+    pub response: Option<Spanned<Response>>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryLanguage {
+    PromQl,
+    LogQl,
+}
+
+#[derive(Debug)]
+pub(crate) struct Query {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub body: Option<(QueryLanguage, Text)>,
+    pub unit: Option<Ident>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Level {
+    Target,
+    Warning,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Above,
+    Below,
+}
+
+#[derive(Debug)]
+pub(crate) struct Bound {
+    pub level: Spanned<Level>,
+    pub direction: Spanned<Direction>,
+    pub value: Text,
+}
+
+#[derive(Debug)]
+pub(crate) struct Threshold {
+    pub name: Ident,
+    pub query: Option<Ident>,
+    pub bounds: Vec<Bound>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct When {
+    pub threshold: Ident,
+    pub level: Spanned<Level>,
+}
+
+#[derive(Debug)]
+pub(crate) enum ServiceScope {
+    All,
+    Listed(Vec<Ident>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepKind {
+    Run,
+    PromQl,
+    LogQl,
+    Sql,
+    Note,
+}
+
+#[derive(Debug)]
+pub(crate) struct StepItem {
+    pub kind: StepKind,
+    pub text: Text,
+}
+
+#[derive(Debug)]
+pub(crate) struct Step {
+    pub title: Text,
+    pub items: Vec<StepItem>,
+}
+
+/// `fires at 10m { ... }` (labels present) or `quiet at 4m` (labels absent).
+#[derive(Debug)]
+pub(crate) struct ExampleCheck {
+    pub at: Text,
+    pub fires: Option<Vec<LabelPair>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Example {
+    pub name: Text,
+    pub series: Vec<(Text, Text)>,
+    pub checks: Vec<ExampleCheck>,
+    pub environment: Option<Ident>,
+}
+
+/// The parts shared by alerts and recording rules: where they apply and what they add.
+#[derive(Debug, Default)]
+pub(crate) struct Scope {
+    pub services: Option<Spanned<ServiceScope>>,
+    pub environments: Option<Spanned<Vec<Ident>>>,
+    pub labels: Vec<LabelPair>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Alert {
+    pub name: Ident,
+    pub when: Option<When>,
+    pub expr: Option<Text>,
+    pub for_: Option<Text>,
+    pub severity: Option<Ident>,
+    pub scope: Scope,
+    pub summary: Option<Text>,
+    pub description: Option<Text>,
+    pub investigate: Vec<Step>,
+    pub causes: Vec<Text>,
+    pub resolve: Vec<Step>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub name: Text,
+    pub expr: Option<Text>,
+    pub scope: Scope,
+    pub description: Option<Text>,
+}

@@ -1,0 +1,752 @@
+//! Stage 2: text to a typed syntax tree. One function per grammar rule; the builder never
+//! unwraps a pair, so a grammar/builder mismatch is an internal error, not a panic.
+
+pub(crate) mod ast;
+mod error;
+mod syntax_error;
+
+pub(crate) use error::ParseError;
+
+use crate::source::{FileId, Span, Spanned};
+use ast::*;
+use pest::iterators::{Pair, Pairs};
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/watchbook.pest"]
+pub(crate) struct Grammar;
+
+/// Parses one file. Errors inside declarations are collected; a syntax error stops the file.
+pub(crate) fn parse(file: FileId, text: &str) -> (SourceAst, Vec<ParseError>) {
+    pest::set_error_detail(true);
+    let mut builder = Builder {
+        file,
+        errors: Vec::new(),
+    };
+    let ast = match Grammar::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(pair) => builder.file(pair),
+            None => SourceAst::default(),
+        },
+        Err(e) => {
+            builder.errors.push(syntax_error::translate(&e, file, text));
+            return (SourceAst::default(), builder.errors);
+        }
+    };
+    if ast.imports.is_empty() && ast.declarations.is_empty() {
+        builder.errors.push(ParseError::EmptyFile {
+            span: Span::new(file, 0, 0),
+        });
+    }
+    (ast, builder.errors)
+}
+
+struct Builder {
+    file: FileId,
+    errors: Vec<ParseError>,
+}
+
+/// Sets an optional field once, reporting a second occurrence.
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    field: &'static str,
+    span: Span,
+    first: impl Fn(&T) -> Span,
+    errors: &mut Vec<ParseError>,
+) {
+    match slot {
+        Some(existing) => errors.push(ParseError::DuplicateField {
+            field,
+            span,
+            first: first(existing),
+        }),
+        None => *slot = Some(value),
+    }
+}
+
+fn text_span(t: &Text) -> Span {
+    t.span
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn internal(&mut self, pair: &Pair<Rule>, what: &str) {
+        let span = self.span(pair);
+        self.errors.push(ParseError::Internal {
+            span,
+            what: what.to_string(),
+        });
+    }
+
+    /// The next child, which the grammar guarantees; reports an internal error otherwise.
+    fn next<'a>(
+        &mut self,
+        pairs: &mut Pairs<'a, Rule>,
+        parent: &Pair<'a, Rule>,
+        what: &str,
+    ) -> Option<Pair<'a, Rule>> {
+        let next = pairs.next();
+        if next.is_none() {
+            self.internal(parent, &format!("a missing {what}"));
+        }
+        next
+    }
+
+    fn file(&mut self, pair: Pair<Rule>) -> SourceAst {
+        let mut ast = SourceAst {
+            file: Some(self.file),
+            ..SourceAst::default()
+        };
+        for item in pair.into_inner() {
+            let declaration = match item.as_rule() {
+                Rule::import => {
+                    if let Some(path) = self.first_string(item) {
+                        ast.imports.push(path);
+                    }
+                    continue;
+                }
+                Rule::project => self.project(item).map(Declaration::Project),
+                Rule::environment => self.environment(item).map(Declaration::Environment),
+                Rule::service => self.service(item).map(Declaration::Service),
+                Rule::severity => self.severity(item).map(Declaration::Severity),
+                Rule::query => self.query(item).map(Declaration::Query),
+                Rule::threshold => self.threshold(item).map(Declaration::Threshold),
+                Rule::alert => self.alert(item).map(Declaration::Alert),
+                Rule::record => self.record(item).map(Declaration::Record),
+                Rule::EOI => continue,
+                _ => {
+                    self.internal(&item, "this declaration");
+                    continue;
+                }
+            };
+            ast.declarations.extend(declaration);
+        }
+        ast
+    }
+
+    // ----- lexical pieces ---------------------------------------------------------------
+
+    fn ident(&self, pair: &Pair<Rule>) -> Ident {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    /// A double-quoted string, unescaped; its span covers the quotes.
+    fn string(&mut self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let body = pair.as_str();
+        let body = &body[1..body.len().saturating_sub(1)];
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, other)) => {
+                    let start = span.start + 1 + i;
+                    self.errors.push(ParseError::BadEscape {
+                        span: Span::new(self.file, start, start + 1 + other.len_utf8()),
+                        escape: format!("\\{other}"),
+                    });
+                }
+                None => {}
+            }
+        }
+        Spanned::new(out, span)
+    }
+
+    /// Backtick text, verbatim; its span covers only the text inside the backticks.
+    fn raw(&mut self, pair: Pair<Rule>) -> Option<Text> {
+        let parent = pair.clone();
+        let body = self.next(&mut pair.into_inner(), &parent, "backtick body")?;
+        Some(Spanned::new(body.as_str().to_string(), self.span(&body)))
+    }
+
+    /// The first string child of a `keyword "string"` rule.
+    fn first_string(&mut self, pair: Pair<Rule>) -> Option<Text> {
+        let parent = pair.clone();
+        let child = pair.into_inner().find(|p| p.as_rule() == Rule::string);
+        match child {
+            Some(s) => Some(self.string(s)),
+            None => {
+                self.internal(&parent, "a missing string");
+                None
+            }
+        }
+    }
+
+    fn first_raw(&mut self, pair: Pair<Rule>) -> Option<Text> {
+        let parent = pair.clone();
+        match pair.into_inner().find(|p| p.as_rule() == Rule::raw) {
+            Some(r) => self.raw(r),
+            None => {
+                self.internal(&parent, "missing backtick text");
+                None
+            }
+        }
+    }
+
+    /// The first child of the given rule, as its source text.
+    fn first_text(&mut self, pair: Pair<Rule>, rule: Rule) -> Option<Text> {
+        let parent = pair.clone();
+        match pair.into_inner().find(|p| p.as_rule() == rule) {
+            Some(p) => Some(self.ident(&p)),
+            None => {
+                self.internal(&parent, "a missing value");
+                None
+            }
+        }
+    }
+
+    fn ident_list(&mut self, pair: Pair<Rule>) -> Spanned<Vec<Ident>> {
+        let span = self.span(&pair);
+        let names = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(&p))
+            .collect();
+        Spanned::new(names, span)
+    }
+
+    /// `environments [a, b]`: the list inside.
+    fn environments(&mut self, pair: Pair<Rule>) -> Option<Spanned<Vec<Ident>>> {
+        let parent = pair.clone();
+        match pair.into_inner().find(|p| p.as_rule() == Rule::ident_list) {
+            Some(list) => Some(self.ident_list(list)),
+            None => {
+                self.internal(&parent, "a missing list");
+                None
+            }
+        }
+    }
+
+    fn label_map(&mut self, pair: Pair<Rule>) -> Vec<LabelPair> {
+        let mut out = Vec::new();
+        for entry in pair.into_inner() {
+            let parent = entry.clone();
+            let mut inner = entry.into_inner();
+            let (Some(name), Some(value)) = (
+                self.next(&mut inner, &parent, "label name"),
+                self.next(&mut inner, &parent, "label value"),
+            ) else {
+                continue;
+            };
+            out.push(LabelPair {
+                name: self.ident(&name),
+                value: self.string(value),
+            });
+        }
+        out
+    }
+
+    /// `labels { ... }` or `selector { ... }`: the map inside.
+    fn labels(&mut self, pair: Pair<Rule>) -> Vec<LabelPair> {
+        match pair.into_inner().find(|p| p.as_rule() == Rule::label_map) {
+            Some(map) => self.label_map(map),
+            None => Vec::new(),
+        }
+    }
+
+    fn selector(&mut self, pair: Pair<Rule>) -> Vec<Matcher> {
+        let Some(set) = pair.into_inner().find(|p| p.as_rule() == Rule::matcher_set) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for matcher in set.into_inner() {
+            let parent = matcher.clone();
+            let mut inner = matcher.into_inner();
+            let (Some(label), Some(op), Some(value)) = (
+                self.next(&mut inner, &parent, "label name"),
+                self.next(&mut inner, &parent, "operator"),
+                self.next(&mut inner, &parent, "value"),
+            ) else {
+                continue;
+            };
+            let op = match op.as_str() {
+                "=" => MatchOp::Equal,
+                "!=" => MatchOp::NotEqual,
+                "=~" => MatchOp::Regex,
+                _ => MatchOp::NotRegex,
+            };
+            out.push(Matcher {
+                label: self.ident(&label),
+                op,
+                value: self.string(value),
+            });
+        }
+        out
+    }
+
+    /// `name { fields }`: the name and the field pairs.
+    fn header<'a>(&mut self, pair: Pair<'a, Rule>) -> Option<(Ident, Pairs<'a, Rule>)> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        // Skip the keyword.
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "name")?;
+        let name = if name.as_rule() == Rule::string {
+            self.string(name)
+        } else {
+            self.ident(&name)
+        };
+        Some((name, inner))
+    }
+
+    // ----- declarations -----------------------------------------------------------------
+
+    fn project(&mut self, pair: Pair<Rule>) -> Option<Project> {
+        let (name, fields) = self.header(pair)?;
+        let mut p = Project {
+            name,
+            runbook_url: None,
+            scrape_interval: None,
+            evaluation_interval: None,
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::runbook_url => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut p.runbook_url, v, "runbook_url", span);
+                }
+                Rule::scrape_interval => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut p.scrape_interval, v, "scrape_interval", span);
+                }
+                Rule::evaluation_interval => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut p.evaluation_interval, v, "evaluation_interval", span);
+                }
+                Rule::description => self.description(&mut p.description, field),
+                _ => self.internal(&field, "this project field"),
+            }
+        }
+        Some(p)
+    }
+
+    fn set_text(&mut self, slot: &mut Option<Text>, value: Option<Text>, field: &'static str, span: Span) {
+        if let Some(v) = value {
+            set_once(slot, v, field, span, text_span, &mut self.errors);
+        }
+    }
+
+    fn description(&mut self, slot: &mut Option<Text>, field: Pair<Rule>) {
+        let span = self.span(&field);
+        let v = self.first_string(field);
+        self.set_text(slot, v, "description", span);
+    }
+
+    fn environment(&mut self, pair: Pair<Rule>) -> Option<Environment> {
+        let (name, fields) = self.header(pair)?;
+        let mut env = Environment {
+            name,
+            namespace: None,
+            selector: Vec::new(),
+            labels: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::namespace => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut env.namespace, v, "namespace", span);
+                }
+                Rule::selector => env.selector.extend(self.selector(field)),
+                Rule::labels => env.labels.extend(self.labels(field)),
+                Rule::description => self.description(&mut env.description, field),
+                _ => self.internal(&field, "this environment field"),
+            }
+        }
+        Some(env)
+    }
+
+    fn service(&mut self, pair: Pair<Rule>) -> Option<Service> {
+        let (name, fields) = self.header(pair)?;
+        let mut svc = Service {
+            name,
+            team: None,
+            selector: Vec::new(),
+            environments: None,
+            labels: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::team => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut svc.team, v, "team", span);
+                }
+                Rule::selector => svc.selector.extend(self.selector(field)),
+                Rule::labels => svc.labels.extend(self.labels(field)),
+                Rule::environments => {
+                    if let Some(list) = self.environments(field) {
+                        set_once(&mut svc.environments, list, "environments", span, |l| l.span, &mut self.errors);
+                    }
+                }
+                Rule::description => self.description(&mut svc.description, field),
+                _ => self.internal(&field, "this service field"),
+            }
+        }
+        Some(svc)
+    }
+
+    fn severity(&mut self, pair: Pair<Rule>) -> Option<Severity> {
+        let (name, fields) = self.header(pair)?;
+        let mut sev = Severity {
+            name,
+            response: None,
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::response => {
+                    let value = field.into_inner().next();
+                    let response = match value {
+                        Some(v) if v.as_rule() == Rule::duration => Response::Within(self.ident(&v)),
+                        _ => Response::BestEffort,
+                    };
+                    set_once(&mut sev.response, Spanned::new(response, span), "response", span, |r| r.span, &mut self.errors);
+                }
+                Rule::description => self.description(&mut sev.description, field),
+                _ => self.internal(&field, "this severity field"),
+            }
+        }
+        Some(sev)
+    }
+
+    fn query(&mut self, pair: Pair<Rule>) -> Option<Query> {
+        let (name, fields) = self.header(pair)?;
+        let mut q = Query {
+            name,
+            title: None,
+            body: None,
+            unit: None,
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::string => q.title = Some(self.string(field)),
+                Rule::promql | Rule::logql => {
+                    let language = if field.as_rule() == Rule::promql {
+                        QueryLanguage::PromQl
+                    } else {
+                        QueryLanguage::LogQl
+                    };
+                    if let Some(text) = self.first_raw(field) {
+                        set_once(&mut q.body, (language, text), "promql", span, |b| b.1.span, &mut self.errors);
+                    }
+                }
+                Rule::unit => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut q.unit, v, "unit", span);
+                }
+                Rule::description => self.description(&mut q.description, field),
+                _ => self.internal(&field, "this query field"),
+            }
+        }
+        Some(q)
+    }
+
+    fn threshold(&mut self, pair: Pair<Rule>) -> Option<Threshold> {
+        let (name, fields) = self.header(pair)?;
+        let mut t = Threshold {
+            name,
+            query: None,
+            bounds: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            match field.as_rule() {
+                Rule::kw_on => {}
+                Rule::ident => t.query = Some(self.ident(&field)),
+                Rule::level_bound => {
+                    if let Some(bound) = self.bound(field) {
+                        if let Some(first) = t.bounds.iter().find(|b| b.level.value == bound.level.value) {
+                            self.errors.push(ParseError::DuplicateField {
+                                field: level_word(bound.level.value),
+                                span: bound.level.span,
+                                first: first.level.span,
+                            });
+                        } else {
+                            t.bounds.push(bound);
+                        }
+                    }
+                }
+                Rule::description => self.description(&mut t.description, field),
+                _ => self.internal(&field, "this threshold field"),
+            }
+        }
+        Some(t)
+    }
+
+    fn bound(&mut self, pair: Pair<Rule>) -> Option<Bound> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        let level = self.next(&mut inner, &parent, "level")?;
+        let direction = self.next(&mut inner, &parent, "direction")?;
+        let value = self.next(&mut inner, &parent, "value")?;
+        Some(Bound {
+            level: self.level(&level),
+            direction: Spanned::new(
+                if direction.as_str() == "above" {
+                    Direction::Above
+                } else {
+                    Direction::Below
+                },
+                self.span(&direction),
+            ),
+            value: self.ident(&value),
+        })
+    }
+
+    fn level(&self, pair: &Pair<Rule>) -> Spanned<Level> {
+        let level = match pair.as_str() {
+            "target" => Level::Target,
+            "warning" => Level::Warning,
+            _ => Level::Critical,
+        };
+        Spanned::new(level, self.span(pair))
+    }
+
+    fn scope_field(&mut self, scope: &mut Scope, field: Pair<Rule>) {
+        let span = self.span(&field);
+        match field.as_rule() {
+            Rule::services => {
+                let value = match field.into_inner().find(|p| p.as_rule() == Rule::ident_list) {
+                    Some(list) => ServiceScope::Listed(self.ident_list(list).value),
+                    None => ServiceScope::All,
+                };
+                set_once(&mut scope.services, Spanned::new(value, span), "services", span, |s| s.span, &mut self.errors);
+            }
+            Rule::environments => {
+                if let Some(list) = self.environments(field) {
+                    set_once(&mut scope.environments, list, "environments", span, |l| l.span, &mut self.errors);
+                }
+            }
+            Rule::labels => scope.labels.extend(self.labels(field)),
+            _ => self.internal(&field, "this field"),
+        }
+    }
+
+    fn alert(&mut self, pair: Pair<Rule>) -> Option<Alert> {
+        let (name, fields) = self.header(pair)?;
+        let mut a = Alert {
+            name,
+            when: None,
+            expr: None,
+            for_: None,
+            severity: None,
+            scope: Scope::default(),
+            summary: None,
+            description: None,
+            investigate: Vec::new(),
+            causes: Vec::new(),
+            resolve: Vec::new(),
+            examples: Vec::new(),
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::when => self.when(&mut a, field, span),
+                Rule::expr => {
+                    let v = self.first_raw(field);
+                    self.set_text(&mut a.expr, v, "expr", span);
+                }
+                Rule::for_clause => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut a.for_, v, "for", span);
+                }
+                Rule::severity_ref => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut a.severity, v, "severity", span);
+                }
+                Rule::services | Rule::environments | Rule::labels => {
+                    self.scope_field(&mut a.scope, field)
+                }
+                Rule::summary => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut a.summary, v, "summary", span);
+                }
+                Rule::description => self.description(&mut a.description, field),
+                Rule::investigate => a.investigate.extend(self.steps(field)),
+                Rule::resolve => a.resolve.extend(self.steps(field)),
+                Rule::causes => {
+                    for list in field.into_inner() {
+                        for s in list.into_inner() {
+                            let cause = self.string(s);
+                            a.causes.push(cause);
+                        }
+                    }
+                }
+                Rule::example => {
+                    if let Some(e) = self.example(field) {
+                        a.examples.push(e);
+                    }
+                }
+                _ => self.internal(&field, "this alert field"),
+            }
+        }
+        Some(a)
+    }
+
+    fn when(&mut self, alert: &mut Alert, pair: Pair<Rule>, span: Span) {
+        let parent = pair.clone();
+        let mut threshold = None;
+        let mut level = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => threshold = Some(self.ident(&part)),
+                Rule::level => level = Some(self.level(&part)),
+                Rule::for_clause => {
+                    let for_span = self.span(&part);
+                    let v = self.first_text(part, Rule::duration);
+                    self.set_text(&mut alert.for_, v, "for", for_span);
+                }
+                _ => {}
+            }
+        }
+        let (Some(threshold), Some(level)) = (threshold, level) else {
+            self.internal(&parent, "an incomplete `when`");
+            return;
+        };
+        let when = When { threshold, level };
+        set_once(&mut alert.when, when, "when", span, |w| w.threshold.span, &mut self.errors);
+    }
+
+    fn steps(&mut self, pair: Pair<Rule>) -> Vec<Step> {
+        let mut steps = Vec::new();
+        for step in pair.into_inner() {
+            let mut title = None;
+            let mut items = Vec::new();
+            for part in step.into_inner() {
+                let kind = match part.as_rule() {
+                    Rule::string => {
+                        title = Some(self.string(part));
+                        continue;
+                    }
+                    Rule::run => StepKind::Run,
+                    Rule::promql => StepKind::PromQl,
+                    Rule::logql => StepKind::LogQl,
+                    Rule::sql => StepKind::Sql,
+                    Rule::note => StepKind::Note,
+                    _ => continue,
+                };
+                let text = if kind == StepKind::Note {
+                    self.first_string(part)
+                } else {
+                    self.first_raw(part)
+                };
+                if let Some(text) = text {
+                    items.push(StepItem { kind, text });
+                }
+            }
+            if let Some(title) = title {
+                steps.push(Step { title, items });
+            }
+        }
+        steps
+    }
+
+    fn example(&mut self, pair: Pair<Rule>) -> Option<Example> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        let name = self.next(&mut inner, &parent, "example name")?;
+        let mut example = Example {
+            name: self.string(name),
+            series: Vec::new(),
+            checks: Vec::new(),
+            environment: None,
+        };
+        for item in inner {
+            let span = self.span(&item);
+            match item.as_rule() {
+                Rule::series => {
+                    let parent = item.clone();
+                    let mut parts = item.into_inner();
+                    let (Some(selector), Some(values)) = (
+                        self.next(&mut parts, &parent, "series"),
+                        self.next(&mut parts, &parent, "values"),
+                    ) else {
+                        continue;
+                    };
+                    if let Some(selector) = self.raw(selector) {
+                        let values = self.string(values);
+                        example.series.push((selector, values));
+                    }
+                }
+                Rule::fires | Rule::quiet => {
+                    let fires = item.as_rule() == Rule::fires;
+                    let mut at = None;
+                    let mut labels = Vec::new();
+                    for part in item.into_inner() {
+                        match part.as_rule() {
+                            Rule::duration => at = Some(self.ident(&part)),
+                            Rule::label_map => labels = self.label_map(part),
+                            _ => {}
+                        }
+                    }
+                    if let Some(at) = at {
+                        example.checks.push(ExampleCheck {
+                            at,
+                            fires: fires.then_some(labels),
+                        });
+                    }
+                }
+                Rule::example_environment => {
+                    let v = self.first_text(item, Rule::ident);
+                    self.set_text(&mut example.environment, v, "environment", span);
+                }
+                _ => self.internal(&item, "this example field"),
+            }
+        }
+        Some(example)
+    }
+
+    fn record(&mut self, pair: Pair<Rule>) -> Option<Record> {
+        let (name, fields) = self.header(pair)?;
+        let mut r = Record {
+            name,
+            expr: None,
+            scope: Scope::default(),
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::expr => {
+                    let v = self.first_raw(field);
+                    self.set_text(&mut r.expr, v, "expr", span);
+                }
+                Rule::services | Rule::environments | Rule::labels => {
+                    self.scope_field(&mut r.scope, field)
+                }
+                Rule::description => self.description(&mut r.description, field),
+                _ => self.internal(&field, "this record field"),
+            }
+        }
+        Some(r)
+    }
+}
+
+fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Target => "target",
+        Level::Warning => "warning",
+        Level::Critical => "critical",
+    }
+}

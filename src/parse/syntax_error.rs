@@ -1,0 +1,219 @@
+//! Turns pest's failure into words a person understands, and spots the usual culprits
+//! (an unterminated string, an unclosed block) whose real cause lies before the failure point.
+
+use super::error::ParseError;
+use super::Rule;
+use crate::source::{FileId, Span};
+use pest::error::InputLocation;
+use std::collections::BTreeSet;
+
+pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &str) -> ParseError {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((p, _)) => p,
+    };
+    if let Some(unclosed) = unclosed_before(text, pos, file) {
+        return unclosed;
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut push = |w: String| {
+        if seen.insert(w.clone()) {
+            words.push(w);
+        }
+    };
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        for rule in positives {
+            push(describe(*rule));
+        }
+    }
+    if let Some(attempts) = error.parse_attempts() {
+        // Keywords are named by their rules above; the literal tokens add the punctuation
+        // (`}`, `=`, ...) that no rule names.
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            if !token.contains("..") && token.chars().all(|c| c.is_ascii_punctuation()) {
+                push(format!("`{token}`"));
+            }
+        }
+    }
+    let found = found_at(text, pos);
+    let len = match found.as_str() {
+        "end of file" => 0,
+        _ => token_len(text, pos),
+    };
+    ParseError::Syntax {
+        span: Span::new(file, pos, pos + len),
+        expected: join_or(&words),
+        found,
+    }
+}
+
+/// Words for each grammar rule that can be expected; never a rule name.
+fn describe(rule: Rule) -> String {
+    let word = match rule {
+        Rule::EOI => "end of file",
+        Rule::ident => "a name",
+        Rule::label_name => "a label name",
+        Rule::string => "a string in double quotes",
+        Rule::raw => "text in backticks",
+        Rule::duration => "a duration such as `5m`",
+        Rule::quantity => "a number such as `10%` or `30s`",
+        Rule::ident_list => "a list such as `[a, b]`",
+        Rule::string_list => "a list of strings such as `[\"a\", \"b\"]`",
+        Rule::label_map => "labels such as `{ team = \"sre\" }`",
+        Rule::matcher_set => "matchers such as `{ job = \"api\" }`",
+        Rule::matcher | Rule::label_pair => "a label name",
+        Rule::match_op => "`=`, `!=`, `=~` or `!~`",
+        Rule::level => "`target`, `warning` or `critical`",
+        Rule::direction => "`above` or `below`",
+        Rule::best_effort => "`best_effort`",
+        Rule::kw_import => "`import`",
+        Rule::kw_project => "`project`",
+        Rule::kw_environment => "`environment`",
+        Rule::kw_environments => "`environments`",
+        Rule::kw_service => "`service`",
+        Rule::kw_services => "`services`",
+        Rule::kw_severity => "`severity`",
+        Rule::kw_query => "`query`",
+        Rule::kw_threshold => "`threshold`",
+        Rule::kw_alert => "`alert`",
+        Rule::kw_record => "`record`",
+        Rule::kw_all => "`all`",
+        Rule::kw_on => "`on`",
+        Rule::kw_is => "`is`",
+        Rule::kw_at => "`at`",
+        Rule::kw_for => "`for`",
+        Rule::import => "`import`",
+        Rule::project => "`project`",
+        Rule::environment => "`environment`",
+        Rule::service => "`service`",
+        Rule::severity => "`severity`",
+        Rule::query => "`query`",
+        Rule::threshold => "`threshold`",
+        Rule::alert => "`alert`",
+        Rule::record => "`record`",
+        Rule::runbook_url => "`runbook_url`",
+        Rule::scrape_interval => "`scrape_interval`",
+        Rule::evaluation_interval => "`evaluation_interval`",
+        Rule::namespace => "`namespace`",
+        Rule::team => "`team`",
+        Rule::selector => "`selector`",
+        Rule::labels => "`labels`",
+        Rule::environments => "`environments`",
+        Rule::response => "`response`",
+        Rule::promql => "`promql`",
+        Rule::logql => "`logql`",
+        Rule::unit => "`unit`",
+        Rule::level_bound => "`target`, `warning` or `critical`",
+        Rule::when => "`when`",
+        Rule::expr => "`expr`",
+        Rule::for_clause => "`for`",
+        Rule::severity_ref => "`severity`",
+        Rule::services => "`services`",
+        Rule::summary => "`summary`",
+        Rule::description => "`description`",
+        Rule::investigate => "`investigate`",
+        Rule::resolve => "`resolve`",
+        Rule::causes => "`causes`",
+        Rule::step => "`step`",
+        Rule::run => "`run`",
+        Rule::sql => "`sql`",
+        Rule::note => "`note`",
+        Rule::example => "`example`",
+        Rule::series => "`series`",
+        Rule::fires => "`fires`",
+        Rule::quiet => "`quiet`",
+        Rule::example_environment => "`environment`",
+        _ => "something else",
+    };
+    word.to_string()
+}
+
+fn join_or(words: &[String]) -> String {
+    match words {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn found_at(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    match rest.chars().next() {
+        None => "end of file".to_string(),
+        Some('\n') | Some('\r') => "end of line".to_string(),
+        Some(_) => format!("`{}`", &rest[..token_len(text, pos)]),
+    }
+}
+
+/// Length of the word (or single character) at `pos`, for the carets.
+fn token_len(text: &str, pos: usize) -> usize {
+    let rest = text.get(pos..).unwrap_or("");
+    let word: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum();
+    if word > 0 {
+        word
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+/// Scans up to the failure point for a string, backtick text or block that was opened and
+/// never closed: the failure is then only a symptom, and the opening is what to show.
+fn unclosed_before(text: &str, pos: usize, file: FileId) -> Option<ParseError> {
+    let mut braces: Vec<usize> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' => loop {
+                match chars.next() {
+                    Some((_, '\\')) => {
+                        chars.next();
+                    }
+                    Some((_, '"')) => break,
+                    Some((_, '\n')) | None if i <= pos => {
+                        return Some(ParseError::UnterminatedString {
+                            span: Span::new(file, i, i + 1),
+                        })
+                    }
+                    Some((_, '\n')) | None => return None,
+                    Some(_) => {}
+                }
+            },
+            '`' => loop {
+                match chars.next() {
+                    Some((_, '`')) => break,
+                    None if i <= pos => {
+                        return Some(ParseError::UnterminatedRaw {
+                            span: Span::new(file, i, i + 1),
+                        })
+                    }
+                    None => return None,
+                    Some(_) => {}
+                }
+            },
+            '{' => braces.push(i),
+            '}' => {
+                braces.pop();
+            }
+            _ => {}
+        }
+    }
+    let at_end = text[pos.min(text.len())..].trim().is_empty();
+    match braces.last() {
+        Some(&open) if at_end => Some(ParseError::UnclosedBlock {
+            open: Span::new(file, open, open + 1),
+            end: Span::new(file, text.len(), text.len()),
+        }),
+        _ => None,
+    }
+}

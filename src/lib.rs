@@ -5,3 +5,5 @@ pub mod diagnostic;
 pub(crate) mod load;
 pub(crate) mod parse;
 pub mod source;
+pub(crate) mod anchor;
+pub(crate) mod resolve;

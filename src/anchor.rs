@@ -1,0 +1,41 @@
+//! Runbook anchors and URLs, derived from names by one function so that the `runbook_url` of
+//! every alert and the heading of its runbook section can never disagree.
+
+/// GitHub's and mdBook's heading slug: lowercase, spaces to `-`, punctuation dropped.
+pub(crate) fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_lowercase().next().unwrap_or(c))
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The anchor of an alert's runbook section, whose heading is the alert's name.
+pub(crate) fn alert(name: &str) -> String {
+    slug(name)
+}
+
+/// The full `runbook_url` of an alert.
+pub(crate) fn alert_url(runbook_url: &str, name: &str) -> String {
+    format!("{runbook_url}#{}", alert(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_like_github() {
+        assert_eq!(slug("HighErrorRate"), "higherrorrate");
+        assert_eq!(slug("Scenario 1: Sudden Spike in Latency"), "scenario-1-sudden-spike-in-latency");
+        assert_eq!(alert_url("https://x/runbook", "NodeNotReady"), "https://x/runbook#nodenotready");
+    }
+}

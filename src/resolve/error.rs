@@ -1,0 +1,448 @@
+//! Everything the resolver can find wrong, worded in one place.
+
+use super::duration::DurationError;
+use super::quantity::{Kind, Unit};
+use crate::diagnostic::StageError;
+use crate::source::Span;
+use std::fmt;
+
+pub(crate) enum ResolveError {
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    DuplicateName {
+        kind: &'static str,
+        name: String,
+        span: Span,
+        first: Span,
+    },
+    NotImported {
+        kind: &'static str,
+        name: String,
+        span: Span,
+        declared_in: String,
+        import: String,
+    },
+    BadDuration {
+        text: String,
+        span: Span,
+        reason: DurationError,
+    },
+    BadQuantity {
+        text: String,
+        span: Span,
+        suffix: String,
+    },
+    BadPromql {
+        span: Span,
+        message: String,
+        used_at: Option<Span>,
+    },
+    BadLogql {
+        span: Span,
+        message: String,
+    },
+    UnitMismatch {
+        text: String,
+        span: Span,
+        kind: Kind,
+        query: String,
+        unit: Unit,
+        unit_span: Span,
+    },
+    /// Two bounds of a threshold contradict each other's order.
+    ThresholdOrder {
+        threshold: String,
+        span: Span,
+        other: Span,
+        level: &'static str,
+        value: String,
+        other_level: &'static str,
+        other_value: String,
+        direction: &'static str,
+    },
+    /// Two bounds of a threshold call opposite sides bad (or the target calls the bad side good).
+    ThresholdDirection {
+        threshold: String,
+        span: Span,
+        other: Span,
+        level: &'static str,
+        other_level: &'static str,
+        target: bool,
+    },
+    NoBounds {
+        threshold: String,
+        span: Span,
+    },
+    MissingLevel {
+        threshold: String,
+        level: &'static str,
+        span: Span,
+        threshold_span: Span,
+    },
+    AlertCondition {
+        alert: String,
+        span: Span,
+        both: bool,
+    },
+    MissingSeverity {
+        alert: String,
+        span: Span,
+    },
+    NoQueryBody {
+        query: String,
+        span: Span,
+    },
+    LogqlInRule {
+        query: String,
+        span: Span,
+        query_span: Span,
+    },
+    SelectorWithoutScope {
+        span: Span,
+        used_at: Span,
+    },
+    IncompatibleSelectors {
+        label: String,
+        first: String,
+        second: String,
+        span: Span,
+    },
+    UnknownTemplateVariable {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    TemplateVariableUnavailable {
+        name: &'static str,
+        span: Span,
+    },
+    ExampleEnvironment {
+        alert: String,
+        span: Span,
+        environments: Vec<String>,
+    },
+}
+
+fn article(kind: &str) -> &'static str {
+    match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ResolveError::*;
+        match self {
+            UnknownName { kind, name, .. } => write!(f, "unknown {kind} `{name}`"),
+            DuplicateName { kind, name, .. } => {
+                write!(f, "{} {kind} named `{name}` is already declared", article(kind))
+            }
+            NotImported {
+                kind,
+                name,
+                declared_in,
+                ..
+            } => write!(
+                f,
+                "{kind} `{name}` is declared in `{declared_in}`, which this file does not import"
+            ),
+            BadDuration { text, reason, .. } => match reason {
+                DurationError::MissingUnit => {
+                    write!(f, "invalid duration `{text}`: a number needs a unit")
+                }
+                DurationError::UnknownUnit(u) => {
+                    write!(f, "invalid duration `{text}`: unknown unit `{u}`")
+                }
+                DurationError::OutOfOrder(u) => write!(
+                    f,
+                    "invalid duration `{text}`: unit `{u}` must come before smaller units, once"
+                ),
+                DurationError::Overflow => write!(f, "invalid duration `{text}`: too large"),
+            },
+            BadQuantity { text, suffix, .. } => {
+                write!(f, "invalid value `{text}`: unknown unit `{suffix}`")
+            }
+            BadPromql { message, .. } => write!(f, "invalid PromQL: {message}"),
+            BadLogql { message, .. } => write!(f, "invalid LogQL: {message}"),
+            UnitMismatch {
+                text,
+                kind,
+                query,
+                unit,
+                ..
+            } => write!(
+                f,
+                "unit mismatch: `{text}` is {} but query `{query}` is in {}",
+                kind.word(),
+                unit.name()
+            ),
+            ThresholdOrder {
+                threshold,
+                level,
+                value,
+                other_level,
+                other_value,
+                direction,
+                ..
+            } => write!(
+                f,
+                "contradictory threshold `{threshold}`: {level} ({value}) is {direction} {other_level} ({other_value})"
+            ),
+            ThresholdDirection {
+                threshold,
+                level,
+                other_level,
+                target,
+                ..
+            } => {
+                if *target {
+                    write!(
+                        f,
+                        "contradictory threshold `{threshold}`: `target` and `{other_level}` both say the same side is healthy and bad"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "contradictory threshold `{threshold}`: `{level}` and `{other_level}` point in opposite directions"
+                    )
+                }
+            }
+            NoBounds { threshold, .. } => write!(f, "threshold `{threshold}` declares no level"),
+            MissingLevel {
+                threshold, level, ..
+            } => write!(f, "threshold `{threshold}` has no `{level}` level"),
+            AlertCondition { alert, both, .. } => {
+                if *both {
+                    write!(f, "alert `{alert}` has both `when` and `expr`")
+                } else {
+                    write!(f, "alert `{alert}` has neither `when` nor `expr`")
+                }
+            }
+            MissingSeverity { alert, .. } => write!(f, "alert `{alert}` has no severity"),
+            NoQueryBody { query, .. } => write!(f, "query `{query}` has no `promql` or `logql`"),
+            LogqlInRule { query, .. } => write!(
+                f,
+                "query `{query}` is LogQL, but Prometheus rules need PromQL"
+            ),
+            SelectorWithoutScope { .. } => write!(
+                f,
+                "`$selector` is used where no service or environment is in scope"
+            ),
+            IncompatibleSelectors {
+                label,
+                first,
+                second,
+                ..
+            } => write!(
+                f,
+                "services `{first}` and `{second}` select `{label}` in ways that cannot be combined"
+            ),
+            UnknownTemplateVariable { name, .. } => {
+                write!(f, "unknown template variable `{name}`")
+            }
+            TemplateVariableUnavailable { name, .. } => {
+                write!(f, "template variable `{name}` has no value here")
+            }
+            ExampleEnvironment { alert, .. } => write!(
+                f,
+                "example does not say which environment of alert `{alert}` it exercises"
+            ),
+        }
+    }
+}
+
+impl StageError for ResolveError {
+    fn code(&self) -> &'static str {
+        use ResolveError::*;
+        match self {
+            UnknownName { .. } => "E0101",
+            DuplicateName { .. } => "E0102",
+            NotImported { .. } => "E0103",
+            BadDuration { .. } => "E0104",
+            BadQuantity { .. } => "E0105",
+            BadPromql { .. } => "E0106",
+            BadLogql { .. } => "E0107",
+            UnitMismatch { .. } => "E0108",
+            ThresholdOrder { .. } => "E0109",
+            ThresholdDirection { .. } => "E0110",
+            NoBounds { .. } => "E0111",
+            MissingLevel { .. } => "E0112",
+            AlertCondition { .. } => "E0113",
+            MissingSeverity { .. } => "E0114",
+            NoQueryBody { .. } => "E0115",
+            LogqlInRule { .. } => "E0116",
+            SelectorWithoutScope { .. } => "E0117",
+            IncompatibleSelectors { .. } => "E0118",
+            UnknownTemplateVariable { .. } => "E0119",
+            TemplateVariableUnavailable { .. } => "E0120",
+            ExampleEnvironment { .. } => "E0121",
+        }
+    }
+
+    fn span(&self) -> Option<Span> {
+        use ResolveError::*;
+        Some(match self {
+            UnknownName { span, .. }
+            | DuplicateName { span, .. }
+            | NotImported { span, .. }
+            | BadDuration { span, .. }
+            | BadQuantity { span, .. }
+            | BadPromql { span, .. }
+            | BadLogql { span, .. }
+            | UnitMismatch { span, .. }
+            | ThresholdOrder { span, .. }
+            | ThresholdDirection { span, .. }
+            | NoBounds { span, .. }
+            | MissingLevel { span, .. }
+            | AlertCondition { span, .. }
+            | MissingSeverity { span, .. }
+            | NoQueryBody { span, .. }
+            | LogqlInRule { span, .. }
+            | SelectorWithoutScope { span, .. }
+            | IncompatibleSelectors { span, .. }
+            | UnknownTemplateVariable { span, .. }
+            | TemplateVariableUnavailable { span, .. }
+            | ExampleEnvironment { span, .. } => *span,
+        })
+    }
+
+    fn label(&self) -> Option<String> {
+        use ResolveError::*;
+        let text = match self {
+            UnknownName { .. } => "not declared anywhere",
+            DuplicateName { .. } => "declared again here",
+            NotImported { .. } => "not visible here",
+            BadDuration { .. } => "not a Prometheus duration",
+            BadQuantity { .. } => "unknown unit",
+            BadPromql { .. } => "in this expression",
+            BadLogql { .. } => "in this query",
+            UnitMismatch { .. } => "wrong unit",
+            ThresholdOrder { .. } | ThresholdDirection { .. } => "contradicts the other level",
+            NoBounds { .. } => "no `target`, `warning` or `critical`",
+            MissingLevel { .. } => "level not defined",
+            AlertCondition { both: true, .. } => "pick one",
+            AlertCondition { .. } => "when should this fire?",
+            MissingSeverity { .. } => "severity needed",
+            NoQueryBody { .. } => "empty query",
+            LogqlInRule { .. } => "used in a rule here",
+            SelectorWithoutScope { .. } => "nothing to expand `$selector` to",
+            IncompatibleSelectors { .. } => "these services",
+            UnknownTemplateVariable { .. } => "unknown",
+            TemplateVariableUnavailable { .. } => "no value",
+            ExampleEnvironment { .. } => "which environment?",
+        };
+        Some(text.to_string())
+    }
+
+    fn related(&self) -> Vec<(Span, String)> {
+        use ResolveError::*;
+        match self {
+            DuplicateName { first, .. } => vec![(*first, "first declared here".into())],
+            BadPromql {
+                used_at: Some(at), ..
+            } => vec![(*at, "used here".into())],
+            UnitMismatch { unit_span, .. } => vec![(*unit_span, "the query's unit".into())],
+            ThresholdOrder { other, .. } | ThresholdDirection { other, .. } => {
+                vec![(*other, "the other level".into())]
+            }
+            MissingLevel { threshold_span, .. } => {
+                vec![(*threshold_span, "threshold declared here".into())]
+            }
+            LogqlInRule { query_span, .. } => vec![(*query_span, "the LogQL query".into())],
+            SelectorWithoutScope { used_at, .. } => vec![(*used_at, "used here".into())],
+            _ => Vec::new(),
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        use ResolveError::*;
+        match self {
+            UnknownName {
+                suggestion: Some(s),
+                ..
+            }
+            | UnknownTemplateVariable {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
+            UnknownName { kind: "unit", .. } => {
+                Some(format!("units are {}", backticked(&super::quantity::Unit::NAMES)))
+            }
+            UnknownTemplateVariable { .. } => Some(
+                "compile-time variables are `threshold`, `for`, `severity`, `environment` and `query`; Prometheus' own start with `$` or `.`"
+                    .into(),
+            ),
+            NotImported { import, .. } => Some(format!("add `import \"{import}\"` to this file")),
+            BadDuration { .. } => Some(
+                "write a number and a unit (`ms`, `s`, `m`, `h`, `d`, `w`, `y`), largest first: `1h30m`"
+                    .into(),
+            ),
+            BadQuantity { .. } => Some(
+                "use `%`, a duration unit such as `s`, a byte unit such as `MiB`, or no unit".into(),
+            ),
+            UnitMismatch { unit, .. } => Some(format!(
+                "write the value in {}: {}",
+                unit.name(),
+                unit.example()
+            )),
+            ThresholdOrder { .. } => Some(
+                "the warning level must lie between the target and the critical level".into(),
+            ),
+            ThresholdDirection { target: true, .. } => Some(
+                "`target` says where healthy values lie: `target below 1%` goes with `critical above 10%`"
+                    .into(),
+            ),
+            ThresholdDirection { .. } => {
+                Some("use `above` for both, or `below` for both".into())
+            }
+            NoBounds { .. } => Some("add a level such as `critical above 10%`".into()),
+            MissingLevel { level, .. } => {
+                Some(format!("add `{level} above ...` or `{level} below ...` to the threshold"))
+            }
+            AlertCondition { both: true, .. } => {
+                Some("`when` builds the expression from a threshold; keep `expr` only for conditions no threshold expresses".into())
+            }
+            AlertCondition { .. } => Some(
+                "add `when QUERY is critical` to use a threshold, or `expr `...`` for a raw condition"
+                    .into(),
+            ),
+            MissingSeverity { .. } => {
+                Some("add `severity critical` (or another declared severity)".into())
+            }
+            NoQueryBody { .. } => Some("add `promql `...`` or `logql `...``".into()),
+            LogqlInRule { .. } => Some(
+                "LogQL alerts belong in Loki's ruler; use a PromQL query here".into(),
+            ),
+            SelectorWithoutScope { .. } => Some(
+                "add `services [...]` or `environments [...]` to the rule".into(),
+            ),
+            IncompatibleSelectors { .. } => Some(
+                "give the services the same selector labels, or write separate alerts".into(),
+            ),
+            TemplateVariableUnavailable { name, .. } => Some(match *name {
+                "threshold" => "`{{ threshold }}` needs `when QUERY is LEVEL`".to_string(),
+                "for" => "`{{ for }}` needs a `for` duration".to_string(),
+                "environment" => "`{{ environment }}` needs the rule to cover environments".to_string(),
+                _ => "`{{ query }}` needs `when QUERY is LEVEL`".to_string(),
+            }),
+            ExampleEnvironment { environments, .. } => Some(format!(
+                "add `environment NAME` with one of {}",
+                backticked(environments)
+            )),
+            _ => None,
+        }
+    }
+}
+
+fn backticked<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,882 @@
+//! Stage 3: all syntax trees to one model. Names are looked up (respecting imports), values
+//! read in their units, queries parsed, alerts fanned out over their environments. Every error
+//! is collected; the stage fails only at the end.
+
+pub(crate) mod duration;
+mod error;
+mod logql;
+pub(crate) mod model;
+mod names;
+mod promql;
+pub(crate) mod quantity;
+pub(crate) mod selector;
+mod template;
+
+pub(crate) use error::ResolveError;
+
+use crate::anchor;
+use crate::parse::ast::{self, Direction, Level, QueryLanguage, ServiceScope, StepKind};
+use crate::source::{FileId, SourceMap, Span};
+use duration::Duration;
+use model::*;
+use names::Names;
+use quantity::{QuantityError, Unit};
+use selector::Matcher;
+
+/// A parsed file with its imports already found on disk.
+pub(crate) struct ParsedFile {
+    pub file: FileId,
+    pub ast: ast::SourceAst,
+    pub imports: Vec<FileId>,
+}
+
+/// Scope of one generated rule: the environment and the matchers that `$selector` becomes.
+struct Instance {
+    environment: Option<usize>,
+    matchers: Vec<Matcher>,
+    labels: Labels,
+}
+
+pub(crate) fn resolve(files: &[ParsedFile], sources: &SourceMap) -> Result<Model, Vec<ResolveError>> {
+    let imports: Vec<(FileId, Vec<FileId>)> =
+        files.iter().map(|f| (f.file, f.imports.clone())).collect();
+    let mut r = Resolver {
+        sources,
+        names: Names::new(sources, &imports),
+        errors: Vec::new(),
+    };
+    let decls = Declarations::collect(files);
+    r.declare_all(&decls);
+    let project = r.project(&decls.projects);
+    let environments: Vec<Environment> = decls.environments.iter().map(|e| r.environment(e)).collect();
+    let severities = decls.severities.iter().map(|s| r.severity(s)).collect();
+    let services = decls.services.iter().map(|s| r.service(s)).collect();
+    let queries: Vec<Option<Query>> = decls.queries.iter().map(|q| r.query(q)).collect();
+    let thresholds: Vec<Option<Threshold>> =
+        decls.thresholds.iter().map(|t| r.threshold(t, &queries)).collect();
+    let mut model = Model {
+        project,
+        environments,
+        services,
+        severities,
+        queries: Vec::new(),
+        thresholds: Vec::new(),
+        alerts: Vec::new(),
+        records: Vec::new(),
+    };
+    let alerts: Vec<Alert> = decls
+        .alerts
+        .iter()
+        .filter_map(|a| r.alert(a, &model, &queries, &thresholds))
+        .collect();
+    let records: Vec<Record> = decls.records.iter().filter_map(|rec| r.record(rec, &model)).collect();
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    model.queries = queries.into_iter().flatten().collect();
+    model.thresholds = thresholds.into_iter().flatten().collect();
+    model.alerts = alerts;
+    model.records = records;
+    Ok(model)
+}
+
+/// Declarations by kind, in file order then source order, so indices are stable.
+#[derive(Default)]
+struct Declarations<'a> {
+    projects: Vec<&'a ast::Project>,
+    environments: Vec<&'a ast::Environment>,
+    services: Vec<&'a ast::Service>,
+    severities: Vec<&'a ast::Severity>,
+    queries: Vec<&'a ast::Query>,
+    thresholds: Vec<&'a ast::Threshold>,
+    alerts: Vec<&'a ast::Alert>,
+    records: Vec<&'a ast::Record>,
+}
+
+impl<'a> Declarations<'a> {
+    fn collect(files: &'a [ParsedFile]) -> Self {
+        let mut d = Declarations::default();
+        for decl in files.iter().flat_map(|f| &f.ast.declarations) {
+            match decl {
+                ast::Declaration::Project(p) => d.projects.push(p),
+                ast::Declaration::Environment(e) => d.environments.push(e),
+                ast::Declaration::Service(s) => d.services.push(s),
+                ast::Declaration::Severity(s) => d.severities.push(s),
+                ast::Declaration::Query(q) => d.queries.push(q),
+                ast::Declaration::Threshold(t) => d.thresholds.push(t),
+                ast::Declaration::Alert(a) => d.alerts.push(a),
+                ast::Declaration::Record(r) => d.records.push(r),
+            }
+        }
+        d
+    }
+}
+
+struct Resolver<'a> {
+    sources: &'a SourceMap,
+    names: Names<'a>,
+    errors: Vec<ResolveError>,
+}
+
+fn labels_of(pairs: &[ast::LabelPair]) -> Labels {
+    pairs
+        .iter()
+        .map(|p| (p.name.value.clone(), p.value.value.clone()))
+        .collect()
+}
+
+fn matchers_of(matchers: &[ast::Matcher]) -> Vec<Matcher> {
+    matchers
+        .iter()
+        .map(|m| Matcher {
+            label: m.label.value.clone(),
+            op: m.op,
+            value: m.value.value.clone(),
+        })
+        .collect()
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Target => "target",
+        Level::Warning => "warning",
+        Level::Critical => "critical",
+    }
+}
+
+impl<'a> Resolver<'a> {
+    fn declare_all(&mut self, d: &Declarations) {
+        let declare = |names: &mut Names, kind, ident: &ast::Ident, index| {
+            names.declare(kind, ident, index).err()
+        };
+        let mut errors = Vec::new();
+        for (i, e) in d.environments.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "environment", &e.name, i));
+        }
+        for (i, s) in d.services.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "service", &s.name, i));
+        }
+        for (i, s) in d.severities.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "severity", &s.name, i));
+        }
+        for (i, q) in d.queries.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "query", &q.name, i));
+        }
+        for (i, t) in d.thresholds.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "threshold", &t.name, i));
+        }
+        for (i, a) in d.alerts.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "alert", &a.name, i));
+        }
+        for p in d.projects.iter().skip(1) {
+            errors.push(ResolveError::DuplicateName {
+                kind: "project",
+                name: p.name.value.clone(),
+                span: p.name.span,
+                first: d.projects[0].name.span,
+            });
+        }
+        self.errors.extend(errors);
+    }
+
+    fn duration(&mut self, text: &ast::Text) -> Option<Duration> {
+        match Duration::parse(&text.value) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                self.errors.push(ResolveError::BadDuration {
+                    text: text.value.clone(),
+                    span: text.span,
+                    reason,
+                });
+                None
+            }
+        }
+    }
+
+    fn lookup(&mut self, kind: &'static str, name: &ast::Ident) -> Option<usize> {
+        match self.names.lookup(kind, name) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn project(&mut self, projects: &[&ast::Project]) -> Project {
+        let Some(p) = projects.first() else {
+            return Project {
+                name: "Monitoring".into(),
+                runbook_url: "runbook.md".into(),
+                scrape_interval: Duration(60_000),
+                evaluation_interval: Duration(60_000),
+                description: None,
+            };
+        };
+        let scrape = p.scrape_interval.as_ref().and_then(|t| self.duration(t));
+        let eval = p.evaluation_interval.as_ref().and_then(|t| self.duration(t));
+        Project {
+            name: p.name.value.clone(),
+            runbook_url: p
+                .runbook_url
+                .as_ref()
+                .map_or_else(|| "runbook.md".into(), |u| u.value.clone()),
+            scrape_interval: scrape.unwrap_or(Duration(60_000)),
+            evaluation_interval: eval.unwrap_or(Duration(60_000)),
+            description: p.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    fn environment(&mut self, e: &ast::Environment) -> Environment {
+        let mut matchers = Vec::new();
+        if let Some(ns) = &e.namespace {
+            matchers.push(Matcher::equal("namespace", &ns.value));
+        }
+        matchers.extend(matchers_of(&e.selector));
+        Environment {
+            name: e.name.value.clone(),
+            namespace: e.namespace.as_ref().map(|n| n.value.clone()),
+            matchers,
+            labels: labels_of(&e.labels),
+            description: e.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    fn severity(&mut self, s: &ast::Severity) -> Severity {
+        let response = match &s.response {
+            Some(r) => match &r.value {
+                ast::Response::Within(t) => self.duration(t),
+                ast::Response::BestEffort => None,
+            },
+            None => None,
+        };
+        Severity {
+            name: s.name.value.clone(),
+            response,
+            description: s.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    fn service(&mut self, s: &ast::Service) -> Service {
+        let environments = match &s.environments {
+            Some(list) => list.value.iter().filter_map(|e| self.lookup("environment", e)).collect(),
+            None => Vec::new(),
+        };
+        Service {
+            name: s.name.value.clone(),
+            team: s.team.as_ref().map(|t| t.value.clone()),
+            matchers: matchers_of(&s.selector),
+            environments,
+            labels: labels_of(&s.labels),
+            description: s.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    fn query(&mut self, q: &ast::Query) -> Option<Query> {
+        let unit = match &q.unit {
+            Some(u) => match Unit::from_name(&u.value) {
+                Some(unit) => unit,
+                None => {
+                    self.errors.push(ResolveError::UnknownName {
+                        kind: "unit",
+                        name: u.value.clone(),
+                        span: u.span,
+                        suggestion: names::suggest(&u.value, Unit::NAMES),
+                    });
+                    Unit::None
+                }
+            },
+            None => Unit::None,
+        };
+        let Some((language, text)) = &q.body else {
+            self.errors.push(ResolveError::NoQueryBody {
+                query: q.name.value.clone(),
+                span: q.name.span,
+            });
+            return None;
+        };
+        let dedented = promql::dedent(&text.value);
+        // `$selector` is checked with a stand-in matcher: the query must parse in any scope.
+        let probe = selector::expand(&dedented, &[Matcher::equal("__selector__", "x")]);
+        let ok = self.check_query(*language, &probe, text.span, None);
+        ok.then(|| Query {
+            name: q.name.value.clone(),
+            title: q.title.as_ref().map_or_else(|| q.name.value.clone(), |t| t.value.clone()),
+            language: *language,
+            text: dedented,
+            unit,
+            description: q.description.as_ref().map(|d| d.value.clone()),
+            span: text.span,
+        })
+    }
+
+    /// Parses a query; reports at `span`, with `used_at` when the text came from elsewhere.
+    fn check_query(&mut self, language: QueryLanguage, text: &str, span: Span, used_at: Option<Span>) -> bool {
+        match language {
+            QueryLanguage::PromQl => match promql::parse(text) {
+                Ok(_) => true,
+                Err(message) => {
+                    self.errors.push(ResolveError::BadPromql {
+                        span,
+                        message: message.trim().to_string(),
+                        used_at,
+                    });
+                    false
+                }
+            },
+            QueryLanguage::LogQl => match logql::check(text) {
+                Ok(()) => true,
+                Err(e) => {
+                    // Point at the offending token when the text is the source text.
+                    let at = if text.len() == span.end - span.start {
+                        span.sub(e.offset, 1)
+                    } else {
+                        span
+                    };
+                    self.errors.push(ResolveError::BadLogql { span: at, message: e.message });
+                    false
+                }
+            },
+        }
+    }
+
+    fn threshold(&mut self, t: &ast::Threshold, queries: &[Option<Query>]) -> Option<Threshold> {
+        let query_name = t.query.as_ref().unwrap_or(&t.name);
+        let query_index = self.lookup("query", query_name)?;
+        let query = queries.get(query_index)?.as_ref()?;
+        if t.bounds.is_empty() {
+            self.errors.push(ResolveError::NoBounds {
+                threshold: t.name.value.clone(),
+                span: t.name.span,
+            });
+            return None;
+        }
+        let mut bounds = Vec::new();
+        for b in &t.bounds {
+            match quantity::read(&b.value.value, query.unit) {
+                Ok(value) => bounds.push(Bound {
+                    level: b.level.value,
+                    direction: b.direction.value,
+                    value,
+                    shown: b.value.value.clone(),
+                    span: Span::new(b.level.span.file, b.level.span.start, b.value.span.end),
+                }),
+                Err(QuantityError::Mismatch { kind }) => self.errors.push(ResolveError::UnitMismatch {
+                    text: b.value.value.clone(),
+                    span: b.value.span,
+                    kind,
+                    query: query.name.clone(),
+                    unit: query.unit,
+                    unit_span: query.span,
+                }),
+                Err(QuantityError::UnknownSuffix(suffix)) => self.errors.push(ResolveError::BadQuantity {
+                    text: b.value.value.clone(),
+                    span: b.value.span,
+                    suffix,
+                }),
+                Err(QuantityError::Malformed) => self.errors.push(ResolveError::BadQuantity {
+                    text: b.value.value.clone(),
+                    span: b.value.span,
+                    suffix: String::new(),
+                }),
+            }
+        }
+        if bounds.len() != t.bounds.len() {
+            return None;
+        }
+        bounds.sort_by_key(|b| b.level);
+        let threshold = Threshold {
+            name: t.name.value.clone(),
+            query: query_index,
+            bounds,
+            description: t.description.as_ref().map(|d| d.value.clone()),
+        };
+        self.check_order(&threshold).then_some(threshold)
+    }
+
+    /// Levels must agree on which side is bad, and lie in order: target, warning, critical.
+    fn check_order(&mut self, t: &Threshold) -> bool {
+        let target = t.bound(Level::Target);
+        let warning = t.bound(Level::Warning);
+        let critical = t.bound(Level::Critical);
+        if let (Some(w), Some(c)) = (warning, critical) {
+            if w.direction != c.direction {
+                self.errors.push(ResolveError::ThresholdDirection {
+                    threshold: t.name.clone(),
+                    span: w.span,
+                    other: c.span,
+                    level: "warning",
+                    other_level: "critical",
+                    target: false,
+                });
+                return false;
+            }
+            if worse(c.direction, w.value, c.value) {
+                self.errors.push(order_error(t, w, c));
+                return false;
+            }
+        }
+        if let (Some(tg), Some(bad)) = (target, critical.or(warning)) {
+            if tg.direction == bad.direction {
+                self.errors.push(ResolveError::ThresholdDirection {
+                    threshold: t.name.clone(),
+                    span: tg.span,
+                    other: bad.span,
+                    level: "target",
+                    other_level: level_name(bad.level),
+                    target: true,
+                });
+                return false;
+            }
+            if bad.level == Level::Critical && worse(bad.direction, tg.value, bad.value) && tg.value != bad.value {
+                self.errors.push(order_error(t, tg, bad));
+                return false;
+            }
+        }
+        true
+    }
+
+    fn alert(
+        &mut self,
+        a: &ast::Alert,
+        model: &Model,
+        queries: &[Option<Query>],
+        thresholds: &[Option<Threshold>],
+    ) -> Option<Alert> {
+        let errors_before = self.errors.len();
+        let condition = self.condition(a, queries, thresholds);
+        let severity = match (&a.severity, &a.when) {
+            (Some(s), _) => self.lookup("severity", s),
+            (None, Some(w)) if w.level.value != Level::Target => {
+                let name = ast::Ident::new(level_name(w.level.value).to_string(), w.level.span);
+                self.lookup("severity", &name)
+            }
+            _ => {
+                self.errors.push(ResolveError::MissingSeverity {
+                    alert: a.name.value.clone(),
+                    span: a.name.span,
+                });
+                None
+            }
+        };
+        let for_ = a.for_.as_ref().and_then(|f| self.duration(f));
+        let instances = self.instances(&a.scope, model, a.name.span)?;
+        let (condition, expr_text, expr_span) = condition?;
+        let severity = severity?;
+        let severity_name = model.severities[severity].name.as_str();
+        let threshold_parts = match &condition {
+            Condition::Threshold { threshold, level } => {
+                let t = thresholds[*threshold].as_ref()?;
+                let q = queries[t.query].as_ref()?;
+                Some((t.bound(*level)?.shown.as_str(), q.title.as_str()))
+            }
+            Condition::Expr => None,
+        };
+        let mut rules = Vec::new();
+        for (i, instance) in instances.iter().enumerate() {
+            let environment = instance.environment.map(|e| model.environments[e].name.as_str());
+            let values = template::Values {
+                threshold: threshold_parts.map(|t| t.0),
+                for_: for_.map(Duration::human),
+                severity: Some(severity_name),
+                environment,
+                query: threshold_parts.map(|t| t.1),
+            };
+            let mut annotations = Labels::new();
+            for (key, text) in [("summary", &a.summary), ("description", &a.description)] {
+                let Some(text) = text else { continue };
+                match template::substitute(text, &values) {
+                    Ok(v) => {
+                        annotations.insert(key.to_string(), v);
+                    }
+                    // The same template fails the same way in every environment: report once.
+                    Err(errors) if i == 0 => self.errors.extend(errors),
+                    Err(_) => {}
+                }
+            }
+            annotations.insert(
+                "runbook_url".into(),
+                anchor::alert_url(&model.project.runbook_url, &a.name.value),
+            );
+            let expr = self.rule_expr(&expr_text, &instance.matchers, expr_span, a.name.span)?;
+            let mut labels = instance.labels.clone();
+            labels.insert("severity".into(), severity_name.to_string());
+            labels.extend(labels_of(&a.scope.labels));
+            rules.push(AlertRule {
+                environment: instance.environment,
+                expr,
+                labels,
+                annotations,
+            });
+        }
+        for step in a.investigate.iter().chain(&a.resolve) {
+            self.check_step(step);
+        }
+        let examples = a.examples.iter().filter_map(|e| self.example(e, a, &rules, model)).collect();
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Alert {
+            name: a.name.value.clone(),
+            span: a.name.span,
+            group: self.sources.file(a.name.span.file).stem.clone(),
+            severity,
+            condition,
+            for_,
+            rules,
+            summary: a.summary.as_ref().map(|s| s.value.clone()),
+            description: a.description.as_ref().map(|s| s.value.clone()),
+            investigate: steps(&a.investigate),
+            causes: a.causes.iter().map(|c| c.value.clone()).collect(),
+            resolve: steps(&a.resolve),
+            examples,
+            anchor: anchor::alert(&a.name.value),
+        })
+    }
+
+    /// The alert's condition and the expression text it compiles to, before `$selector`.
+    fn condition(
+        &mut self,
+        a: &ast::Alert,
+        queries: &[Option<Query>],
+        thresholds: &[Option<Threshold>],
+    ) -> Option<(Condition, String, Span)> {
+        match (&a.when, &a.expr) {
+            (Some(_), Some(expr)) => {
+                self.errors.push(ResolveError::AlertCondition {
+                    alert: a.name.value.clone(),
+                    span: expr.span,
+                    both: true,
+                });
+                None
+            }
+            (None, None) => {
+                self.errors.push(ResolveError::AlertCondition {
+                    alert: a.name.value.clone(),
+                    span: a.name.span,
+                    both: false,
+                });
+                None
+            }
+            (None, Some(expr)) => {
+                let text = promql::dedent(&expr.value);
+                let probe = selector::expand(&text, &[Matcher::equal("__selector__", "x")]);
+                self.check_query(QueryLanguage::PromQl, &probe, expr.span, None)
+                    .then_some((Condition::Expr, text, expr.span))
+            }
+            (Some(when), None) => {
+                let index = self.lookup("threshold", &when.threshold)?;
+                let threshold = thresholds.get(index)?.as_ref()?;
+                let query = queries.get(threshold.query)?.as_ref()?;
+                let Some(bound) = threshold.bound(when.level.value) else {
+                    self.errors.push(ResolveError::MissingLevel {
+                        threshold: threshold.name.clone(),
+                        level: level_name(when.level.value),
+                        span: when.level.span,
+                        threshold_span: threshold.bounds[0].span,
+                    });
+                    return None;
+                };
+                if query.language == QueryLanguage::LogQl {
+                    self.errors.push(ResolveError::LogqlInRule {
+                        query: query.name.clone(),
+                        span: when.threshold.span,
+                        query_span: query.span,
+                    });
+                    return None;
+                }
+                // A target says where healthy values lie: the alert fires on the other side.
+                let fires_above = match bound.level {
+                    Level::Target => bound.direction == Direction::Below,
+                    _ => bound.direction == Direction::Above,
+                };
+                let op = if fires_above { ">" } else { "<" };
+                let parsed = promql::parse(&selector::expand(&query.text, &[Matcher::equal("__selector__", "x")])).ok()?;
+                let lhs = if promql::needs_parens(&parsed) {
+                    format!("(\n{}\n)", indent(&query.text))
+                } else {
+                    query.text.clone()
+                };
+                let text = format!("{lhs} {op} {}", quantity::format_number(bound.value));
+                Some((
+                    Condition::Threshold {
+                        threshold: index,
+                        level: when.level.value,
+                    },
+                    text,
+                    when.threshold.span,
+                ))
+            }
+        }
+    }
+
+    /// Expands `$selector` for one rule and checks the result is a valid rule expression.
+    fn rule_expr(&mut self, text: &str, matchers: &[Matcher], span: Span, owner: Span) -> Option<String> {
+        if text.contains(selector::PLACEHOLDER) && matchers.is_empty() {
+            self.errors.push(ResolveError::SelectorWithoutScope { span, used_at: owner });
+            return None;
+        }
+        let expr = selector::expand(text, matchers);
+        match promql::parse(&expr) {
+            Ok(parsed) if promql::is_rule_value(&parsed) => Some(expr),
+            Ok(_) => {
+                self.errors.push(ResolveError::BadPromql {
+                    span,
+                    message: "a rule needs an instant vector, not a range vector or string".into(),
+                    used_at: Some(owner),
+                });
+                None
+            }
+            Err(message) => {
+                self.errors.push(ResolveError::BadPromql {
+                    span,
+                    message: format!("after expanding `$selector`: {}", message.trim()),
+                    used_at: Some(owner),
+                });
+                None
+            }
+        }
+    }
+
+    /// The environments a rule is fanned out over, each with its matchers and labels.
+    fn instances(&mut self, scope: &ast::Scope, model: &Model, owner: Span) -> Option<Vec<Instance>> {
+        let services: Vec<usize> = match &scope.services {
+            None => Vec::new(),
+            Some(s) => match &s.value {
+                ServiceScope::All => (0..model.services.len()).collect(),
+                ServiceScope::Listed(names) => {
+                    let found: Vec<usize> = names.iter().filter_map(|n| self.lookup("service", n)).collect();
+                    if found.len() != names.len() {
+                        return None;
+                    }
+                    found
+                }
+            },
+        };
+        let environments: Vec<Option<usize>> = match &scope.environments {
+            Some(list) => {
+                let found: Vec<usize> = list.value.iter().filter_map(|e| self.lookup("environment", e)).collect();
+                if found.len() != list.value.len() {
+                    return None;
+                }
+                found.into_iter().map(Some).collect()
+            }
+            None => {
+                let mut envs: Vec<usize> = services
+                    .iter()
+                    .flat_map(|s| model.services[*s].environments.iter().copied())
+                    .collect();
+                envs.sort_unstable();
+                envs.dedup();
+                if envs.is_empty() {
+                    vec![None]
+                } else {
+                    envs.into_iter().map(Some).collect()
+                }
+            }
+        };
+        let selected: Vec<&[Matcher]> = services.iter().map(|s| model.services[*s].matchers.as_slice()).collect();
+        let service_matchers = match selector::union(&selected) {
+            Ok(m) => m,
+            Err(conflict) => {
+                self.errors.push(ResolveError::IncompatibleSelectors {
+                    label: conflict.label,
+                    first: model.services[services[conflict.first]].name.clone(),
+                    second: model.services[services[conflict.second]].name.clone(),
+                    span: scope.services.as_ref().map_or(owner, |s| s.span),
+                });
+                return None;
+            }
+        };
+        let shared = shared_service_labels(&services, model);
+        Some(
+            environments
+                .into_iter()
+                .map(|env| {
+                    let mut matchers = service_matchers.clone();
+                    let mut labels = shared.clone();
+                    if let Some(e) = env {
+                        let environment = &model.environments[e];
+                        matchers.extend(environment.matchers.iter().cloned());
+                        labels.insert("environment".into(), environment.name.clone());
+                        labels.extend(environment.labels.clone());
+                    }
+                    Instance {
+                        environment: env,
+                        matchers,
+                        labels,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn example(&mut self, e: &ast::Example, a: &ast::Alert, rules: &[AlertRule], model: &Model) -> Option<Example> {
+        let names: Vec<String> = rules
+            .iter()
+            .filter_map(|r| r.environment.map(|env| model.environments[env].name.clone()))
+            .collect();
+        let rule = match &e.environment {
+            Some(env) => {
+                let index = self.lookup("environment", env)?;
+                match rules.iter().position(|r| r.environment == Some(index)) {
+                    Some(i) => i,
+                    None => {
+                        self.errors.push(ResolveError::ExampleEnvironment {
+                            alert: a.name.value.clone(),
+                            span: env.span,
+                            environments: names,
+                        });
+                        return None;
+                    }
+                }
+            }
+            None if rules.len() > 1 => {
+                self.errors.push(ResolveError::ExampleEnvironment {
+                    alert: a.name.value.clone(),
+                    span: e.name.span,
+                    environments: names,
+                });
+                return None;
+            }
+            None => 0,
+        };
+        let mut series = Vec::new();
+        for (selector, values) in &e.series {
+            let text = selector.value.trim();
+            if self.check_query(QueryLanguage::PromQl, text, selector.span, None) {
+                series.push((text.to_string(), values.value.clone()));
+            }
+        }
+        let checks = e
+            .checks
+            .iter()
+            .filter_map(|c| {
+                Some(model::ExampleCheck {
+                    at: self.duration(&c.at)?,
+                    span: c.at.span,
+                    fires: c.fires.as_ref().map(|l| labels_of(l)),
+                })
+            })
+            .collect();
+        Some(Example {
+            name: e.name.value.clone(),
+            span: e.name.span,
+            rule,
+            series,
+            checks,
+        })
+    }
+
+    /// Queries in runbook steps are checked like any other: a runbook must not teach typos.
+    fn check_step(&mut self, step: &ast::Step) {
+        for item in &step.items {
+            let language = match item.kind {
+                StepKind::PromQl => QueryLanguage::PromQl,
+                StepKind::LogQl => QueryLanguage::LogQl,
+                _ => continue,
+            };
+            self.check_query(language, &item.text.value, item.text.span, None);
+        }
+    }
+
+    fn record(&mut self, rec: &ast::Record, model: &Model) -> Option<Record> {
+        let Some(expr) = &rec.expr else {
+            self.errors.push(ResolveError::NoQueryBody {
+                query: rec.name.value.clone(),
+                span: rec.name.span,
+            });
+            return None;
+        };
+        let text = promql::dedent(&expr.value);
+        let instances = self.instances(&rec.scope, model, rec.name.span)?;
+        let mut rules = Vec::new();
+        for instance in instances {
+            let expr = self.rule_expr(&text, &instance.matchers, expr.span, rec.name.span)?;
+            let mut labels = instance.labels;
+            labels.extend(labels_of(&rec.scope.labels));
+            rules.push(RecordRule {
+                environment: instance.environment,
+                expr,
+                labels,
+            });
+        }
+        Some(Record {
+            name: rec.name.value.clone(),
+            group: self.sources.file(rec.name.span.file).stem.clone(),
+            rules,
+            description: rec.description.as_ref().map(|d| d.value.clone()),
+        })
+    }
+}
+
+/// Whether `value` is on the bad side of `bad` (or equal) for a threshold whose bad side is
+/// `direction`: the order check for the level that should be milder.
+fn worse(direction: Direction, value: f64, bad: f64) -> bool {
+    match direction {
+        Direction::Above => value >= bad,
+        Direction::Below => value <= bad,
+    }
+}
+
+fn order_error(t: &Threshold, milder: &Bound, harsher: &Bound) -> ResolveError {
+    ResolveError::ThresholdOrder {
+        threshold: t.name.clone(),
+        span: milder.span,
+        other: harsher.span,
+        level: level_name(milder.level),
+        value: milder.shown.clone(),
+        other_level: level_name(harsher.level),
+        other_value: harsher.shown.clone(),
+        direction: match (harsher.direction, milder.value == harsher.value) {
+            (_, true) => "equal to",
+            (Direction::Above, false) => "above",
+            (Direction::Below, false) => "below",
+        },
+    }
+}
+
+/// Labels every selected service agrees on: the team and common labels.
+fn shared_service_labels(services: &[usize], model: &Model) -> Labels {
+    let mut shared = Labels::new();
+    let Some(first) = services.first().map(|s| &model.services[*s]) else {
+        return shared;
+    };
+    let rest = || services[1..].iter().map(|s| &model.services[*s]);
+    if let Some(team) = &first.team {
+        if rest().all(|s| s.team.as_ref() == Some(team)) {
+            shared.insert("team".into(), team.clone());
+        }
+    }
+    for (key, value) in &first.labels {
+        if rest().all(|s| s.labels.get(key) == Some(value)) {
+            shared.insert(key.clone(), value.clone());
+        }
+    }
+    shared
+}
+
+fn steps(steps: &[ast::Step]) -> Vec<Step> {
+    steps
+        .iter()
+        .map(|s| Step {
+            title: s.title.value.clone(),
+            items: s
+                .items
+                .iter()
+                .map(|i| {
+                    let text = if i.kind == StepKind::Note {
+                        i.text.value.clone()
+                    } else {
+                        promql::dedent(&i.text.value)
+                    };
+                    (i.kind, text)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}

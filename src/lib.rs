@@ -7,3 +7,10 @@ pub(crate) mod parse;
 pub mod source;
 pub(crate) mod anchor;
 pub(crate) mod resolve;
+pub(crate) mod check;
+pub mod emit;
+pub(crate) mod go_template;
+pub mod compile;
+pub mod write;
+
+

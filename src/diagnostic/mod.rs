@@ -31,7 +31,7 @@ pub struct Diagnostic {
 
 /// The common shape of every stage's error enum, so that each stage keeps its wording in one
 /// place and the conversion to a [`Diagnostic`] is written once.
-pub(crate) trait StageError: std::fmt::Display {
+pub trait StageError: std::fmt::Display {
     fn code(&self) -> &'static str;
     fn span(&self) -> Option<Span>;
     fn label(&self) -> Option<String> {

@@ -1,6 +1,6 @@
 //! The typed syntax tree: what each file says, with spans, before any name is resolved.
 
-use crate::source::{FileId, Spanned};
+use crate::source::Spanned;
 
 pub(crate) type Ident = Spanned<String>;
 pub(crate) type Text = Spanned<String>;
@@ -8,7 +8,6 @@ pub(crate) type Text = Spanned<String>;
 /// One parsed file.
 #[derive(Debug, Default)]
 pub(crate) struct SourceAst {
-    pub file: Option<FileId>,
     pub imports: Vec<Text>,
     pub declarations: Vec<Declaration>,
 }

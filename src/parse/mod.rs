@@ -98,10 +98,7 @@ impl Builder {
     }
 
     fn file(&mut self, pair: Pair<Rule>) -> SourceAst {
-        let mut ast = SourceAst {
-            file: Some(self.file),
-            ..SourceAst::default()
-        };
+        let mut ast = SourceAst::default();
         for item in pair.into_inner() {
             let declaration = match item.as_rule() {
                 Rule::import => {

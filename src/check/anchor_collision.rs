@@ -1,0 +1,24 @@
+//! Two alerts whose names slug to the same runbook anchor would send both `runbook_url`s to
+//! one section.
+
+use super::CheckError;
+use crate::resolve::model::Model;
+use std::collections::HashMap;
+
+pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, alert) in model.alerts.iter().enumerate() {
+        if let Some(&first) = seen.get(alert.anchor.as_str()) {
+            let other = &model.alerts[first];
+            errors.push(CheckError::AnchorCollision {
+                anchor: alert.anchor.clone(),
+                alert: alert.name.clone(),
+                other: other.name.clone(),
+                span: alert.span,
+                other_span: other.span,
+            });
+        } else {
+            seen.insert(&alert.anchor, i);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! An example that expects an alert to fire before its `for` has elapsed since the series
+//! began can never pass: Prometheus keeps the alert pending until then.
+
+use super::CheckError;
+use crate::resolve::model::Model;
+
+pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
+    for alert in &model.alerts {
+        let Some(for_) = alert.for_ else { continue };
+        for check in alert.examples.iter().flat_map(|e| &e.checks) {
+            if check.fires.is_some() && check.at < for_ {
+                errors.push(CheckError::ExampleBeforeFor {
+                    alert: alert.name.clone(),
+                    at: check.at.to_string(),
+                    for_: for_.to_string(),
+                    span: check.span,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Stage 4: consistency rules that always run on the resolved model. Each rule is one file.
+
+mod anchor_collision;
+mod error;
+mod example_before_for;
+mod example_without_checks;
+mod unpredictable_annotation;
+
+pub(crate) use error::CheckError;
+
+use crate::resolve::model::Model;
+
+pub(crate) fn check(model: &Model) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    anchor_collision::check(model, &mut errors);
+    example_before_for::check(model, &mut errors);
+    example_without_checks::check(model, &mut errors);
+    unpredictable_annotation::check(model, &mut errors);
+    errors
+}

@@ -1,0 +1,100 @@
+//! The pipeline, end to end: load -> parse -> resolve -> check -> emit. Writing is separate
+//! (see [`crate::write`]) so that `--check` and the benchmarks share everything before it.
+
+use crate::diagnostic::{self, Diagnostic, StageError};
+use crate::emit::{self, Artifact};
+use crate::load::{self, LoadError};
+use crate::parse::{self, ast::SourceAst};
+use crate::resolve::{self, ParsedFile};
+use crate::source::{FileId, SourceMap};
+use crate::check;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+/// The outcome of one compile: the sources read, and the files or the diagnostics.
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub result: Result<Vec<Artifact>, Vec<Diagnostic>>,
+}
+
+/// Compiles every source below `rules_dir`.
+pub fn compile(rules_dir: &Path) -> Compilation {
+    let mut sources = SourceMap::default();
+    let result = run(rules_dir, &mut sources);
+    Compilation { sources, result }
+}
+
+fn run(rules_dir: &Path, sources: &mut SourceMap) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let discovered = load::discover(rules_dir).map_err(|e| vec![e.to_diagnostic()])?;
+    let (files, mut diagnostics) = load_and_parse(discovered, rules_dir, sources);
+    fail_if_any(&mut diagnostics)?;
+    let model = resolve::resolve(&files, sources)
+        .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
+    let mut diagnostics: Vec<Diagnostic> = check::check(&model).iter().map(StageError::to_diagnostic).collect();
+    fail_if_any(&mut diagnostics)?;
+    Ok(emit::emit(&model))
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+fn fail_if_any(diagnostics: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(sorted(std::mem::take(diagnostics)))
+    }
+}
+
+/// Reads and parses the discovered files and, transitively, every file they import.
+fn load_and_parse(
+    discovered: Vec<PathBuf>,
+    root: &Path,
+    sources: &mut SourceMap,
+) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
+    let mut pending: VecDeque<PathBuf> = discovered.into();
+    let mut parsed: Vec<(FileId, SourceAst, Vec<PathBuf>)> = Vec::new();
+    let mut diagnostics = Vec::new();
+    while let Some(path) = pending.pop_front() {
+        if sources.find(&path).is_some() {
+            continue;
+        }
+        let id = match load::read(&path, root, sources) {
+            Ok(id) => id,
+            Err(e) => {
+                diagnostics.push(e.to_diagnostic());
+                continue;
+            }
+        };
+        let (ast, errors) = parse::parse(id, &sources.file(id).text);
+        diagnostics.extend(errors.iter().map(StageError::to_diagnostic));
+        let mut imports = Vec::new();
+        for import in &ast.imports {
+            let target = load::import_path(&path, &import.value);
+            if !target.is_file() {
+                let error = LoadError::ImportNotFound {
+                    span: import.span,
+                    path: import.value.clone(),
+                };
+                diagnostics.push(error.to_diagnostic());
+                continue;
+            }
+            if sources.find(&target).is_none() && !pending.contains(&target) {
+                pending.push_back(target.clone());
+            }
+            imports.push(target);
+        }
+        parsed.push((id, ast, imports));
+    }
+    let files = parsed
+        .into_iter()
+        .map(|(file, ast, imports)| ParsedFile {
+            file,
+            ast,
+            imports: imports.iter().filter_map(|p| sources.find(p)).collect(),
+        })
+        .collect();
+    (files, diagnostics)
+}

@@ -1,0 +1,120 @@
+//! `promtool test rules` files from alert examples: one per source file with examples. The
+//! expected labels are the example's (the query's result) plus the rule's own; the expected
+//! annotations are the rule's templates rendered with the example's labels.
+
+use super::{header, prometheus, yaml, Artifact};
+use crate::go_template;
+use crate::resolve::duration::Duration;
+use crate::resolve::model::{Alert, Example, Labels, Model};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct TestFile {
+    rule_files: Vec<String>,
+    evaluation_interval: String,
+    tests: Vec<Test>,
+}
+
+#[derive(Serialize)]
+struct Test {
+    name: String,
+    interval: String,
+    input_series: Vec<Series>,
+    alert_rule_test: Vec<AlertTest>,
+}
+
+#[derive(Serialize)]
+struct Series {
+    series: String,
+    values: String,
+}
+
+#[derive(Serialize)]
+struct AlertTest {
+    eval_time: String,
+    alertname: String,
+    exp_alerts: Vec<ExpectedAlert>,
+}
+
+#[derive(Serialize)]
+struct ExpectedAlert {
+    exp_labels: Labels,
+    exp_annotations: Labels,
+}
+
+pub(super) fn emit(model: &Model) -> Vec<Artifact> {
+    let mut files: BTreeMap<&str, Vec<Test>> = BTreeMap::new();
+    for alert in &model.alerts {
+        for example in &alert.examples {
+            files
+                .entry(&alert.group)
+                .or_default()
+                .push(test(model, alert, example));
+        }
+    }
+    files
+        .into_iter()
+        .map(|(stem, tests)| {
+            let depth = stem.matches('/').count() + 1;
+            let rules = format!("{}{}", "../".repeat(depth), prometheus::path(stem).trim_start_matches("prometheus/"));
+            let file = TestFile {
+                rule_files: vec![rules],
+                evaluation_interval: model.project.evaluation_interval.to_string(),
+                tests,
+            };
+            let text = header(&format!("{stem}.wb")) + &yaml(&file);
+            Artifact {
+                path: format!("prometheus/tests/{stem}.test.yml"),
+                bytes: text.into_bytes(),
+            }
+        })
+        .collect()
+}
+
+fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
+    let rule = &alert.rules[example.rule];
+    let mut by_time: BTreeMap<Duration, Vec<ExpectedAlert>> = BTreeMap::new();
+    for check in &example.checks {
+        let expected = by_time.entry(check.at).or_default();
+        if let Some(result) = &check.fires {
+            // Rule labels override the query's, as in Prometheus.
+            let mut labels = result.clone();
+            labels.extend(rule.labels.iter().map(|(k, v)| (k.clone(), render(v, result))));
+            let annotations = rule
+                .annotations
+                .iter()
+                .map(|(k, v)| (k.clone(), render(v, result)))
+                .collect();
+            expected.push(ExpectedAlert {
+                exp_labels: labels,
+                exp_annotations: annotations,
+            });
+        }
+    }
+    Test {
+        name: format!("{}: {}", alert.name, example.name),
+        interval: model.project.scrape_interval.to_string(),
+        input_series: example
+            .series
+            .iter()
+            .map(|(series, values)| Series {
+                series: series.clone(),
+                values: values.clone(),
+            })
+            .collect(),
+        alert_rule_test: by_time
+            .into_iter()
+            .map(|(at, exp_alerts)| AlertTest {
+                eval_time: at.to_string(),
+                alertname: alert.name.clone(),
+                exp_alerts,
+            })
+            .collect(),
+    }
+}
+
+/// The check stage guarantees every template here is predictable.
+fn render(template: &str, labels: &Labels) -> String {
+    go_template::render(template, labels).unwrap_or_else(|_| template.to_string())
+}

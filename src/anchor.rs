@@ -35,7 +35,13 @@ mod tests {
     #[test]
     fn slugs_like_github() {
         assert_eq!(slug("HighErrorRate"), "higherrorrate");
-        assert_eq!(slug("Scenario 1: Sudden Spike in Latency"), "scenario-1-sudden-spike-in-latency");
-        assert_eq!(alert_url("https://x/runbook", "NodeNotReady"), "https://x/runbook#nodenotready");
+        assert_eq!(
+            slug("Scenario 1: Sudden Spike in Latency"),
+            "scenario-1-sudden-spike-in-latency"
+        );
+        assert_eq!(
+            alert_url("https://x/runbook", "NodeNotReady"),
+            "https://x/runbook#nodenotready"
+        );
     }
 }

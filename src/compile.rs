@@ -1,13 +1,13 @@
 //! The pipeline, end to end: load -> parse -> resolve -> check -> emit. Writing is separate
 //! (see [`crate::write`]) so that `--check` and the benchmarks share everything before it.
 
+use crate::check;
 use crate::diagnostic::{self, Diagnostic, StageError};
 use crate::emit::{self, Artifact};
 use crate::load::{self, LoadError};
 use crate::parse::{self, ast::SourceAst};
 use crate::resolve::{self, ParsedFile};
 use crate::source::{FileId, SourceMap};
-use crate::check;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,10 @@ fn run(rules_dir: &Path, sources: &mut SourceMap) -> Result<Vec<Artifact>, Vec<D
     fail_if_any(&mut diagnostics)?;
     let model = resolve::resolve(&files, sources)
         .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
-    let mut diagnostics: Vec<Diagnostic> = check::check(&model).iter().map(StageError::to_diagnostic).collect();
+    let mut diagnostics: Vec<Diagnostic> = check::check(&model)
+        .iter()
+        .map(StageError::to_diagnostic)
+        .collect();
     fail_if_any(&mut diagnostics)?;
     Ok(emit::emit(&model))
 }

@@ -43,8 +43,13 @@ mod tests {
 
     #[test]
     fn renders_labels_and_refuses_the_rest() {
-        let labels = [("job".to_string(), "api".to_string())].into_iter().collect();
-        assert_eq!(render("{{ $labels.job }} / {{.Labels.pod}}!", &labels).unwrap(), "api / !");
+        let labels = [("job".to_string(), "api".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            render("{{ $labels.job }} / {{.Labels.pod}}!", &labels).unwrap(),
+            "api / !"
+        );
         assert_eq!(render("a {{- $labels.job -}} b", &labels).unwrap(), "aapib");
         assert_eq!(render("{{ $value }}", &labels).unwrap_err(), "{{ $value }}");
     }

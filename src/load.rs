@@ -105,11 +105,7 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 /// Reads one file. A non-UTF-8 file is still added (lossily) so its error can show the line.
-pub(crate) fn read(
-    path: &Path,
-    root: &Path,
-    sources: &mut SourceMap,
-) -> Result<FileId, LoadError> {
+pub(crate) fn read(path: &Path, root: &Path, sources: &mut SourceMap) -> Result<FileId, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Unreadable {
         path: path.display().to_string(),
         reason: e.to_string(),
@@ -165,7 +161,10 @@ fn normalize(path: &Path) -> PathBuf {
 fn stem(path: &Path, root: &Path) -> String {
     let path = normalize(path);
     let relative = path.strip_prefix(normalize(root)).unwrap_or(&path);
-    let mut stem = relative.with_extension("").to_string_lossy().replace('\\', "/");
+    let mut stem = relative
+        .with_extension("")
+        .to_string_lossy()
+        .replace('\\', "/");
     while let Some(rest) = stem.strip_prefix("../") {
         stem = rest.to_string();
     }
@@ -190,7 +189,10 @@ mod tests {
 
     #[test]
     fn stems_name_generated_files() {
-        assert_eq!(stem(Path::new("rules/alerts/node.wb"), Path::new("rules")), "alerts/node");
+        assert_eq!(
+            stem(Path::new("rules/alerts/node.wb"), Path::new("rules")),
+            "alerts/node"
+        );
         assert_eq!(stem(Path::new("./rules/x.wb"), Path::new("rules")), "x");
     }
 }

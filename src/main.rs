@@ -10,7 +10,11 @@ use watchbook::source::SourceMap;
 use watchbook::write;
 
 #[derive(Parser)]
-#[command(name = "watchbook", version, about = "Compile one monitoring source into Prometheus rules, Alertmanager routes, Grafana dashboards and a runbook.")]
+#[command(
+    name = "watchbook",
+    version,
+    about = "Compile one monitoring source into Prometheus rules, Alertmanager routes, Grafana dashboards and a runbook."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,7 +71,12 @@ fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
     }
 }
 
-fn run_compile(rules: &std::path::Path, out: &std::path::Path, check: bool, format: Format) -> ExitCode {
+fn run_compile(
+    rules: &std::path::Path,
+    out: &std::path::Path,
+    check: bool,
+    format: Format,
+) -> ExitCode {
     let compilation = compile(rules);
     let artifacts = match compilation.result {
         Ok(artifacts) => artifacts,
@@ -75,7 +84,10 @@ fn run_compile(rules: &std::path::Path, out: &std::path::Path, check: bool, form
             report(&diagnostics, &compilation.sources, format);
             let errors = diagnostics.len();
             if matches!(format, Format::Human) {
-                eprintln!("error: compile failed with {errors} error{}; nothing was written", plural(errors));
+                eprintln!(
+                    "error: compile failed with {errors} error{}; nothing was written",
+                    plural(errors)
+                );
             }
             return ExitCode::from(1);
         }
@@ -90,7 +102,11 @@ fn run_compile(rules: &std::path::Path, out: &std::path::Path, check: bool, form
     if check {
         if plan.is_empty() {
             if matches!(format, Format::Human) {
-                eprintln!("`{}` is up to date ({} files)", out.display(), artifacts.len());
+                eprintln!(
+                    "`{}` is up to date ({} files)",
+                    out.display(),
+                    artifacts.len()
+                );
             }
             return ExitCode::SUCCESS;
         }

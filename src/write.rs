@@ -164,7 +164,11 @@ pub fn diff(out: &Path, plan: &Plan) -> String {
         let name = out.join(&change.path).display().to_string();
         let old = String::from_utf8_lossy(change.old.as_deref().unwrap_or_default());
         let new = String::from_utf8_lossy(&change.new);
-        let from = if change.old.is_some() { name.clone() } else { "/dev/null".to_string() };
+        let from = if change.old.is_some() {
+            name.clone()
+        } else {
+            "/dev/null".to_string()
+        };
         text.push_str(
             &similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
                 .unified_diff()

@@ -33,7 +33,12 @@ fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
         Some(span) => {
             let (line, col) = sources.line_col(span.file, span.start);
             let file = &sources.file(span.file).display;
-            format!("{}[{}]: {} at {file}:{line}:{col}\n", level_word(d.level), d.code, d.message)
+            format!(
+                "{}[{}]: {} at {file}:{line}:{col}\n",
+                level_word(d.level),
+                d.code,
+                d.message
+            )
         }
         None => format!("{}[{}]: {}\n", level_word(d.level), d.code, d.message),
     }
@@ -78,7 +83,10 @@ impl Report {
         let mut related = Vec::new();
         for (other, text) in &d.related {
             if other.file == span.file {
-                labels.push(LabeledSpan::new_with_span(Some(text.clone()), source_span(*other)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(text.clone()),
+                    source_span(*other),
+                ));
             } else {
                 related.push(Report {
                     code: d.code,

@@ -57,7 +57,11 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
         .into_iter()
         .map(|(stem, tests)| {
             let depth = stem.matches('/').count() + 1;
-            let rules = format!("{}{}", "../".repeat(depth), prometheus::path(stem).trim_start_matches("prometheus/"));
+            let rules = format!(
+                "{}{}",
+                "../".repeat(depth),
+                prometheus::path(stem).trim_start_matches("prometheus/")
+            );
             let file = TestFile {
                 rule_files: vec![rules],
                 evaluation_interval: model.project.evaluation_interval.to_string(),
@@ -80,7 +84,11 @@ fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
         if let Some(result) = &check.fires {
             // Rule labels override the query's, as in Prometheus.
             let mut labels = result.clone();
-            labels.extend(rule.labels.iter().map(|(k, v)| (k.clone(), render(v, result))));
+            labels.extend(
+                rule.labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), render(v, result))),
+            );
             let annotations = rule
                 .annotations
                 .iter()

@@ -20,7 +20,7 @@ pub(crate) enum Declaration {
     Severity(Severity),
     Query(Query),
     Threshold(Threshold),
-    Alert(Alert),
+    Alert(Box<Alert>),
     Record(Record),
 }
 

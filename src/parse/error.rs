@@ -10,6 +10,7 @@ pub(crate) enum ParseError {
         span: Span,
         expected: String,
         found: String,
+        help: Option<String>,
     },
     UnterminatedString {
         span: Span,
@@ -138,7 +139,7 @@ impl StageError for ParseError {
             ParseError::Internal { .. } => {
                 Some("please report this with the file that caused it".into())
             }
-            ParseError::Syntax { .. } => None,
+            ParseError::Syntax { help, .. } => help.clone(),
         }
     }
 }

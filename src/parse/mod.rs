@@ -18,7 +18,6 @@ pub(crate) struct Grammar;
 
 /// Parses one file. Errors inside declarations are collected; a syntax error stops the file.
 pub(crate) fn parse(file: FileId, text: &str) -> (SourceAst, Vec<ParseError>) {
-    pest::set_error_detail(true);
     let mut builder = Builder {
         file,
         errors: Vec::new(),
@@ -29,7 +28,13 @@ pub(crate) fn parse(file: FileId, text: &str) -> (SourceAst, Vec<ParseError>) {
             None => SourceAst::default(),
         },
         Err(e) => {
-            builder.errors.push(syntax_error::translate(&e, file, text));
+            // Tracking what was expected slows every parse down; only a failed file pays.
+            pest::set_error_detail(true);
+            let detailed = Grammar::parse(Rule::file, text).err().unwrap_or(e);
+            pest::set_error_detail(false);
+            builder
+                .errors
+                .push(syntax_error::translate(&detailed, file, text));
             return (SourceAst::default(), builder.errors);
         }
     };
@@ -113,7 +118,7 @@ impl Builder {
                 Rule::severity => self.severity(item).map(Declaration::Severity),
                 Rule::query => self.query(item).map(Declaration::Query),
                 Rule::threshold => self.threshold(item).map(Declaration::Threshold),
-                Rule::alert => self.alert(item).map(Declaration::Alert),
+                Rule::alert => self.alert(item).map(|a| Declaration::Alert(Box::new(a))),
                 Rule::record => self.record(item).map(Declaration::Record),
                 Rule::EOI => continue,
                 _ => {
@@ -332,7 +337,13 @@ impl Builder {
         Some(p)
     }
 
-    fn set_text(&mut self, slot: &mut Option<Text>, value: Option<Text>, field: &'static str, span: Span) {
+    fn set_text(
+        &mut self,
+        slot: &mut Option<Text>,
+        value: Option<Text>,
+        field: &'static str,
+        span: Span,
+    ) {
         if let Some(v) = value {
             set_once(slot, v, field, span, text_span, &mut self.errors);
         }
@@ -390,7 +401,14 @@ impl Builder {
                 Rule::labels => svc.labels.extend(self.labels(field)),
                 Rule::environments => {
                     if let Some(list) = self.environments(field) {
-                        set_once(&mut svc.environments, list, "environments", span, |l| l.span, &mut self.errors);
+                        set_once(
+                            &mut svc.environments,
+                            list,
+                            "environments",
+                            span,
+                            |l| l.span,
+                            &mut self.errors,
+                        );
                     }
                 }
                 Rule::description => self.description(&mut svc.description, field),
@@ -413,10 +431,19 @@ impl Builder {
                 Rule::response => {
                     let value = field.into_inner().next();
                     let response = match value {
-                        Some(v) if v.as_rule() == Rule::duration => Response::Within(self.ident(&v)),
+                        Some(v) if v.as_rule() == Rule::duration => {
+                            Response::Within(self.ident(&v))
+                        }
                         _ => Response::BestEffort,
                     };
-                    set_once(&mut sev.response, Spanned::new(response, span), "response", span, |r| r.span, &mut self.errors);
+                    set_once(
+                        &mut sev.response,
+                        Spanned::new(response, span),
+                        "response",
+                        span,
+                        |r| r.span,
+                        &mut self.errors,
+                    );
                 }
                 Rule::description => self.description(&mut sev.description, field),
                 _ => self.internal(&field, "this severity field"),
@@ -445,7 +472,14 @@ impl Builder {
                         QueryLanguage::LogQl
                     };
                     if let Some(text) = self.first_raw(field) {
-                        set_once(&mut q.body, (language, text), "promql", span, |b| b.1.span, &mut self.errors);
+                        set_once(
+                            &mut q.body,
+                            (language, text),
+                            "promql",
+                            span,
+                            |b| b.1.span,
+                            &mut self.errors,
+                        );
                     }
                 }
                 Rule::unit => {
@@ -473,7 +507,9 @@ impl Builder {
                 Rule::ident => t.query = Some(self.ident(&field)),
                 Rule::level_bound => {
                     if let Some(bound) = self.bound(field) {
-                        if let Some(first) = t.bounds.iter().find(|b| b.level.value == bound.level.value) {
+                        if let Some(first) =
+                            t.bounds.iter().find(|b| b.level.value == bound.level.value)
+                        {
                             self.errors.push(ParseError::DuplicateField {
                                 field: level_word(bound.level.value),
                                 span: bound.level.span,
@@ -528,11 +564,25 @@ impl Builder {
                     Some(list) => ServiceScope::Listed(self.ident_list(list).value),
                     None => ServiceScope::All,
                 };
-                set_once(&mut scope.services, Spanned::new(value, span), "services", span, |s| s.span, &mut self.errors);
+                set_once(
+                    &mut scope.services,
+                    Spanned::new(value, span),
+                    "services",
+                    span,
+                    |s| s.span,
+                    &mut self.errors,
+                );
             }
             Rule::environments => {
                 if let Some(list) = self.environments(field) {
-                    set_once(&mut scope.environments, list, "environments", span, |l| l.span, &mut self.errors);
+                    set_once(
+                        &mut scope.environments,
+                        list,
+                        "environments",
+                        span,
+                        |l| l.span,
+                        &mut self.errors,
+                    );
                 }
             }
             Rule::labels => scope.labels.extend(self.labels(field)),
@@ -622,7 +672,14 @@ impl Builder {
             return;
         };
         let when = When { threshold, level };
-        set_once(&mut alert.when, when, "when", span, |w| w.threshold.span, &mut self.errors);
+        set_once(
+            &mut alert.when,
+            when,
+            "when",
+            span,
+            |w| w.threshold.span,
+            &mut self.errors,
+        );
     }
 
     fn steps(&mut self, pair: Pair<Rule>) -> Vec<Step> {

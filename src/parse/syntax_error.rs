@@ -32,12 +32,22 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         // (`}`, `=`, ...) that no rule names.
         for token in attempts.expected_tokens() {
             let token = token.to_string();
-            if !token.contains("..") && token.chars().all(|c| c.is_ascii_punctuation()) {
+            // `#` starts a comment, which is always possible and never the point.
+            if token != "#"
+                && !token.contains("..")
+                && token.chars().all(|c| c.is_ascii_punctuation())
+            {
                 push(format!("`{token}`"));
             }
         }
     }
+    // "end of file" reads best as the last alternative.
+    if let Some(i) = words.iter().position(|w| w == "end of file") {
+        let eof = words.remove(i);
+        words.push(eof);
+    }
     let found = found_at(text, pos);
+    let help = misspelled_keyword(text, pos, &words);
     let len = match found.as_str() {
         "end of file" => 0,
         _ => token_len(text, pos),
@@ -46,6 +56,7 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         span: Span::new(file, pos, pos + len),
         expected: join_or(&words),
         found,
+        help,
     }
 }
 
@@ -128,6 +139,19 @@ fn describe(rule: Rule) -> String {
         _ => "something else",
     };
     word.to_string()
+}
+
+/// `alrt` where `alert` was expected: suggest the keyword.
+fn misspelled_keyword(text: &str, pos: usize, expected: &[String]) -> Option<String> {
+    let word = &text[pos..pos + token_len(text, pos)];
+    if word.is_empty() || !word.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let keywords = expected
+        .iter()
+        .filter_map(|w| w.strip_prefix('`').and_then(|w| w.strip_suffix('`')))
+        .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '_'));
+    crate::resolve::suggest(word, keywords).map(|k| format!("did you mean `{k}`?"))
 }
 
 fn join_or(words: &[String]) -> String {

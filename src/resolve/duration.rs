@@ -40,7 +40,9 @@ impl Duration {
             if digits == 0 {
                 return Err(DurationError::MissingUnit);
             }
-            let number: u64 = rest[..digits].parse().map_err(|_| DurationError::Overflow)?;
+            let number: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| DurationError::Overflow)?;
             rest = &rest[digits..];
             let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
             if letters == 0 {
@@ -130,10 +132,22 @@ mod tests {
     #[test]
     fn rejects_what_prometheus_rejects() {
         assert_eq!(Duration::parse("5"), Err(DurationError::MissingUnit));
-        assert_eq!(Duration::parse("5min"), Err(DurationError::UnknownUnit("min".into())));
-        assert_eq!(Duration::parse("1m1h"), Err(DurationError::OutOfOrder("h".into())));
-        assert_eq!(Duration::parse("1m1m"), Err(DurationError::OutOfOrder("m".into())));
-        assert_eq!(Duration::parse("99999999999999999999s"), Err(DurationError::Overflow));
+        assert_eq!(
+            Duration::parse("5min"),
+            Err(DurationError::UnknownUnit("min".into()))
+        );
+        assert_eq!(
+            Duration::parse("1m1h"),
+            Err(DurationError::OutOfOrder("h".into()))
+        );
+        assert_eq!(
+            Duration::parse("1m1m"),
+            Err(DurationError::OutOfOrder("m".into()))
+        );
+        assert_eq!(
+            Duration::parse("99999999999999999999s"),
+            Err(DurationError::Overflow)
+        );
     }
 
     #[test]

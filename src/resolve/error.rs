@@ -125,6 +125,10 @@ pub(crate) enum ResolveError {
         span: Span,
         environments: Vec<String>,
     },
+    QueryWithoutThreshold {
+        query: String,
+        span: Span,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -252,6 +256,9 @@ impl fmt::Display for ResolveError {
                 f,
                 "example does not say which environment of alert `{alert}` it exercises"
             ),
+            QueryWithoutThreshold { query, .. } => {
+                write!(f, "query `{query}` has no threshold")
+            }
         }
     }
 }
@@ -281,6 +288,7 @@ impl StageError for ResolveError {
             UnknownTemplateVariable { .. } => "E0119",
             TemplateVariableUnavailable { .. } => "E0120",
             ExampleEnvironment { .. } => "E0121",
+            QueryWithoutThreshold { .. } => "E0122",
         }
     }
 
@@ -307,13 +315,15 @@ impl StageError for ResolveError {
             | IncompatibleSelectors { span, .. }
             | UnknownTemplateVariable { span, .. }
             | TemplateVariableUnavailable { span, .. }
-            | ExampleEnvironment { span, .. } => *span,
+            | ExampleEnvironment { span, .. }
+            | QueryWithoutThreshold { span, .. } => *span,
         })
     }
 
     fn label(&self) -> Option<String> {
         use ResolveError::*;
         let text = match self {
+            UnknownName { kind: "unit", .. } => "not a unit",
             UnknownName { .. } => "not declared anywhere",
             DuplicateName { .. } => "declared again here",
             NotImported { .. } => "not visible here",
@@ -335,6 +345,7 @@ impl StageError for ResolveError {
             UnknownTemplateVariable { .. } => "unknown",
             TemplateVariableUnavailable { .. } => "no value",
             ExampleEnvironment { .. } => "which environment?",
+            QueryWithoutThreshold { .. } => "no threshold with this name",
         };
         Some(text.to_string())
     }
@@ -430,6 +441,9 @@ impl StageError for ResolveError {
                 "environment" => "`{{ environment }}` needs the rule to cover environments".to_string(),
                 _ => "`{{ query }}` needs `when QUERY is LEVEL`".to_string(),
             }),
+            QueryWithoutThreshold { query, .. } => Some(format!(
+                "declare `threshold {query} {{ critical above ... }}` to give the query its levels"
+            )),
             ExampleEnvironment { environments, .. } => Some(format!(
                 "add `environment NAME` with one of {}",
                 backticked(environments)

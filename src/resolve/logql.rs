@@ -9,15 +9,44 @@ pub(crate) struct LogqlError {
 }
 
 const RANGE_FUNCTIONS: [&str; 15] = [
-    "rate", "count_over_time", "bytes_rate", "bytes_over_time", "absent_over_time",
-    "sum_over_time", "avg_over_time", "max_over_time", "min_over_time", "first_over_time",
-    "last_over_time", "stdvar_over_time", "stddev_over_time", "quantile_over_time", "rate_counter",
+    "rate",
+    "count_over_time",
+    "bytes_rate",
+    "bytes_over_time",
+    "absent_over_time",
+    "sum_over_time",
+    "avg_over_time",
+    "max_over_time",
+    "min_over_time",
+    "first_over_time",
+    "last_over_time",
+    "stdvar_over_time",
+    "stddev_over_time",
+    "quantile_over_time",
+    "rate_counter",
 ];
 const VECTOR_FUNCTIONS: [&str; 11] = [
-    "sum", "avg", "min", "max", "count", "stddev", "stdvar", "topk", "bottomk", "sort", "sort_desc",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "count",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "sort",
+    "sort_desc",
 ];
 const PARSERS: [&str; 5] = ["json", "logfmt", "regexp", "pattern", "unpack"];
-const STAGES: [&str; 6] = ["line_format", "label_format", "drop", "keep", "decolorize", "unwrap"];
+const STAGES: [&str; 6] = [
+    "line_format",
+    "label_format",
+    "drop",
+    "keep",
+    "decolorize",
+    "unwrap",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -44,7 +73,9 @@ impl<'a> Lexer<'a> {
             if c.is_whitespace() {
                 self.pos += c.len_utf8();
             } else if c == '#' {
-                self.pos += self.text[self.pos..].find('\n').unwrap_or(self.text.len() - self.pos);
+                self.pos += self.text[self.pos..]
+                    .find('\n')
+                    .unwrap_or(self.text.len() - self.pos);
             } else {
                 break;
             }
@@ -72,7 +103,10 @@ impl<'a> Lexer<'a> {
                 }
                 escaped = false;
             }
-            return Err(LogqlError { offset: start, message: "unterminated string".into() });
+            return Err(LogqlError {
+                offset: start,
+                message: "unterminated string".into(),
+            });
         }
         if c.is_ascii_digit() {
             let len = rest
@@ -100,7 +134,10 @@ impl<'a> Lexer<'a> {
                 return Ok((Tok::Punct("*"), start));
             }
         }
-        Err(LogqlError { offset: start, message: format!("unexpected `{c}`") })
+        Err(LogqlError {
+            offset: start,
+            message: format!("unexpected `{c}`"),
+        })
     }
 }
 
@@ -121,7 +158,10 @@ impl<'a> Checker<'a> {
     }
 
     fn fail<T>(&self, message: impl Into<String>) -> Result<T, LogqlError> {
-        Err(LogqlError { offset: self.at, message: message.into() })
+        Err(LogqlError {
+            offset: self.at,
+            message: message.into(),
+        })
     }
 
     fn expect(&mut self, p: &'static str, what: &str) -> Check {
@@ -149,8 +189,15 @@ impl<'a> Checker<'a> {
             self.log_query()?;
         } else {
             self.metric()?;
-            while self.is("+") || self.is("-") || self.is("*") || self.is(">") || self.is("<")
-                || self.is(">=") || self.is("<=") || self.is("==") || self.is("!=")
+            while self.is("+")
+                || self.is("-")
+                || self.is("*")
+                || self.is(">")
+                || self.is("<")
+                || self.is(">=")
+                || self.is("<=")
+                || self.is("==")
+                || self.is("!=")
                 || matches!(self.word(), Some("and" | "or" | "unless"))
             {
                 self.bump()?;
@@ -177,7 +224,9 @@ impl<'a> Checker<'a> {
             Tok::Word(w) if RANGE_FUNCTIONS.contains(&w.as_str()) => self.range_aggregation(&w),
             Tok::Word(w) if VECTOR_FUNCTIONS.contains(&w.as_str()) => self.vector_aggregation(),
             Tok::Word(w) => self.fail(format!("unknown function `{w}`")),
-            Tok::Punct("{") => self.fail("a log query needs a range aggregation such as `rate(...[5m])` here"),
+            Tok::Punct("{") => {
+                self.fail("a log query needs a range aggregation such as `rate(...[5m])` here")
+            }
             _ => self.fail("expected a metric query such as `rate({app=\"api\"}[5m])`"),
         }
     }
@@ -344,9 +393,7 @@ impl<'a> Checker<'a> {
             return match word.as_str() {
                 "line_format" => self.string(),
                 "decolorize" => Ok(()),
-                "unwrap" => {
-                    self.unwrap_target()
-                }
+                "unwrap" => self.unwrap_target(),
                 _ => self.label_list(word == "label_format"),
             };
         }
@@ -469,7 +516,7 @@ mod tests {
             (r#"{app="api"} | jsn"#, 17),
             (r#"rate({app="api"})"#, 16),
             (r#"rates({app="api"}[5m])"#, 0),
-            (r#"{app="api} |= "x""#, 18),
+            (r#"{app="api} |= "x""#, 16),
         ] {
             let err = check(q).err().unwrap_or_else(|| panic!("accepted {q}"));
             assert_eq!(err.offset, offset, "{q}: {}", err.message);

@@ -13,6 +13,7 @@ pub(crate) mod selector;
 mod template;
 
 pub(crate) use error::ResolveError;
+pub(crate) use names::suggest;
 
 use crate::anchor;
 use crate::parse::ast::{self, Direction, Level, QueryLanguage, ServiceScope, StepKind};
@@ -30,6 +31,22 @@ pub(crate) struct ParsedFile {
     pub imports: Vec<FileId>,
 }
 
+/// What later steps need to know about a parsed PromQL expression.
+struct Shape {
+    /// A binary expression: needs parentheses before a comparison is appended.
+    binary: bool,
+    /// An instant vector or scalar, as a rule needs.
+    rule_value: bool,
+}
+
+fn not_a_rule_value(span: Span, used_at: Option<Span>) -> ResolveError {
+    ResolveError::BadPromql {
+        span,
+        message: "a rule needs an instant vector, not a range vector or string".into(),
+        used_at,
+    }
+}
+
 /// Scope of one generated rule: the environment and the matchers that `$selector` becomes.
 struct Instance {
     environment: Option<usize>,
@@ -37,7 +54,10 @@ struct Instance {
     labels: Labels,
 }
 
-pub(crate) fn resolve(files: &[ParsedFile], sources: &SourceMap) -> Result<Model, Vec<ResolveError>> {
+pub(crate) fn resolve(
+    files: &[ParsedFile],
+    sources: &SourceMap,
+) -> Result<Model, Vec<ResolveError>> {
     let imports: Vec<(FileId, Vec<FileId>)> =
         files.iter().map(|f| (f.file, f.imports.clone())).collect();
     let mut r = Resolver {
@@ -48,12 +68,19 @@ pub(crate) fn resolve(files: &[ParsedFile], sources: &SourceMap) -> Result<Model
     let decls = Declarations::collect(files);
     r.declare_all(&decls);
     let project = r.project(&decls.projects);
-    let environments: Vec<Environment> = decls.environments.iter().map(|e| r.environment(e)).collect();
+    let environments: Vec<Environment> = decls
+        .environments
+        .iter()
+        .map(|e| r.environment(e))
+        .collect();
     let severities = decls.severities.iter().map(|s| r.severity(s)).collect();
     let services = decls.services.iter().map(|s| r.service(s)).collect();
     let queries: Vec<Option<Query>> = decls.queries.iter().map(|q| r.query(q)).collect();
-    let thresholds: Vec<Option<Threshold>> =
-        decls.thresholds.iter().map(|t| r.threshold(t, &queries)).collect();
+    let thresholds: Vec<Option<Threshold>> = decls
+        .thresholds
+        .iter()
+        .map(|t| r.threshold(t, &queries))
+        .collect();
     let mut model = Model {
         project,
         environments,
@@ -69,7 +96,11 @@ pub(crate) fn resolve(files: &[ParsedFile], sources: &SourceMap) -> Result<Model
         .iter()
         .filter_map(|a| r.alert(a, &model, &queries, &thresholds))
         .collect();
-    let records: Vec<Record> = decls.records.iter().filter_map(|rec| r.record(rec, &model)).collect();
+    let records: Vec<Record> = decls
+        .records
+        .iter()
+        .filter_map(|rec| r.record(rec, &model))
+        .collect();
     if !r.errors.is_empty() {
         return Err(r.errors);
     }
@@ -147,7 +178,7 @@ fn level_name(level: Level) -> &'static str {
 impl<'a> Resolver<'a> {
     fn declare_all(&mut self, d: &Declarations) {
         let declare = |names: &mut Names, kind, ident: &ast::Ident, index| {
-            names.declare(kind, ident, index).err()
+            names.declare(kind, ident, index).err().map(|e| *e)
         };
         let mut errors = Vec::new();
         for (i, e) in d.environments.iter().enumerate() {
@@ -197,7 +228,7 @@ impl<'a> Resolver<'a> {
         match self.names.lookup(kind, name) {
             Ok(i) => Some(i),
             Err(e) => {
-                self.errors.push(e);
+                self.errors.push(*e);
                 None
             }
         }
@@ -214,7 +245,10 @@ impl<'a> Resolver<'a> {
             };
         };
         let scrape = p.scrape_interval.as_ref().and_then(|t| self.duration(t));
-        let eval = p.evaluation_interval.as_ref().and_then(|t| self.duration(t));
+        let eval = p
+            .evaluation_interval
+            .as_ref()
+            .and_then(|t| self.duration(t));
         Project {
             name: p.name.value.clone(),
             runbook_url: p
@@ -232,6 +266,7 @@ impl<'a> Resolver<'a> {
         if let Some(ns) = &e.namespace {
             matchers.push(Matcher::equal("namespace", &ns.value));
         }
+        self.check_matchers(&e.selector);
         matchers.extend(matchers_of(&e.selector));
         Environment {
             name: e.name.value.clone(),
@@ -239,6 +274,23 @@ impl<'a> Resolver<'a> {
             matchers,
             labels: labels_of(&e.labels),
             description: e.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    /// Regex matchers are checked once, here, so that rules built from them need no re-parse.
+    fn check_matchers(&mut self, matchers: &[ast::Matcher]) {
+        for m in matchers
+            .iter()
+            .filter(|m| matches!(m.op, ast::MatchOp::Regex | ast::MatchOp::NotRegex))
+        {
+            let probe = format!("up{{{}}}", matchers_of(std::slice::from_ref(m))[0]);
+            if let Err(message) = promql::parse(&probe) {
+                self.errors.push(ResolveError::BadPromql {
+                    span: m.value.span,
+                    message: message.trim().to_string(),
+                    used_at: None,
+                });
+            }
         }
     }
 
@@ -259,9 +311,14 @@ impl<'a> Resolver<'a> {
 
     fn service(&mut self, s: &ast::Service) -> Service {
         let environments = match &s.environments {
-            Some(list) => list.value.iter().filter_map(|e| self.lookup("environment", e)).collect(),
+            Some(list) => list
+                .value
+                .iter()
+                .filter_map(|e| self.lookup("environment", e))
+                .collect(),
             None => Vec::new(),
         };
+        self.check_matchers(&s.selector);
         Service {
             name: s.name.value.clone(),
             team: s.team.as_ref().map(|t| t.value.clone()),
@@ -298,34 +355,64 @@ impl<'a> Resolver<'a> {
         let dedented = promql::dedent(&text.value);
         // `$selector` is checked with a stand-in matcher: the query must parse in any scope.
         let probe = selector::expand(&dedented, &[Matcher::equal("__selector__", "x")]);
-        let ok = self.check_query(*language, &probe, text.span, None);
-        ok.then(|| Query {
+        let shape = self.parse_query(*language, &probe, text.span, None)?;
+        Some(Query {
             name: q.name.value.clone(),
-            title: q.title.as_ref().map_or_else(|| q.name.value.clone(), |t| t.value.clone()),
+            title: q
+                .title
+                .as_ref()
+                .map_or_else(|| q.name.value.clone(), |t| t.value.clone()),
             language: *language,
             text: dedented,
             unit,
+            unit_span: q.unit.as_ref().map_or(q.name.span, |u| u.span),
             description: q.description.as_ref().map(|d| d.value.clone()),
             span: text.span,
+            binary: shape.binary,
+            rule_value: shape.rule_value,
         })
     }
 
     /// Parses a query; reports at `span`, with `used_at` when the text came from elsewhere.
-    fn check_query(&mut self, language: QueryLanguage, text: &str, span: Span, used_at: Option<Span>) -> bool {
+    fn check_query(
+        &mut self,
+        language: QueryLanguage,
+        text: &str,
+        span: Span,
+        used_at: Option<Span>,
+    ) -> bool {
+        self.parse_query(language, text, span, used_at).is_some()
+    }
+
+    /// Parses a query once and keeps what later steps need to know about it, so that no
+    /// expression is parsed twice (promql-parser compiles every regex matcher it meets).
+    fn parse_query(
+        &mut self,
+        language: QueryLanguage,
+        text: &str,
+        span: Span,
+        used_at: Option<Span>,
+    ) -> Option<Shape> {
         match language {
             QueryLanguage::PromQl => match promql::parse(text) {
-                Ok(_) => true,
+                Ok(parsed) => Some(Shape {
+                    binary: promql::needs_parens(&parsed),
+                    rule_value: promql::is_rule_value(&parsed),
+                }),
                 Err(message) => {
                     self.errors.push(ResolveError::BadPromql {
                         span,
                         message: message.trim().to_string(),
                         used_at,
                     });
-                    false
+                    None
                 }
             },
             QueryLanguage::LogQl => match logql::check(text) {
-                Ok(()) => true,
+                Ok(()) => Some(Shape {
+                    binary: false,
+                    rule_value: false,
+                }),
                 Err(e) => {
                     // Point at the offending token when the text is the source text.
                     let at = if text.len() == span.end - span.start {
@@ -333,8 +420,11 @@ impl<'a> Resolver<'a> {
                     } else {
                         span
                     };
-                    self.errors.push(ResolveError::BadLogql { span: at, message: e.message });
-                    false
+                    self.errors.push(ResolveError::BadLogql {
+                        span: at,
+                        message: e.message,
+                    });
+                    None
                 }
             },
         }
@@ -361,19 +451,23 @@ impl<'a> Resolver<'a> {
                     shown: b.value.value.clone(),
                     span: Span::new(b.level.span.file, b.level.span.start, b.value.span.end),
                 }),
-                Err(QuantityError::Mismatch { kind }) => self.errors.push(ResolveError::UnitMismatch {
-                    text: b.value.value.clone(),
-                    span: b.value.span,
-                    kind,
-                    query: query.name.clone(),
-                    unit: query.unit,
-                    unit_span: query.span,
-                }),
-                Err(QuantityError::UnknownSuffix(suffix)) => self.errors.push(ResolveError::BadQuantity {
-                    text: b.value.value.clone(),
-                    span: b.value.span,
-                    suffix,
-                }),
+                Err(QuantityError::Mismatch { kind }) => {
+                    self.errors.push(ResolveError::UnitMismatch {
+                        text: b.value.value.clone(),
+                        span: b.value.span,
+                        kind,
+                        query: query.name.clone(),
+                        unit: query.unit,
+                        unit_span: query.unit_span,
+                    })
+                }
+                Err(QuantityError::UnknownSuffix(suffix)) => {
+                    self.errors.push(ResolveError::BadQuantity {
+                        text: b.value.value.clone(),
+                        span: b.value.span,
+                        suffix,
+                    })
+                }
                 Err(QuantityError::Malformed) => self.errors.push(ResolveError::BadQuantity {
                     text: b.value.value.clone(),
                     span: b.value.span,
@@ -428,7 +522,10 @@ impl<'a> Resolver<'a> {
                 });
                 return false;
             }
-            if bad.level == Level::Critical && worse(bad.direction, tg.value, bad.value) && tg.value != bad.value {
+            if bad.level == Level::Critical
+                && worse(bad.direction, tg.value, bad.value)
+                && tg.value != bad.value
+            {
                 self.errors.push(order_error(t, tg, bad));
                 return false;
             }
@@ -474,7 +571,9 @@ impl<'a> Resolver<'a> {
         };
         let mut rules = Vec::new();
         for (i, instance) in instances.iter().enumerate() {
-            let environment = instance.environment.map(|e| model.environments[e].name.as_str());
+            let environment = instance
+                .environment
+                .map(|e| model.environments[e].name.as_str());
             let values = template::Values {
                 threshold: threshold_parts.map(|t| t.0),
                 for_: for_.map(Duration::human),
@@ -512,7 +611,11 @@ impl<'a> Resolver<'a> {
         for step in a.investigate.iter().chain(&a.resolve) {
             self.check_step(step);
         }
-        let examples = a.examples.iter().filter_map(|e| self.example(e, a, &rules, model)).collect();
+        let examples = a
+            .examples
+            .iter()
+            .filter_map(|e| self.example(e, a, &rules, model))
+            .collect();
         if self.errors.len() > errors_before {
             return None;
         }
@@ -560,12 +663,11 @@ impl<'a> Resolver<'a> {
             }
             (None, Some(expr)) => {
                 let text = promql::dedent(&expr.value);
-                let probe = selector::expand(&text, &[Matcher::equal("__selector__", "x")]);
-                self.check_query(QueryLanguage::PromQl, &probe, expr.span, None)
-                    .then_some((Condition::Expr, text, expr.span))
+                self.rule_shape(&text, expr.span)?;
+                Some((Condition::Expr, text, expr.span))
             }
             (Some(when), None) => {
-                let index = self.lookup("threshold", &when.threshold)?;
+                let index = self.threshold_of(&when.threshold)?;
                 let threshold = thresholds.get(index)?.as_ref()?;
                 let query = queries.get(threshold.query)?.as_ref()?;
                 let Some(bound) = threshold.bound(when.level.value) else {
@@ -591,8 +693,12 @@ impl<'a> Resolver<'a> {
                     _ => bound.direction == Direction::Above,
                 };
                 let op = if fires_above { ">" } else { "<" };
-                let parsed = promql::parse(&selector::expand(&query.text, &[Matcher::equal("__selector__", "x")])).ok()?;
-                let lhs = if promql::needs_parens(&parsed) {
+                if !query.rule_value {
+                    self.errors
+                        .push(not_a_rule_value(query.span, Some(when.threshold.span)));
+                    return None;
+                }
+                let lhs = if query.binary {
                     format!("(\n{}\n)", indent(&query.text))
                 } else {
                     query.text.clone()
@@ -610,42 +716,79 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Expands `$selector` for one rule and checks the result is a valid rule expression.
-    fn rule_expr(&mut self, text: &str, matchers: &[Matcher], span: Span, owner: Span) -> Option<String> {
-        if text.contains(selector::PLACEHOLDER) && matchers.is_empty() {
-            self.errors.push(ResolveError::SelectorWithoutScope { span, used_at: owner });
-            return None;
-        }
-        let expr = selector::expand(text, matchers);
-        match promql::parse(&expr) {
-            Ok(parsed) if promql::is_rule_value(&parsed) => Some(expr),
-            Ok(_) => {
-                self.errors.push(ResolveError::BadPromql {
-                    span,
-                    message: "a rule needs an instant vector, not a range vector or string".into(),
-                    used_at: Some(owner),
+    /// A threshold by name; when only a query has that name, says that the threshold is missing.
+    fn threshold_of(&mut self, name: &ast::Ident) -> Option<usize> {
+        match self.names.lookup("threshold", name) {
+            Ok(index) => Some(index),
+            Err(e)
+                if matches!(
+                    *e,
+                    ResolveError::UnknownName {
+                        suggestion: None,
+                        ..
+                    }
+                ) && self.names.lookup("query", name).is_ok() =>
+            {
+                self.errors.push(ResolveError::QueryWithoutThreshold {
+                    query: name.value.clone(),
+                    span: name.span,
                 });
                 None
             }
-            Err(message) => {
-                self.errors.push(ResolveError::BadPromql {
-                    span,
-                    message: format!("after expanding `$selector`: {}", message.trim()),
-                    used_at: Some(owner),
-                });
+            Err(e) => {
+                self.errors.push(*e);
                 None
             }
         }
     }
 
+    /// Parses a rule expression once, with a stand-in for `$selector`, and checks that it
+    /// yields what a rule needs.
+    fn rule_shape(&mut self, text: &str, span: Span) -> Option<()> {
+        let probe = selector::expand(text, &[Matcher::equal("__selector__", "x")]);
+        let shape = self.parse_query(QueryLanguage::PromQl, &probe, span, None)?;
+        if !shape.rule_value {
+            self.errors.push(not_a_rule_value(span, None));
+            return None;
+        }
+        Some(())
+    }
+
+    /// Expands `$selector` for one rule. The text was parsed with a stand-in matcher and every
+    /// real matcher was checked where it was declared, so the expansion is valid PromQL.
+    fn rule_expr(
+        &mut self,
+        text: &str,
+        matchers: &[Matcher],
+        span: Span,
+        owner: Span,
+    ) -> Option<String> {
+        if text.contains(selector::PLACEHOLDER) && matchers.is_empty() {
+            self.errors.push(ResolveError::SelectorWithoutScope {
+                span,
+                used_at: owner,
+            });
+            return None;
+        }
+        Some(selector::expand(text, matchers))
+    }
+
     /// The environments a rule is fanned out over, each with its matchers and labels.
-    fn instances(&mut self, scope: &ast::Scope, model: &Model, owner: Span) -> Option<Vec<Instance>> {
+    fn instances(
+        &mut self,
+        scope: &ast::Scope,
+        model: &Model,
+        owner: Span,
+    ) -> Option<Vec<Instance>> {
         let services: Vec<usize> = match &scope.services {
             None => Vec::new(),
             Some(s) => match &s.value {
                 ServiceScope::All => (0..model.services.len()).collect(),
                 ServiceScope::Listed(names) => {
-                    let found: Vec<usize> = names.iter().filter_map(|n| self.lookup("service", n)).collect();
+                    let found: Vec<usize> = names
+                        .iter()
+                        .filter_map(|n| self.lookup("service", n))
+                        .collect();
                     if found.len() != names.len() {
                         return None;
                     }
@@ -655,7 +798,11 @@ impl<'a> Resolver<'a> {
         };
         let environments: Vec<Option<usize>> = match &scope.environments {
             Some(list) => {
-                let found: Vec<usize> = list.value.iter().filter_map(|e| self.lookup("environment", e)).collect();
+                let found: Vec<usize> = list
+                    .value
+                    .iter()
+                    .filter_map(|e| self.lookup("environment", e))
+                    .collect();
                 if found.len() != list.value.len() {
                     return None;
                 }
@@ -675,7 +822,10 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        let selected: Vec<&[Matcher]> = services.iter().map(|s| model.services[*s].matchers.as_slice()).collect();
+        let selected: Vec<&[Matcher]> = services
+            .iter()
+            .map(|s| model.services[*s].matchers.as_slice())
+            .collect();
         let service_matchers = match selector::union(&selected) {
             Ok(m) => m,
             Err(conflict) => {
@@ -711,10 +861,19 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    fn example(&mut self, e: &ast::Example, a: &ast::Alert, rules: &[AlertRule], model: &Model) -> Option<Example> {
+    fn example(
+        &mut self,
+        e: &ast::Example,
+        a: &ast::Alert,
+        rules: &[AlertRule],
+        model: &Model,
+    ) -> Option<Example> {
         let names: Vec<String> = rules
             .iter()
-            .filter_map(|r| r.environment.map(|env| model.environments[env].name.clone()))
+            .filter_map(|r| {
+                r.environment
+                    .map(|env| model.environments[env].name.clone())
+            })
             .collect();
         let rule = match &e.environment {
             Some(env) => {
@@ -789,6 +948,7 @@ impl<'a> Resolver<'a> {
             return None;
         };
         let text = promql::dedent(&expr.value);
+        self.rule_shape(&text, expr.span)?;
         let instances = self.instances(&rec.scope, model, rec.name.span)?;
         let mut rules = Vec::new();
         for instance in instances {
@@ -878,5 +1038,8 @@ fn steps(steps: &[ast::Step]) -> Vec<Step> {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -70,8 +70,14 @@ pub(crate) struct Query {
     /// The query as written, dedented, with `$selector` still in it.
     pub text: String,
     pub unit: Unit,
+    /// Where the unit is declared (the query's name when it is implicit).
+    pub unit_span: Span,
     pub description: Option<String>,
     pub span: Span,
+    /// A binary expression: parenthesised before a threshold comparison.
+    pub binary: bool,
+    /// Yields an instant vector or scalar, so a rule may use it.
+    pub rule_value: bool,
 }
 
 #[derive(Debug)]

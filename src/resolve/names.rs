@@ -42,15 +42,15 @@ impl<'a> Names<'a> {
         kind: &'static str,
         name: &Ident,
         index: usize,
-    ) -> Result<(), ResolveError> {
+    ) -> Result<(), Box<ResolveError>> {
         let table = self.tables.entry(kind).or_default();
         if let Some(first) = table.get(&name.value) {
-            return Err(ResolveError::DuplicateName {
+            return Err(Box::new(ResolveError::DuplicateName {
                 kind,
                 name: name.value.clone(),
                 span: name.span,
                 first: first.span,
-            });
+            }));
         }
         table.insert(
             name.value.clone(),
@@ -63,19 +63,26 @@ impl<'a> Names<'a> {
         Ok(())
     }
 
-    pub(crate) fn lookup(&self, kind: &'static str, name: &Ident) -> Result<usize, ResolveError> {
+    pub(crate) fn lookup(
+        &self,
+        kind: &'static str,
+        name: &Ident,
+    ) -> Result<usize, Box<ResolveError>> {
         let from = name.span.file;
         let table = self.tables.get(kind);
         match table.and_then(|t| t.get(&name.value)) {
             Some(def) if self.is_visible(from, def.file) => Ok(def.index),
-            Some(def) => Err(ResolveError::NotImported {
+            Some(def) => Err(Box::new(ResolveError::NotImported {
                 kind,
                 name: name.value.clone(),
                 span: name.span,
                 declared_in: self.sources.file(def.file).display.clone(),
-                import: relative(&self.sources.file(from).path, &self.sources.file(def.file).path),
-            }),
-            None => Err(ResolveError::UnknownName {
+                import: relative(
+                    &self.sources.file(from).path,
+                    &self.sources.file(def.file).path,
+                ),
+            })),
+            None => Err(Box::new(ResolveError::UnknownName {
                 kind,
                 name: name.value.clone(),
                 span: name.span,
@@ -83,7 +90,7 @@ impl<'a> Names<'a> {
                     &name.value,
                     table.into_iter().flat_map(|t| t.keys().map(String::as_str)),
                 ),
-            }),
+            })),
         }
     }
 
@@ -93,7 +100,10 @@ impl<'a> Names<'a> {
 }
 
 /// The closest candidate, if it is close enough to be a likely typo.
-pub(crate) fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s str>) -> Option<String> {
+pub(crate) fn suggest<'s>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'s str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -105,7 +115,10 @@ pub(crate) fn suggest<'s>(name: &str, candidates: impl IntoIterator<Item = &'s s
 
 /// The path to write in `import "..."` in `from` to reach `to`.
 fn relative(from: &Path, to: &Path) -> String {
-    let base: Vec<Component> = from.parent().map(|p| p.components().collect()).unwrap_or_default();
+    let base: Vec<Component> = from
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
     let target: Vec<Component> = to.components().collect();
     let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
     let mut out = PathBuf::new();
@@ -131,7 +144,16 @@ mod tests {
 
     #[test]
     fn import_paths_are_relative() {
-        assert_eq!(relative(Path::new("rules/alerts/a.wb"), Path::new("rules/queries.wb")), "../queries.wb");
-        assert_eq!(relative(Path::new("rules/a.wb"), Path::new("rules/b.wb")), "b.wb");
+        assert_eq!(
+            relative(
+                Path::new("rules/alerts/a.wb"),
+                Path::new("rules/queries.wb")
+            ),
+            "../queries.wb"
+        );
+        assert_eq!(
+            relative(Path::new("rules/a.wb"), Path::new("rules/b.wb")),
+            "b.wb"
+        );
     }
 }

@@ -111,9 +111,19 @@ pub(crate) fn read(text: &str, unit: Unit) -> Result<f64, QuantityError> {
         .unwrap_or(text.len());
     let (number, suffix) = text.split_at(split);
     let (kind, value) = if suffix.is_empty() {
-        (Kind::Plain, number.parse::<f64>().map_err(|_| QuantityError::Malformed)?)
+        (
+            Kind::Plain,
+            number
+                .parse::<f64>()
+                .map_err(|_| QuantityError::Malformed)?,
+        )
     } else if suffix == "%" {
-        (Kind::Percent, number.parse::<f64>().map_err(|_| QuantityError::Malformed)?)
+        (
+            Kind::Percent,
+            number
+                .parse::<f64>()
+                .map_err(|_| QuantityError::Malformed)?,
+        )
     } else if let Some((_, factor)) = BYTES.iter().find(|(s, _)| *s == suffix) {
         let n: f64 = number.parse().map_err(|_| QuantityError::Malformed)?;
         (Kind::Bytes, n * factor)
@@ -170,8 +180,19 @@ mod tests {
 
     #[test]
     fn rejects_mismatched_units() {
-        assert_eq!(read("30s", Unit::Percent), Err(QuantityError::Mismatch { kind: Kind::Duration }));
-        assert_eq!(read("90", Unit::Percent), Err(QuantityError::Mismatch { kind: Kind::Plain }));
-        assert_eq!(read("3x", Unit::Count), Err(QuantityError::UnknownSuffix("x".into())));
+        assert_eq!(
+            read("30s", Unit::Percent),
+            Err(QuantityError::Mismatch {
+                kind: Kind::Duration
+            })
+        );
+        assert_eq!(
+            read("90", Unit::Percent),
+            Err(QuantityError::Mismatch { kind: Kind::Plain })
+        );
+        assert_eq!(
+            read("3x", Unit::Count),
+            Err(QuantityError::UnknownSuffix("x".into()))
+        );
     }
 }

@@ -172,7 +172,10 @@ mod tests {
         let a = [eq("job", "api"), eq("tier", "1")];
         let b = [eq("job", "worker")];
         let conflict = union(&[&a, &b]).err().unwrap();
-        assert_eq!((conflict.label.as_str(), conflict.first, conflict.second), ("tier", 0, 1));
+        assert_eq!(
+            (conflict.label.as_str(), conflict.first, conflict.second),
+            ("tier", 0, 1)
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<Res
             match values.get(inner) {
                 Some(Some(value)) => out.push_str(&value),
                 Some(None) => {
-                    let name = VARIABLES.iter().find(|v| **v == inner).copied().unwrap_or("query");
+                    let name = VARIABLES
+                        .iter()
+                        .find(|v| **v == inner)
+                        .copied()
+                        .unwrap_or("query");
                     errors.push(ResolveError::TemplateVariableUnavailable { name, span });
                 }
                 None => errors.push(ResolveError::UnknownTemplateVariable {
@@ -77,7 +81,9 @@ pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<Res
 
 fn is_bare_word(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -101,7 +107,10 @@ mod tests {
             &text("{{ $labels.job }} above {{ threshold }} for {{for}}{{ end }}"),
             &values,
         );
-        assert_eq!(out.ok().unwrap(), "{{ $labels.job }} above 10% for 5 minutes{{ end }}");
+        assert_eq!(
+            out.ok().unwrap(),
+            "{{ $labels.job }} above 10% for 5 minutes{{ end }}"
+        );
     }
 
     #[test]

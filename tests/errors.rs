@@ -1,0 +1,78 @@
+//! Every error fixture, compiled by the real binary: it fails with exit code 1, writes
+//! nothing, names `file:line:col`, and renders exactly as the snapshot shows.
+
+mod common;
+
+use common::{text, watchbook};
+
+fn fixtures() -> Vec<String> {
+    let dir = common::root().join("tests/fixtures/errors");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn there_are_at_least_fifteen_error_fixtures() {
+    assert!(fixtures().len() >= 15, "{:?}", fixtures());
+}
+
+#[test]
+fn every_error_fixture_renders_with_its_location_and_writes_nothing() {
+    for name in fixtures() {
+        let out = tempfile::tempdir().expect("tempdir");
+        let target = out.path().join("generated");
+        let dir = format!("tests/fixtures/errors/{name}");
+        let result = watchbook(&["compile", &dir, "--out", target.to_str().unwrap()]);
+        let stderr = text(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            !target.exists(),
+            "{name}: a failed compile wrote {target:?}"
+        );
+        let location = format!("[{dir}/");
+        assert!(
+            stderr.contains(&location),
+            "{name}: no file:line:col in\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        insta::assert_snapshot!(name.clone(), stderr);
+    }
+}
+
+#[test]
+fn json_diagnostics_carry_code_and_position() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let result = watchbook(&[
+        "compile",
+        "tests/fixtures/errors/many_errors_at_once",
+        "--out",
+        out.path().join("g").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(result.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    let items = json.as_array().expect("an array");
+    assert!(
+        items.len() >= 3,
+        "errors are collected, not just the first: {json}"
+    );
+    insta::assert_snapshot!("many_errors_at_once_json", text(&result.stdout));
+}
+
+#[test]
+fn a_missing_rules_directory_is_an_error_not_a_panic() {
+    let result = watchbook(&["compile", "no/such/dir", "--out", "/tmp/never-written"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stderr).contains("E0001"));
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let result = watchbook(&["compile", "--no-such-flag"]);
+    assert_eq!(result.status.code(), Some(2));
+}

@@ -1,0 +1,83 @@
+//! The real validator: `promtool check rules` on every generated rule file and
+//! `promtool test rules` on every generated unit test.
+
+mod common;
+
+use common::{files_ending, root, text, tool};
+use std::process::Command;
+
+#[test]
+fn promtool_accepts_every_generated_rule_file() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let files = files_ending(&root().join("generated/prometheus"), ".rules.yml");
+    assert!(!files.is_empty());
+    for file in files {
+        let out = Command::new(&promtool)
+            .arg("check")
+            .arg("rules")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{file:?}:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn promtool_passes_every_generated_unit_test() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let files = files_ending(&root().join("generated/prometheus/tests"), ".test.yml");
+    assert!(!files.is_empty());
+    for file in files {
+        let out = Command::new(&promtool)
+            .arg("test")
+            .arg("rules")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{file:?}:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}
+
+/// The unit tests have teeth: expecting an alert before its `for` has elapsed fails.
+#[test]
+fn promtool_rejects_a_wrong_expectation() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let original = root().join("generated/prometheus/tests/alerts/services.test.yml");
+    let source = std::fs::read_to_string(&original).unwrap();
+    let broken = source.replacen(
+        "eval_time: 10m\n    alertname: HighErrorRate",
+        "eval_time: 3m\n    alertname: HighErrorRate",
+        1,
+    );
+    assert_ne!(source, broken);
+    let copy = original.with_file_name("broken-copy.test.yml");
+    let tmp = tempfile::Builder::new()
+        .suffix(".test.yml")
+        .tempfile_in(copy.parent().unwrap())
+        .unwrap();
+    std::fs::write(tmp.path(), broken).unwrap();
+    let out = Command::new(&promtool)
+        .arg("test")
+        .arg("rules")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("FAILED") || text(&out.stderr).contains("FAILED"));
+}

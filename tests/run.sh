@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs the real validators (promtool from
+# Debian's `prometheus`, amtool from `prometheus-alertmanager`) when they are missing, then
+# checks formatting and lints, and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} for promtool/amtool"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+promtool --version | head -n 1
+amtool --version | head -n 1
+
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+# The benchmark runs once as a smoke test (the synthetic source must compile), then the tests.
+cargo test --benches
+cargo test

@@ -22,4 +22,4 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 # The benchmark runs once as a smoke test (the synthetic source must compile), then the tests.
 cargo test --benches
-cargo test
+cargo test --lib --bins --tests

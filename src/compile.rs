@@ -2,7 +2,7 @@
 //! (see [`crate::write`]) so that `--check` and the benchmarks share everything before it.
 
 use crate::check;
-use crate::diagnostic::{self, Diagnostic, StageError};
+use crate::diagnostic::{self, Diagnostic, Level, StageError};
 use crate::emit::{self, Artifact};
 use crate::load::{self, LoadError};
 use crate::parse::{self, ast::SourceAst};
@@ -11,29 +11,42 @@ use crate::source::{FileId, SourceMap};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-/// The outcome of one compile: the sources read, and the files or the diagnostics.
+/// The outcome of one compile: the sources read, and the files or the diagnostics. Warnings
+/// never stop a compile; they are reported with its result.
 pub struct Compilation {
     pub sources: SourceMap,
     pub result: Result<Vec<Artifact>, Vec<Diagnostic>>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Compiles every source below `rules_dir`.
 pub fn compile(rules_dir: &Path) -> Compilation {
     let mut sources = SourceMap::default();
-    let result = run(rules_dir, &mut sources);
-    Compilation { sources, result }
+    let mut warnings = Vec::new();
+    let result = run(rules_dir, &mut sources, &mut warnings);
+    Compilation {
+        sources,
+        result,
+        warnings,
+    }
 }
 
-fn run(rules_dir: &Path, sources: &mut SourceMap) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+fn run(
+    rules_dir: &Path,
+    sources: &mut SourceMap,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let discovered = load::discover(rules_dir).map_err(|e| vec![e.to_diagnostic()])?;
     let (files, mut diagnostics) = load_and_parse(discovered, rules_dir, sources);
     fail_if_any(&mut diagnostics)?;
     let model = resolve::resolve(&files, sources)
         .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
-    let mut diagnostics: Vec<Diagnostic> = check::check(&model)
-        .iter()
-        .map(StageError::to_diagnostic)
-        .collect();
+    let (mut diagnostics, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check::check(&model)
+            .iter()
+            .map(StageError::to_diagnostic)
+            .partition(|d| d.level == Level::Error);
+    *warnings = sorted(found_warnings);
     fail_if_any(&mut diagnostics)?;
     Ok(emit::emit(&model))
 }

@@ -79,9 +79,16 @@ fn run_compile(
 ) -> ExitCode {
     let compilation = compile(rules);
     let artifacts = match compilation.result {
-        Ok(artifacts) => artifacts,
+        Ok(artifacts) => {
+            if !compilation.warnings.is_empty() || matches!(format, Format::Json) {
+                report(&compilation.warnings, &compilation.sources, format);
+            }
+            artifacts
+        }
         Err(diagnostics) => {
-            report(&diagnostics, &compilation.sources, format);
+            let mut all = compilation.warnings.clone();
+            all.extend(diagnostics.iter().cloned());
+            report(&all, &compilation.sources, format);
             let errors = diagnostics.len();
             if matches!(format, Format::Human) {
                 eprintln!(

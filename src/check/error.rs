@@ -1,6 +1,6 @@
 //! Consistency errors, worded in one place.
 
-use crate::diagnostic::StageError;
+use crate::diagnostic::{Level, StageError};
 use crate::source::Span;
 use std::fmt;
 
@@ -24,6 +24,31 @@ pub(crate) enum CheckError {
     UnpredictableAnnotation {
         alert: String,
         action: String,
+        span: Span,
+    },
+    SeverityWithoutRoute {
+        severity: String,
+        alert: String,
+        span: Span,
+        severity_span: Span,
+    },
+    DefaultRouteOnly {
+        alert: String,
+        span: Span,
+    },
+    RouteTestMismatch {
+        expected: Vec<String>,
+        actual: Vec<String>,
+        span: Span,
+    },
+    UnreachedReceiver {
+        receiver: String,
+        span: Span,
+    },
+    ExamplePastEscalation {
+        alert: String,
+        at: String,
+        escalates: String,
         span: Span,
     },
 }
@@ -53,6 +78,33 @@ impl fmt::Display for CheckError {
                 f,
                 "the example of alert `{alert}` cannot predict the annotation part `{action}`"
             ),
+            CheckError::SeverityWithoutRoute {
+                severity, alert, ..
+            } => write!(
+                f,
+                "alert `{alert}` has severity `{severity}`, which no route sends anywhere"
+            ),
+            CheckError::DefaultRouteOnly { alert, .. } => write!(
+                f,
+                "alert `{alert}` reaches only the default receiver"
+            ),
+            CheckError::RouteTestMismatch {
+                expected, actual, ..
+            } => write!(
+                f,
+                "route test expects {} but the alert reaches {}",
+                list(expected),
+                list(actual)
+            ),
+            CheckError::UnreachedReceiver { receiver, .. } => {
+                write!(f, "receiver `{receiver}` is never notified")
+            }
+            CheckError::ExamplePastEscalation {
+                alert, at, escalates, ..
+            } => write!(
+                f,
+                "the example of alert `{alert}` checks {at}, when its escalation (after {escalates}) may fire too"
+            ),
         }
     }
 }
@@ -64,6 +116,18 @@ impl StageError for CheckError {
             CheckError::ExampleBeforeFor { .. } => "E0202",
             CheckError::ExampleWithoutChecks { .. } => "E0203",
             CheckError::UnpredictableAnnotation { .. } => "E0204",
+            CheckError::SeverityWithoutRoute { .. } => "E0205",
+            CheckError::DefaultRouteOnly { .. } => "E0206",
+            CheckError::RouteTestMismatch { .. } => "E0207",
+            CheckError::UnreachedReceiver { .. } => "W0201",
+            CheckError::ExamplePastEscalation { .. } => "E0208",
+        }
+    }
+
+    fn level(&self) -> Level {
+        match self {
+            CheckError::UnreachedReceiver { .. } => Level::Warning,
+            _ => Level::Error,
         }
     }
 
@@ -72,7 +136,12 @@ impl StageError for CheckError {
             CheckError::AnchorCollision { span, .. }
             | CheckError::ExampleBeforeFor { span, .. }
             | CheckError::ExampleWithoutChecks { span }
-            | CheckError::UnpredictableAnnotation { span, .. } => *span,
+            | CheckError::UnpredictableAnnotation { span, .. }
+            | CheckError::SeverityWithoutRoute { span, .. }
+            | CheckError::DefaultRouteOnly { span, .. }
+            | CheckError::RouteTestMismatch { span, .. }
+            | CheckError::UnreachedReceiver { span, .. }
+            | CheckError::ExamplePastEscalation { span, .. } => *span,
         })
     }
 
@@ -83,6 +152,11 @@ impl StageError for CheckError {
                 CheckError::ExampleBeforeFor { .. } => "too early",
                 CheckError::ExampleWithoutChecks { .. } => "no `fires at` or `quiet at`",
                 CheckError::UnpredictableAnnotation { .. } => "this alert",
+                CheckError::SeverityWithoutRoute { .. } => "needs a route",
+                CheckError::DefaultRouteOnly { .. } => "falls through to the default",
+                CheckError::RouteTestMismatch { .. } => "this test",
+                CheckError::UnreachedReceiver { .. } => "declared here",
+                CheckError::ExamplePastEscalation { .. } => "too late",
             }
             .to_string(),
         )
@@ -92,6 +166,9 @@ impl StageError for CheckError {
         match self {
             CheckError::AnchorCollision { other_span, .. } => {
                 vec![(*other_span, "the other alert".to_string())]
+            }
+            CheckError::SeverityWithoutRoute { severity_span, .. } => {
+                vec![(*severity_span, "severity declared here".to_string())]
             }
             _ => Vec::new(),
         }
@@ -108,10 +185,33 @@ impl StageError for CheckError {
             CheckError::ExampleWithoutChecks { .. } => {
                 "add `fires at 10m { ... }` or `quiet at 5m`".to_string()
             }
+            CheckError::SeverityWithoutRoute { severity, .. } => {
+                format!("add `notify [RECEIVER, ...]` to severity `{severity}`")
+            }
+            CheckError::DefaultRouteOnly { .. } => {
+                "give its severity a `notify` list, or add a team route for its team".to_string()
+            }
+            CheckError::RouteTestMismatch { .. } => {
+                "fix the expectation, or the severity, team or escalation routes it tests".to_string()
+            }
+            CheckError::UnreachedReceiver { .. } => {
+                "use it in a severity's `notify`, a team route or an escalation, or remove it".to_string()
+            }
+            CheckError::ExamplePastEscalation { .. } => {
+                "check an earlier time: the escalated twin of the alert shares its name, and promtool would expect it too".to_string()
+            }
             CheckError::UnpredictableAnnotation { .. } => {
                 "promtool compares annotations exactly; in alerts with examples, annotations may use `$labels` but not `$value` or functions"
                     .to_string()
             }
         })
     }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "no receiver".to_string();
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    format!("[{}]", quoted.join(", "))
 }

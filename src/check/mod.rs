@@ -1,10 +1,13 @@
 //! Stage 4: consistency rules that always run on the resolved model. Each rule is one file.
 
+mod alert_routes;
 mod anchor_collision;
 mod error;
 mod example_before_for;
 mod example_without_checks;
+mod route_test_mismatch;
 mod unpredictable_annotation;
+mod unreached_receiver;
 
 pub(crate) use error::CheckError;
 
@@ -16,5 +19,8 @@ pub(crate) fn check(model: &Model) -> Vec<CheckError> {
     example_before_for::check(model, &mut errors);
     example_without_checks::check(model, &mut errors);
     unpredictable_annotation::check(model, &mut errors);
+    alert_routes::check(model, &mut errors);
+    route_test_mismatch::check(model, &mut errors);
+    unreached_receiver::check(model, &mut errors);
     errors
 }

@@ -57,13 +57,19 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
     }
     for alert in &model.alerts {
         let rules = groups.entry(&alert.group).or_default();
-        rules.extend(alert.rules.iter().map(|r| Rule::Alert {
-            alert: &alert.name,
-            expr: &r.expr,
-            for_: alert.for_.map(|f| f.to_string()),
-            labels: &r.labels,
-            annotations: &r.annotations,
-        }));
+        rules.extend(
+            alert
+                .rules
+                .iter()
+                .chain(&alert.escalations)
+                .map(|r| Rule::Alert {
+                    alert: &alert.name,
+                    expr: &r.expr,
+                    for_: r.for_.map(|f| f.to_string()),
+                    labels: &r.labels,
+                    annotations: &r.annotations,
+                }),
+        );
     }
     groups
         .into_iter()

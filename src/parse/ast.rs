@@ -22,6 +22,12 @@ pub(crate) enum Declaration {
     Threshold(Threshold),
     Alert(Box<Alert>),
     Record(Record),
+    Receiver(Receiver),
+    Routing(Routing),
+    Team(Team),
+    Inhibit(Inhibit),
+    Escalation(Escalation),
+    RouteTest(RouteTest),
 }
 
 #[derive(Debug)]
@@ -79,11 +85,81 @@ pub(crate) enum Response {
     BestEffort,
 }
 
+/// Alertmanager's grouping and timing, on the routing root or a severity.
+#[derive(Debug, Default)]
+pub(crate) struct Timing {
+    pub group_by: Option<Spanned<Vec<Ident>>>,
+    pub group_wait: Option<Text>,
+    pub group_interval: Option<Text>,
+    pub repeat_interval: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Escalate {
+    pub after: Text,
+    pub notify: Spanned<Vec<Ident>>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Severity {
     pub name: Ident,
     pub response: Option<Spanned<Response>>,
+    pub notify: Option<Spanned<Vec<Ident>>>,
+    pub timing: Timing,
+    pub escalate: Option<Escalate>,
     pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Integration {
+    pub kind: Ident,
+    pub settings: Vec<(Ident, Text)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Receiver {
+    pub name: Ident,
+    pub integrations: Vec<Integration>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Routing {
+    pub span: crate::source::Span,
+    pub default: Option<Ident>,
+    pub timing: Timing,
+}
+
+#[derive(Debug)]
+pub(crate) struct Team {
+    pub name: Ident,
+    /// Severity and the receivers that replace its own for this team.
+    pub routes: Vec<(Ident, Spanned<Vec<Ident>>)>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inhibit {
+    pub name: Text,
+    pub source: Vec<Matcher>,
+    pub target: Vec<Matcher>,
+    pub equal: Vec<Ident>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Escalation {
+    pub name: Ident,
+    pub contact: Text,
+    pub response: Option<Spanned<Response>>,
+    pub scope: Option<Text>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RouteTest {
+    pub name: Text,
+    pub labels: Vec<LabelPair>,
+    pub expect: Option<Spanned<Vec<Ident>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,6 +120,12 @@ impl Builder {
                 Rule::threshold => self.threshold(item).map(Declaration::Threshold),
                 Rule::alert => self.alert(item).map(|a| Declaration::Alert(Box::new(a))),
                 Rule::record => self.record(item).map(Declaration::Record),
+                Rule::receiver => self.receiver(item).map(Declaration::Receiver),
+                Rule::routing => Some(Declaration::Routing(self.routing(item))),
+                Rule::team_decl => self.team(item).map(Declaration::Team),
+                Rule::inhibit => self.inhibit(item).map(Declaration::Inhibit),
+                Rule::escalation => self.escalation(item).map(Declaration::Escalation),
+                Rule::route_test => self.route_test(item).map(Declaration::RouteTest),
                 Rule::EOI => continue,
                 _ => {
                     self.internal(&item, "this declaration");
@@ -423,11 +429,52 @@ impl Builder {
         let mut sev = Severity {
             name,
             response: None,
+            notify: None,
+            timing: Timing::default(),
+            escalate: None,
             description: None,
         };
         for field in fields {
             let span = self.span(&field);
             match field.as_rule() {
+                Rule::notify => {
+                    if let Some(list) = self.list_field(field) {
+                        set_once(
+                            &mut sev.notify,
+                            list,
+                            "notify",
+                            span,
+                            |l| l.span,
+                            &mut self.errors,
+                        );
+                    }
+                }
+                Rule::group_by
+                | Rule::group_wait
+                | Rule::group_interval
+                | Rule::repeat_interval => self.timing(&mut sev.timing, field),
+                Rule::escalate => {
+                    let mut after = None;
+                    let mut notify = None;
+                    for part in field.into_inner() {
+                        match part.as_rule() {
+                            Rule::duration => after = Some(self.ident(&part)),
+                            Rule::ident_list => notify = Some(self.ident_list(part)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(after), Some(notify)) = (after, notify) {
+                        let escalate = Escalate { after, notify };
+                        set_once(
+                            &mut sev.escalate,
+                            escalate,
+                            "escalate",
+                            span,
+                            |e| e.after.span,
+                            &mut self.errors,
+                        );
+                    }
+                }
                 Rule::response => {
                     let value = field.into_inner().next();
                     let response = match value {
@@ -450,6 +497,240 @@ impl Builder {
             }
         }
         Some(sev)
+    }
+
+    /// `keyword [a, b]` (names or label names): the list inside.
+    fn list_field(&mut self, pair: Pair<Rule>) -> Option<Spanned<Vec<Ident>>> {
+        let parent = pair.clone();
+        match pair
+            .into_inner()
+            .find(|p| matches!(p.as_rule(), Rule::ident_list | Rule::label_list))
+        {
+            Some(list) => {
+                let span = self.span(&list);
+                let names = list.into_inner().map(|p| self.ident(&p)).collect();
+                Some(Spanned::new(names, span))
+            }
+            None => {
+                self.internal(&parent, "a missing list");
+                None
+            }
+        }
+    }
+
+    fn timing(&mut self, timing: &mut Timing, field: Pair<Rule>) {
+        let span = self.span(&field);
+        match field.as_rule() {
+            Rule::group_by => {
+                if let Some(list) = self.list_field(field) {
+                    set_once(
+                        &mut timing.group_by,
+                        list,
+                        "group_by",
+                        span,
+                        |l| l.span,
+                        &mut self.errors,
+                    );
+                }
+            }
+            Rule::group_wait => {
+                let v = self.first_text(field, Rule::duration);
+                self.set_text(&mut timing.group_wait, v, "group_wait", span);
+            }
+            Rule::group_interval => {
+                let v = self.first_text(field, Rule::duration);
+                self.set_text(&mut timing.group_interval, v, "group_interval", span);
+            }
+            _ => {
+                let v = self.first_text(field, Rule::duration);
+                self.set_text(&mut timing.repeat_interval, v, "repeat_interval", span);
+            }
+        }
+    }
+
+    fn receiver(&mut self, pair: Pair<Rule>) -> Option<Receiver> {
+        let (name, fields) = self.header(pair)?;
+        let mut receiver = Receiver {
+            name,
+            integrations: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            match field.as_rule() {
+                Rule::integration => {
+                    let mut parts = field.into_inner();
+                    let Some(kind) = parts.next() else { continue };
+                    let kind = self.ident(&kind);
+                    let mut settings = Vec::new();
+                    for setting in parts {
+                        let parent = setting.clone();
+                        let mut inner = setting.into_inner();
+                        let (Some(key), Some(value)) = (
+                            self.next(&mut inner, &parent, "setting name"),
+                            self.next(&mut inner, &parent, "setting value"),
+                        ) else {
+                            continue;
+                        };
+                        let key = self.ident(&key);
+                        let value = if value.as_rule() == Rule::string {
+                            self.string(value)
+                        } else {
+                            self.ident(&value)
+                        };
+                        settings.push((key, value));
+                    }
+                    receiver.integrations.push(Integration { kind, settings });
+                }
+                Rule::description => self.description(&mut receiver.description, field),
+                _ => self.internal(&field, "this receiver field"),
+            }
+        }
+        Some(receiver)
+    }
+
+    fn routing(&mut self, pair: Pair<Rule>) -> Routing {
+        let span = self.span(&pair);
+        let mut routing = Routing {
+            span,
+            default: None,
+            timing: Timing::default(),
+        };
+        for field in pair.into_inner() {
+            let field_span = self.span(&field);
+            match field.as_rule() {
+                Rule::kw_routing => {}
+                Rule::default_receiver => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut routing.default, v, "default", field_span);
+                }
+                _ => self.timing(&mut routing.timing, field),
+            }
+        }
+        routing
+    }
+
+    fn team(&mut self, pair: Pair<Rule>) -> Option<Team> {
+        let (name, fields) = self.header(pair)?;
+        let mut team = Team {
+            name,
+            routes: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            match field.as_rule() {
+                Rule::team_route => {
+                    let parent = field.clone();
+                    let mut inner = field.into_inner();
+                    let (Some(severity), Some(list)) = (
+                        self.next(&mut inner, &parent, "severity"),
+                        self.next(&mut inner, &parent, "receivers"),
+                    ) else {
+                        continue;
+                    };
+                    let severity = self.ident(&severity);
+                    let list = self.ident_list(list);
+                    team.routes.push((severity, list));
+                }
+                Rule::description => self.description(&mut team.description, field),
+                _ => self.internal(&field, "this team field"),
+            }
+        }
+        Some(team)
+    }
+
+    fn inhibit(&mut self, pair: Pair<Rule>) -> Option<Inhibit> {
+        let (name, fields) = self.header(pair)?;
+        let mut inhibit = Inhibit {
+            name,
+            source: Vec::new(),
+            target: Vec::new(),
+            equal: Vec::new(),
+        };
+        for field in fields {
+            match field.as_rule() {
+                Rule::source => inhibit.source.extend(self.selector(field)),
+                Rule::target => inhibit.target.extend(self.selector(field)),
+                Rule::equal => inhibit
+                    .equal
+                    .extend(self.list_field(field).map(|l| l.value).unwrap_or_default()),
+                _ => self.internal(&field, "this inhibit field"),
+            }
+        }
+        Some(inhibit)
+    }
+
+    fn escalation(&mut self, pair: Pair<Rule>) -> Option<Escalation> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "level")?;
+        let contact = self.next(&mut inner, &parent, "contact")?;
+        let mut level = Escalation {
+            name: self.ident(&name),
+            contact: self.string(contact),
+            response: None,
+            scope: None,
+            description: None,
+        };
+        for field in inner {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::response => {
+                    let response = self.response(field);
+                    set_once(
+                        &mut level.response,
+                        Spanned::new(response, span),
+                        "response",
+                        span,
+                        |r| r.span,
+                        &mut self.errors,
+                    );
+                }
+                Rule::scope => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut level.scope, v, "scope", span);
+                }
+                Rule::description => self.description(&mut level.description, field),
+                _ => self.internal(&field, "this escalation field"),
+            }
+        }
+        Some(level)
+    }
+
+    fn response(&mut self, field: Pair<Rule>) -> Response {
+        match field.into_inner().next() {
+            Some(v) if v.as_rule() == Rule::duration => Response::Within(self.ident(&v)),
+            _ => Response::BestEffort,
+        }
+    }
+
+    fn route_test(&mut self, pair: Pair<Rule>) -> Option<RouteTest> {
+        let (name, fields) = self.header(pair)?;
+        let mut test = RouteTest {
+            name,
+            labels: Vec::new(),
+            expect: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::labels => test.labels.extend(self.labels(field)),
+                Rule::expect => {
+                    if let Some(list) = self.list_field(field) {
+                        set_once(
+                            &mut test.expect,
+                            list,
+                            "expect",
+                            span,
+                            |l| l.span,
+                            &mut self.errors,
+                        );
+                    }
+                }
+                _ => self.internal(&field, "this route test field"),
+            }
+        }
+        Some(test)
     }
 
     fn query(&mut self, pair: Pair<Rule>) -> Option<Query> {

@@ -129,6 +129,30 @@ pub(crate) enum ResolveError {
         query: String,
         span: Span,
     },
+    InlineSecret {
+        key: String,
+        span: Span,
+    },
+    UnknownSetting {
+        integration: &'static str,
+        key: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    MissingSetting {
+        integration: &'static str,
+        needed: &'static str,
+        span: Span,
+    },
+    NoDefaultReceiver {
+        span: Option<Span>,
+    },
+    GroupWaitTooLong {
+        severity: String,
+        group_wait: String,
+        response: String,
+        span: Span,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -259,6 +283,27 @@ impl fmt::Display for ResolveError {
             QueryWithoutThreshold { query, .. } => {
                 write!(f, "query `{query}` has no threshold")
             }
+            InlineSecret { key, .. } => write!(f, "secret `{key}` is written inline"),
+            UnknownSetting {
+                integration, key, ..
+            } => write!(f, "unknown {integration} setting `{key}`"),
+            MissingSetting {
+                integration,
+                needed,
+                ..
+            } => write!(f, "{integration} integration needs {needed}"),
+            NoDefaultReceiver { .. } => {
+                write!(f, "receivers are declared but routing has no default receiver")
+            }
+            GroupWaitTooLong {
+                severity,
+                group_wait,
+                response,
+                ..
+            } => write!(
+                f,
+                "severity `{severity}` waits {group_wait} before notifying, longer than its response time of {response}"
+            ),
         }
     }
 }
@@ -289,11 +334,19 @@ impl StageError for ResolveError {
             TemplateVariableUnavailable { .. } => "E0120",
             ExampleEnvironment { .. } => "E0121",
             QueryWithoutThreshold { .. } => "E0122",
+            InlineSecret { .. } => "E0123",
+            UnknownSetting { .. } => "E0124",
+            MissingSetting { .. } => "E0125",
+            NoDefaultReceiver { .. } => "E0126",
+            GroupWaitTooLong { .. } => "E0127",
         }
     }
 
     fn span(&self) -> Option<Span> {
         use ResolveError::*;
+        if let NoDefaultReceiver { span } = self {
+            return *span;
+        }
         Some(match self {
             UnknownName { span, .. }
             | DuplicateName { span, .. }
@@ -316,7 +369,12 @@ impl StageError for ResolveError {
             | UnknownTemplateVariable { span, .. }
             | TemplateVariableUnavailable { span, .. }
             | ExampleEnvironment { span, .. }
-            | QueryWithoutThreshold { span, .. } => *span,
+            | QueryWithoutThreshold { span, .. }
+            | InlineSecret { span, .. }
+            | UnknownSetting { span, .. }
+            | MissingSetting { span, .. }
+            | GroupWaitTooLong { span, .. } => *span,
+            NoDefaultReceiver { .. } => return None,
         })
     }
 
@@ -346,6 +404,11 @@ impl StageError for ResolveError {
             TemplateVariableUnavailable { .. } => "no value",
             ExampleEnvironment { .. } => "which environment?",
             QueryWithoutThreshold { .. } => "no threshold with this name",
+            InlineSecret { .. } => "a secret in the source",
+            UnknownSetting { .. } => "unknown",
+            MissingSetting { .. } => "incomplete",
+            NoDefaultReceiver { .. } => "routing",
+            GroupWaitTooLong { .. } => "too long",
         };
         Some(text.to_string())
     }
@@ -441,9 +504,22 @@ impl StageError for ResolveError {
                 "environment" => "`{{ environment }}` needs the rule to cover environments".to_string(),
                 _ => "`{{ query }}` needs `when QUERY is LEVEL`".to_string(),
             }),
+            InlineSecret { key, .. } => Some(format!(
+                "use `{key}_file \"/path/to/secret\"`: Alertmanager reads the secret from a file that your deployment provides"
+            )),
+            NoDefaultReceiver { .. } => Some(
+                "add `routing { default RECEIVER }` for alerts no other route takes".into(),
+            ),
+            GroupWaitTooLong { .. } => Some(
+                "shorten `group_wait` so the first notification can arrive within the response time".into(),
+            ),
             QueryWithoutThreshold { query, .. } => Some(format!(
                 "declare `threshold {query} {{ critical above ... }}` to give the query its levels"
             )),
+            UnknownSetting {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
             ExampleEnvironment { environments, .. } => Some(format!(
                 "add `environment NAME` with one of {}",
                 backticked(environments)

@@ -9,6 +9,8 @@ pub(crate) mod model;
 mod names;
 mod promql;
 pub(crate) mod quantity;
+pub(crate) mod route_tree;
+mod routing;
 pub(crate) mod selector;
 mod template;
 
@@ -73,7 +75,17 @@ pub(crate) fn resolve(
         .iter()
         .map(|e| r.environment(e))
         .collect();
+    let receivers = decls.receivers.iter().map(|x| r.receiver(x)).collect();
     let severities = decls.severities.iter().map(|s| r.severity(s)).collect();
+    let teams = decls.teams.iter().map(|t| r.team(t)).collect();
+    let inhibits = decls.inhibits.iter().map(|i| r.inhibit(i)).collect();
+    let escalation_levels = decls
+        .escalations
+        .iter()
+        .map(|e| r.escalation_level(e))
+        .collect();
+    let route_tests = decls.route_tests.iter().map(|t| r.route_test(t)).collect();
+    let (root, routing_span) = r.routing_root(&decls.routings, !decls.receivers.is_empty());
     let services = decls.services.iter().map(|s| r.service(s)).collect();
     let queries: Vec<Option<Query>> = decls.queries.iter().map(|q| r.query(q)).collect();
     let thresholds: Vec<Option<Threshold>> = decls
@@ -90,6 +102,16 @@ pub(crate) fn resolve(
         thresholds: Vec::new(),
         alerts: Vec::new(),
         records: Vec::new(),
+        receivers,
+        teams,
+        inhibits,
+        escalation_levels,
+        route_tests,
+        routing: Routing::default(),
+    };
+    model.routing = Routing {
+        root: route_tree::build(&model, root),
+        span: routing_span,
     };
     let alerts: Vec<Alert> = decls
         .alerts
@@ -122,6 +144,12 @@ struct Declarations<'a> {
     thresholds: Vec<&'a ast::Threshold>,
     alerts: Vec<&'a ast::Alert>,
     records: Vec<&'a ast::Record>,
+    receivers: Vec<&'a ast::Receiver>,
+    routings: Vec<&'a ast::Routing>,
+    teams: Vec<&'a ast::Team>,
+    inhibits: Vec<&'a ast::Inhibit>,
+    escalations: Vec<&'a ast::Escalation>,
+    route_tests: Vec<&'a ast::RouteTest>,
 }
 
 impl<'a> Declarations<'a> {
@@ -137,6 +165,12 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Threshold(t) => d.thresholds.push(t),
                 ast::Declaration::Alert(a) => d.alerts.push(a),
                 ast::Declaration::Record(r) => d.records.push(r),
+                ast::Declaration::Receiver(r) => d.receivers.push(r),
+                ast::Declaration::Routing(r) => d.routings.push(r),
+                ast::Declaration::Team(t) => d.teams.push(t),
+                ast::Declaration::Inhibit(i) => d.inhibits.push(i),
+                ast::Declaration::Escalation(e) => d.escalations.push(e),
+                ast::Declaration::RouteTest(t) => d.route_tests.push(t),
             }
         }
         d
@@ -198,6 +232,15 @@ impl<'a> Resolver<'a> {
         }
         for (i, a) in d.alerts.iter().enumerate() {
             errors.extend(declare(&mut self.names, "alert", &a.name, i));
+        }
+        for (i, r) in d.receivers.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "receiver", &r.name, i));
+        }
+        for (i, t) in d.teams.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "team", &t.name, i));
+        }
+        for (i, e) in d.escalations.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "escalation level", &e.name, i));
         }
         for p in d.projects.iter().skip(1) {
             errors.push(ResolveError::DuplicateName {
@@ -302,9 +345,14 @@ impl<'a> Resolver<'a> {
             },
             None => None,
         };
+        let (notify, timing, escalate) = self.severity_routing(s, response);
         Severity {
             name: s.name.value.clone(),
+            span: s.name.span,
             response,
+            notify,
+            timing,
+            escalate,
             description: s.description.as_ref().map(|d| d.value.clone()),
         }
     }
@@ -542,6 +590,12 @@ impl<'a> Resolver<'a> {
     ) -> Option<Alert> {
         let errors_before = self.errors.len();
         let condition = self.condition(a, queries, thresholds);
+        let severity_span = a
+            .severity
+            .as_ref()
+            .map(|s| s.span)
+            .or(a.when.as_ref().map(|w| w.level.span))
+            .unwrap_or(a.name.span);
         let severity = match (&a.severity, &a.when) {
             (Some(s), _) => self.lookup("severity", s),
             (None, Some(w)) if w.level.value != Level::Target => {
@@ -603,11 +657,31 @@ impl<'a> Resolver<'a> {
             labels.extend(labels_of(&a.scope.labels));
             rules.push(AlertRule {
                 environment: instance.environment,
+                for_,
                 expr,
                 labels,
                 annotations,
             });
         }
+        // Alertmanager cannot escalate by itself: a twin rule that waits the escalation delay
+        // longer fires only if the alert is still unresolved, and is routed to the escalation.
+        let escalations = match &model.severities[severity].escalate {
+            Some((after, _)) => rules
+                .iter()
+                .map(|rule| {
+                    let mut labels = rule.labels.clone();
+                    labels.insert(route_tree::ESCALATED.into(), "true".into());
+                    AlertRule {
+                        environment: rule.environment,
+                        for_: Some(Duration(for_.map_or(0, |f| f.0) + after.0)),
+                        expr: rule.expr.clone(),
+                        labels,
+                        annotations: rule.annotations.clone(),
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         for step in a.investigate.iter().chain(&a.resolve) {
             self.check_step(step);
         }
@@ -624,9 +698,11 @@ impl<'a> Resolver<'a> {
             span: a.name.span,
             group: self.sources.file(a.name.span.file).stem.clone(),
             severity,
+            severity_span,
             condition,
             for_,
             rules,
+            escalations,
             summary: a.summary.as_ref().map(|s| s.value.clone()),
             description: a.description.as_ref().map(|s| s.value.clone()),
             investigate: steps(&a.investigate),

@@ -24,6 +24,12 @@ pub(crate) struct Model {
     pub thresholds: Vec<Threshold>,
     pub alerts: Vec<Alert>,
     pub records: Vec<Record>,
+    pub receivers: Vec<Receiver>,
+    pub teams: Vec<Team>,
+    pub inhibits: Vec<Inhibit>,
+    pub escalation_levels: Vec<EscalationLevel>,
+    pub route_tests: Vec<RouteTest>,
+    pub routing: Routing,
 }
 
 #[derive(Debug)]
@@ -57,9 +63,96 @@ pub(crate) struct Service {
 #[derive(Debug)]
 pub(crate) struct Severity {
     pub name: String,
+    pub span: Span,
     /// `None` is best effort.
     pub response: Option<Duration>,
+    /// Receivers notified, in order.
+    pub notify: Vec<usize>,
+    pub timing: Timing,
+    /// After how long a still-firing alert also notifies these receivers.
+    pub escalate: Option<(Duration, Vec<usize>)>,
     pub description: Option<String>,
+}
+
+/// Alertmanager's grouping and timing; `None` leaves Alertmanager's default (or the parent's).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Timing {
+    pub group_by: Option<Vec<String>>,
+    pub group_wait: Option<Duration>,
+    pub group_interval: Option<Duration>,
+    pub repeat_interval: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum IntegrationKind {
+    PagerDuty,
+    Slack,
+    Email,
+    Webhook,
+}
+
+#[derive(Debug)]
+pub(crate) struct Integration {
+    pub kind: IntegrationKind,
+    pub settings: Labels,
+}
+
+#[derive(Debug)]
+pub(crate) struct Receiver {
+    pub name: String,
+    pub span: Span,
+    pub integrations: Vec<Integration>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Team {
+    pub name: String,
+    /// Severity and the receivers that replace the severity's own for this team.
+    pub routes: Vec<(usize, Vec<usize>)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inhibit {
+    pub name: String,
+    pub source: Vec<Matcher>,
+    pub target: Vec<Matcher>,
+    pub equal: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct EscalationLevel {
+    pub name: String,
+    pub contact: String,
+    pub response: Option<Duration>,
+    pub scope: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RouteTest {
+    pub name: String,
+    pub span: Span,
+    pub labels: Labels,
+    pub expect: Vec<usize>,
+}
+
+/// A node of Alertmanager's routing tree.
+#[derive(Debug, Default)]
+pub(crate) struct Route {
+    pub matchers: Vec<Matcher>,
+    /// `None` inherits the parent's receiver.
+    pub receiver: Option<usize>,
+    pub continue_: bool,
+    pub timing: Timing,
+    pub routes: Vec<Route>,
+}
+
+/// Routing for the whole source: the tree and the root's settings.
+#[derive(Debug, Default)]
+pub(crate) struct Routing {
+    pub root: Route,
+    pub span: Option<Span>,
 }
 
 #[derive(Debug)]
@@ -116,6 +209,7 @@ pub(crate) enum Condition {
 #[derive(Debug)]
 pub(crate) struct AlertRule {
     pub environment: Option<usize>,
+    pub for_: Option<Duration>,
     pub expr: String,
     pub labels: Labels,
     pub annotations: Labels,
@@ -152,9 +246,12 @@ pub(crate) struct Alert {
     /// The source file's stem: the rule group and generated file the alert lands in.
     pub group: String,
     pub severity: usize,
+    pub severity_span: Span,
     pub condition: Condition,
     pub for_: Option<Duration>,
     pub rules: Vec<AlertRule>,
+    /// Twins of `rules` that fire once the alert has lasted its severity's escalation delay.
+    pub escalations: Vec<AlertRule>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub investigate: Vec<Step>,

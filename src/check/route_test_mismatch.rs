@@ -1,0 +1,28 @@
+//! A route test says which receivers an alert with some labels reaches; the compiler walks
+//! the routing tree as Alertmanager does and fails when the answer differs.
+
+use super::CheckError;
+use crate::resolve::model::Model;
+use crate::resolve::route_tree;
+
+pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
+    for test in &model.route_tests {
+        let actual = route_tree::route(&model.routing.root, &test.labels).receivers;
+        let mut expected_sorted = test.expect.clone();
+        expected_sorted.sort_unstable();
+        let mut actual_sorted = actual.clone();
+        actual_sorted.sort_unstable();
+        if expected_sorted != actual_sorted {
+            let names = |list: &[usize]| {
+                list.iter()
+                    .map(|r| model.receivers[*r].name.clone())
+                    .collect()
+            };
+            errors.push(CheckError::RouteTestMismatch {
+                expected: names(&test.expect),
+                actual: names(&actual),
+                span: test.span,
+            });
+        }
+    }
+}

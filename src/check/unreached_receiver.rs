@@ -1,0 +1,27 @@
+//! A receiver that no route uses is configuration that looks like it protects something and
+//! does not. A warning: it may be on its way in or out.
+
+use super::CheckError;
+use crate::resolve::model::{Model, Route};
+
+pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
+    let mut used = vec![false; model.receivers.len()];
+    mark(&model.routing.root, &mut used);
+    for (receiver, used) in model.receivers.iter().zip(used) {
+        if !used {
+            errors.push(CheckError::UnreachedReceiver {
+                receiver: receiver.name.clone(),
+                span: receiver.span,
+            });
+        }
+    }
+}
+
+fn mark(route: &Route, used: &mut [bool]) {
+    if let Some(r) = route.receiver {
+        used[r] = true;
+    }
+    for child in &route.routes {
+        mark(child, used);
+    }
+}

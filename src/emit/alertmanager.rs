@@ -1,0 +1,188 @@
+//! `alertmanager/alertmanager.yml`: the routing tree, inhibitions and receivers; and
+//! `alertmanager/route-tests.sh`, which runs every route test through amtool.
+
+use super::{header, yaml, Artifact};
+use crate::resolve::model::{IntegrationKind, Labels, Model, Receiver, Route, Timing};
+use crate::resolve::route_tree;
+use crate::resolve::selector::Matcher;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct Config {
+    route: RouteY,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    inhibit_rules: Vec<InhibitY>,
+    receivers: Vec<ReceiverY>,
+}
+
+#[derive(Serialize)]
+struct RouteY {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receiver: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    matchers: Vec<String>,
+    #[serde(rename = "continue", skip_serializing_if = "is_false")]
+    continue_: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_by: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_wait: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat_interval: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    routes: Vec<RouteY>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Serialize)]
+struct InhibitY {
+    source_matchers: Vec<String>,
+    target_matchers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    equal: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ReceiverY {
+    name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pagerduty_configs: Vec<BTreeMap<String, Setting>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    slack_configs: Vec<BTreeMap<String, Setting>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    email_configs: Vec<BTreeMap<String, Setting>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    webhook_configs: Vec<BTreeMap<String, Setting>>,
+}
+
+/// Alertmanager types some settings; the rest are strings.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Setting {
+    Bool(bool),
+    Number(u64),
+    Text(String),
+}
+
+fn setting(key: &str, value: &str) -> Setting {
+    match (key, value) {
+        ("send_resolved" | "require_tls", "true") => Setting::Bool(true),
+        ("send_resolved" | "require_tls", "false") => Setting::Bool(false),
+        ("max_alerts", n) if n.parse::<u64>().is_ok() => Setting::Number(n.parse().unwrap_or(0)),
+        _ => Setting::Text(value.to_string()),
+    }
+}
+
+pub(super) fn emit(model: &Model) -> Vec<Artifact> {
+    if model.receivers.is_empty() {
+        return Vec::new();
+    }
+    let config = Config {
+        route: route(model, &model.routing.root),
+        inhibit_rules: model
+            .inhibits
+            .iter()
+            .map(|i| InhibitY {
+                source_matchers: i.source.iter().map(Matcher::to_string).collect(),
+                target_matchers: i.target.iter().map(Matcher::to_string).collect(),
+                equal: i.equal.clone(),
+            })
+            .collect(),
+        receivers: model.receivers.iter().map(receiver).collect(),
+    };
+    let mut artifacts = vec![Artifact {
+        path: "alertmanager/alertmanager.yml".into(),
+        bytes: (header("the routing, receivers and inhibitions of the source") + &yaml(&config))
+            .into_bytes(),
+    }];
+    if !model.route_tests.is_empty() {
+        artifacts.push(Artifact {
+            path: "alertmanager/route-tests.sh".into(),
+            bytes: route_tests(model).into_bytes(),
+        });
+    }
+    artifacts
+}
+
+fn route(model: &Model, r: &Route) -> RouteY {
+    let Timing {
+        group_by,
+        group_wait,
+        group_interval,
+        repeat_interval,
+    } = &r.timing;
+    RouteY {
+        receiver: r.receiver.map(|i| model.receivers[i].name.clone()),
+        matchers: r.matchers.iter().map(Matcher::to_string).collect(),
+        continue_: r.continue_,
+        group_by: group_by.clone(),
+        group_wait: group_wait.map(|d| d.to_string()),
+        group_interval: group_interval.map(|d| d.to_string()),
+        repeat_interval: repeat_interval.map(|d| d.to_string()),
+        routes: r.routes.iter().map(|c| route(model, c)).collect(),
+    }
+}
+
+fn receiver(r: &Receiver) -> ReceiverY {
+    let configs = |kind: IntegrationKind| {
+        r.integrations
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| {
+                i.settings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), setting(k, v)))
+                    .collect()
+            })
+            .collect()
+    };
+    ReceiverY {
+        name: r.name.clone(),
+        pagerduty_configs: configs(IntegrationKind::PagerDuty),
+        slack_configs: configs(IntegrationKind::Slack),
+        email_configs: configs(IntegrationKind::Email),
+        webhook_configs: configs(IntegrationKind::Webhook),
+    }
+}
+
+/// A POSIX shell script with one amtool call per route test; it stops at the first failure.
+fn route_tests(model: &Model) -> String {
+    let mut script = String::from("#!/bin/sh\n");
+    script.push_str(&header("the route tests of the source"));
+    script.push_str(
+        "# Runs every route test through `amtool config routes test`; exits non-zero on the first\n\
+         # alert that reaches other receivers than its test expects.\nset -eu\ncd \"$(dirname \"$0\")\"\n",
+    );
+    for test in &model.route_tests {
+        let receivers = route_tree::route(&model.routing.root, &test.labels).receivers;
+        let names: Vec<&str> = receivers
+            .iter()
+            .map(|r| model.receivers[*r].name.as_str())
+            .collect();
+        script.push_str(&format!("\n# {}\n", test.name.replace('\n', " ")));
+        script.push_str(&format!(
+            "amtool config routes test --config.file=alertmanager.yml --verify.receivers={}{}\n",
+            quote(&names.join(",")),
+            labels(&test.labels)
+        ));
+    }
+    script
+}
+
+fn labels(labels: &Labels) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!(" {}", quote(&format!("{k}={v}"))))
+        .collect()
+}
+
+/// Single-quotes a word for the shell.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}

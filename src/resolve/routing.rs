@@ -1,0 +1,282 @@
+//! Resolving what Alertmanager needs: receivers and their integrations (secrets only from
+//! files), the routing root, team overrides, inhibitions, escalation levels and route tests.
+
+use super::duration::Duration;
+use super::error::ResolveError;
+use super::model::*;
+use super::{labels_of, matchers_of, names, Resolver};
+use crate::parse::ast;
+
+/// Per integration: the settings it takes, the inline secrets it refuses (their `_file`
+/// form is accepted), and what it cannot do without.
+struct Spec {
+    kind: IntegrationKind,
+    name: &'static str,
+    settings: &'static [&'static str],
+    secrets: &'static [&'static str],
+    required: &'static [&'static str],
+    needed: &'static str,
+}
+
+const SPECS: [Spec; 4] = [
+    Spec {
+        kind: IntegrationKind::PagerDuty,
+        name: "pagerduty",
+        settings: &[
+            "routing_key_file",
+            "service_key_file",
+            "url",
+            "client",
+            "client_url",
+            "description",
+            "severity",
+            "class",
+            "component",
+            "group",
+            "send_resolved",
+        ],
+        secrets: &["routing_key", "service_key"],
+        required: &["routing_key_file", "service_key_file"],
+        needed: "`routing_key_file` or `service_key_file`",
+    },
+    Spec {
+        kind: IntegrationKind::Slack,
+        name: "slack",
+        settings: &[
+            "api_url_file",
+            "channel",
+            "username",
+            "title",
+            "title_link",
+            "text",
+            "icon_emoji",
+            "icon_url",
+            "color",
+            "send_resolved",
+        ],
+        secrets: &["api_url"],
+        required: &["api_url_file"],
+        needed: "`api_url_file`",
+    },
+    Spec {
+        kind: IntegrationKind::Email,
+        name: "email",
+        settings: &[
+            "to",
+            "from",
+            "smarthost",
+            "hello",
+            "auth_username",
+            "auth_password_file",
+            "auth_identity",
+            "require_tls",
+            "send_resolved",
+        ],
+        secrets: &["auth_password", "auth_secret"],
+        required: &["to"],
+        needed: "`to`",
+    },
+    Spec {
+        kind: IntegrationKind::Webhook,
+        name: "webhook",
+        settings: &["url", "max_alerts", "send_resolved"],
+        secrets: &[],
+        required: &["url"],
+        needed: "`url`",
+    },
+];
+
+impl Resolver<'_> {
+    pub(super) fn receiver(&mut self, r: &ast::Receiver) -> Receiver {
+        let integrations = r
+            .integrations
+            .iter()
+            .filter_map(|i| self.integration(i))
+            .collect();
+        Receiver {
+            name: r.name.value.clone(),
+            span: r.name.span,
+            integrations,
+            description: r.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    fn integration(&mut self, i: &ast::Integration) -> Option<Integration> {
+        let spec = SPECS.iter().find(|s| s.name == i.kind.value)?;
+        let mut settings = Labels::new();
+        for (key, value) in &i.settings {
+            if spec.secrets.contains(&key.value.as_str()) {
+                self.errors.push(ResolveError::InlineSecret {
+                    key: key.value.clone(),
+                    span: value.span,
+                });
+            } else if spec.settings.contains(&key.value.as_str()) {
+                settings.insert(key.value.clone(), value.value.clone());
+            } else {
+                self.errors.push(ResolveError::UnknownSetting {
+                    integration: spec.name,
+                    key: key.value.clone(),
+                    span: key.span,
+                    suggestion: names::suggest(&key.value, spec.settings.iter().copied()),
+                });
+            }
+        }
+        let inline = i
+            .settings
+            .iter()
+            .any(|(k, _)| spec.secrets.contains(&k.value.as_str()));
+        if !inline && !spec.required.iter().any(|k| settings.contains_key(*k)) {
+            self.errors.push(ResolveError::MissingSetting {
+                integration: spec.name,
+                needed: spec.needed,
+                span: i.kind.span,
+            });
+        }
+        Some(Integration {
+            kind: spec.kind,
+            settings,
+        })
+    }
+
+    pub(super) fn timing(&mut self, t: &ast::Timing) -> Timing {
+        Timing {
+            group_by: t
+                .group_by
+                .as_ref()
+                .map(|l| l.value.iter().map(|i| i.value.clone()).collect()),
+            group_wait: t.group_wait.as_ref().and_then(|d| self.duration(d)),
+            group_interval: t.group_interval.as_ref().and_then(|d| self.duration(d)),
+            repeat_interval: t.repeat_interval.as_ref().and_then(|d| self.duration(d)),
+        }
+    }
+
+    pub(super) fn receivers(&mut self, list: &[ast::Ident]) -> Vec<usize> {
+        list.iter()
+            .filter_map(|r| self.lookup("receiver", r))
+            .collect()
+    }
+
+    /// The severity's routing; its `group_wait` must leave time to respond.
+    pub(super) fn severity_routing(
+        &mut self,
+        s: &ast::Severity,
+        response: Option<Duration>,
+    ) -> (Vec<usize>, Timing, Option<(Duration, Vec<usize>)>) {
+        let notify = s
+            .notify
+            .as_ref()
+            .map(|l| self.receivers(&l.value))
+            .unwrap_or_default();
+        let timing = self.timing(&s.timing);
+        if let (Some(wait), Some(response), Some(text)) =
+            (timing.group_wait, response, &s.timing.group_wait)
+        {
+            if wait >= response {
+                self.errors.push(ResolveError::GroupWaitTooLong {
+                    severity: s.name.value.clone(),
+                    group_wait: wait.to_string(),
+                    response: response.to_string(),
+                    span: text.span,
+                });
+            }
+        }
+        let escalate = s.escalate.as_ref().and_then(|e| {
+            let after = self.duration(&e.after)?;
+            Some((after, self.receivers(&e.notify.value)))
+        });
+        (notify, timing, escalate)
+    }
+
+    pub(super) fn team(&mut self, t: &ast::Team) -> Team {
+        let routes = t
+            .routes
+            .iter()
+            .filter_map(|(severity, receivers)| {
+                let severity = self.lookup("severity", severity)?;
+                Some((severity, self.receivers(&receivers.value)))
+            })
+            .collect();
+        Team {
+            name: t.name.value.clone(),
+            routes,
+        }
+    }
+
+    pub(super) fn inhibit(&mut self, i: &ast::Inhibit) -> Inhibit {
+        self.check_matchers(&i.source);
+        self.check_matchers(&i.target);
+        Inhibit {
+            name: i.name.value.clone(),
+            source: matchers_of(&i.source),
+            target: matchers_of(&i.target),
+            equal: i.equal.iter().map(|e| e.value.clone()).collect(),
+        }
+    }
+
+    pub(super) fn escalation_level(&mut self, e: &ast::Escalation) -> EscalationLevel {
+        let response = match e.response.as_ref().map(|r| &r.value) {
+            Some(ast::Response::Within(t)) => self.duration(t),
+            _ => None,
+        };
+        EscalationLevel {
+            name: e.name.value.clone(),
+            contact: e.contact.value.clone(),
+            response,
+            scope: e.scope.as_ref().map(|s| s.value.clone()),
+            description: e.description.as_ref().map(|d| d.value.clone()),
+        }
+    }
+
+    pub(super) fn route_test(&mut self, t: &ast::RouteTest) -> RouteTest {
+        RouteTest {
+            name: t.name.value.clone(),
+            span: t.name.span,
+            labels: labels_of(&t.labels),
+            expect: t
+                .expect
+                .as_ref()
+                .map(|l| self.receivers(&l.value))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The root route from `routing { ... }`; required once any receiver exists.
+    pub(super) fn routing_root(
+        &mut self,
+        routings: &[&ast::Routing],
+        any_receiver: bool,
+    ) -> (Route, Option<crate::source::Span>) {
+        let Some(r) = routings.first() else {
+            if any_receiver {
+                self.errors
+                    .push(ResolveError::NoDefaultReceiver { span: None });
+            }
+            return (Route::default(), None);
+        };
+        for extra in &routings[1..] {
+            self.errors.push(ResolveError::DuplicateName {
+                kind: "routing",
+                name: "routing".into(),
+                span: extra.span,
+                first: r.span,
+            });
+        }
+        let receiver = match &r.default {
+            Some(d) => self.lookup("receiver", d),
+            None => {
+                self.errors
+                    .push(ResolveError::NoDefaultReceiver { span: Some(r.span) });
+                None
+            }
+        };
+        let timing = self.timing(&r.timing);
+        (
+            Route {
+                receiver,
+                timing,
+                ..Route::default()
+            },
+            Some(r.span),
+        )
+    }
+}

@@ -17,7 +17,7 @@ pub(crate) enum Declaration {
     Project(Project),
     Environment(Environment),
     Service(Service),
-    Severity(Severity),
+    Severity(Box<Severity>),
     Query(Query),
     Threshold(Threshold),
     Alert(Box<Alert>),

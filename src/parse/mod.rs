@@ -115,7 +115,7 @@ impl Builder {
                 Rule::project => self.project(item).map(Declaration::Project),
                 Rule::environment => self.environment(item).map(Declaration::Environment),
                 Rule::service => self.service(item).map(Declaration::Service),
-                Rule::severity => self.severity(item).map(Declaration::Severity),
+                Rule::severity => self.severity(item).map(|s| Declaration::Severity(Box::new(s))),
                 Rule::query => self.query(item).map(Declaration::Query),
                 Rule::threshold => self.threshold(item).map(Declaration::Threshold),
                 Rule::alert => self.alert(item).map(|a| Declaration::Alert(Box::new(a))),
@@ -476,13 +476,7 @@ impl Builder {
                     }
                 }
                 Rule::response => {
-                    let value = field.into_inner().next();
-                    let response = match value {
-                        Some(v) if v.as_rule() == Rule::duration => {
-                            Response::Within(self.ident(&v))
-                        }
-                        _ => Response::BestEffort,
-                    };
+                    let response = self.response(field);
                     set_once(
                         &mut sev.response,
                         Spanned::new(response, span),

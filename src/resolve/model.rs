@@ -70,9 +70,12 @@ pub(crate) struct Severity {
     pub notify: Vec<usize>,
     pub timing: Timing,
     /// After how long a still-firing alert also notifies these receivers.
-    pub escalate: Option<(Duration, Vec<usize>)>,
+    pub escalate: Option<Escalate>,
     pub description: Option<String>,
 }
+
+/// After how long a still-firing alert also notifies which receivers.
+pub(crate) type Escalate = (Duration, Vec<usize>);
 
 /// Alertmanager's grouping and timing; `None` leaves Alertmanager's default (or the parent's).
 #[derive(Debug, Default, Clone)]

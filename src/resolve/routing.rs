@@ -161,7 +161,7 @@ impl Resolver<'_> {
         &mut self,
         s: &ast::Severity,
         response: Option<Duration>,
-    ) -> (Vec<usize>, Timing, Option<(Duration, Vec<usize>)>) {
+    ) -> (Vec<usize>, Timing, Option<Escalate>) {
         let notify = s
             .notify
             .as_ref()

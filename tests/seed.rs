@@ -8,7 +8,7 @@ use yaml_serde::Value;
 
 /// (alert, severity, what the expression must end with, `for`) as the seed runbook states them.
 const SEED: [(&str, &str, &str, Option<&str>); 11] = [
-    ("PodCrashLoopBackOff", "critical", "[10m]) > 3", None),
+    ("PodCrashLoopBackOff", "critical", ") > 3", None),
     ("NodeNotReady", "critical", "== 0", Some("5m")),
     ("HighErrorRate", "critical", ") > 10", Some("5m")),
     ("ServiceDown", "critical", "== 0", Some("2m")),
@@ -56,10 +56,23 @@ fn every_seed_alert_has_its_threshold_duration_and_severity() {
         assert!(!matching.is_empty(), "{name} is not generated");
         for rule in matching {
             let expr = rule["expr"].as_str().unwrap();
+            if name == "PodCrashLoopBackOff" {
+                assert!(
+                    expr.contains("restarts_total{") && expr.contains("[10m])"),
+                    "restarts in 10 minutes: {expr}"
+                );
+            }
             assert!(
                 expr.trim_end().ends_with(ending),
                 "{name}: `{expr}` does not end with `{ending}`"
             );
+            if rule["labels"]["escalated"].as_str() == Some("true") {
+                // "Warning: escalate after 4 hours": the twin waits 4h longer than the alert.
+                assert_eq!(severity, "warning", "{name}: only warnings escalate later");
+                let expected = escalated_for(for_.unwrap_or("0s"));
+                assert_eq!(rule["for"].as_str(), Some(expected.as_str()), "{name}");
+                continue;
+            }
             assert_eq!(rule["for"].as_str(), for_, "{name}");
             assert_eq!(
                 rule["labels"]["severity"].as_str(),
@@ -73,6 +86,40 @@ fn every_seed_alert_has_its_threshold_duration_and_severity() {
             );
         }
     }
+}
+
+/// The seed's `for` plus four hours, spelled as Prometheus spells durations.
+fn escalated_for(for_: &str) -> String {
+    match for_ {
+        "1h" => "5h".to_string(),
+        other => format!("4h{other}"),
+    }
+}
+
+#[test]
+fn every_seed_warning_escalates_after_four_hours() {
+    let rules = generated_rules();
+    for (name, severity, ..) in SEED.iter().filter(|s| s.1 == "warning") {
+        let twins = rules
+            .iter()
+            .filter(|r| {
+                r["alert"].as_str() == Some(name)
+                    && r["labels"]["escalated"].as_str() == Some("true")
+            })
+            .count();
+        assert!(twins > 0, "{name} ({severity}) has no escalation");
+    }
+    let critical_twins = rules
+        .iter()
+        .filter(|r| {
+            r["labels"]["severity"].as_str() == Some("critical")
+                && !r["labels"]["escalated"].is_null()
+        })
+        .count();
+    assert_eq!(
+        critical_twins, 0,
+        "critical alerts page at once and need no escalation twin"
+    );
 }
 
 #[test]

@@ -115,7 +115,9 @@ impl Builder {
                 Rule::project => self.project(item).map(Declaration::Project),
                 Rule::environment => self.environment(item).map(Declaration::Environment),
                 Rule::service => self.service(item).map(Declaration::Service),
-                Rule::severity => self.severity(item).map(|s| Declaration::Severity(Box::new(s))),
+                Rule::severity => self
+                    .severity(item)
+                    .map(|s| Declaration::Severity(Box::new(s))),
                 Rule::query => self.query(item).map(Declaration::Query),
                 Rule::threshold => self.threshold(item).map(Declaration::Threshold),
                 Rule::alert => self.alert(item).map(|a| Declaration::Alert(Box::new(a))),

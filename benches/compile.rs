@@ -1,5 +1,5 @@
 //! How long a compile takes: the OctoLLM source, and a synthetic source the size of
-//! kubernetes-mixin (65 alerts, 71 recording rules) spread over several files.
+//! kubernetes-mixin (65 alerts, 71 recording rules, 23 dashboards) over several files.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::fmt::Write;
@@ -7,6 +7,7 @@ use std::path::Path;
 
 const ALERTS: usize = 65;
 const RECORDS: usize = 71;
+const DASHBOARDS: usize = 23;
 const FILES: usize = 6;
 
 /// Writes a source shaped like kubernetes-mixin: shared declarations, then alerts (half from
@@ -61,6 +62,21 @@ fn write_mixin_sized_source(dir: &Path) {
         )
         .unwrap();
     }
+    for d in 0..DASHBOARDS {
+        let mut text = format!(
+            "dashboard board{d} \"Board {d}\" {{\n  folder \"Bench\"\n  services all\n  variable namespace from `label_values(kube_pod_info, namespace)`\n"
+        );
+        for row in 0..3 {
+            writeln!(text, "  row \"Row {row}\" {{").unwrap();
+            for p in 0..3 {
+                let q = (d * 9 + row * 3 + p) % (ALERTS / 2 + 1);
+                writeln!(text, "    panel timeseries \"Panel {p}\" {{ query q{q} legend \"{{{{job}}}}\" thresholds q{q} }}").unwrap();
+            }
+            writeln!(text, "  }}").unwrap();
+        }
+        text.push_str("}\n");
+        files[d % FILES].push_str(&text);
+    }
     for (i, text) in files.iter().enumerate() {
         std::fs::write(dir.join(format!("rules{i}.wb")), text).unwrap();
     }
@@ -78,7 +94,7 @@ fn benches(c: &mut Criterion) {
     assert!(count > FILES);
 
     c.bench_function(
-        "compile kubernetes-mixin-sized source (65 alerts, 71 records)",
+        "compile kubernetes-mixin-sized source (65 alerts, 71 records, 23 dashboards)",
         |b| b.iter(|| watchbook::compile::compile(tmp.path())),
     );
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");

@@ -51,6 +51,32 @@ pub(crate) enum CheckError {
         escalates: String,
         span: Span,
     },
+    PanelOutsideGrid {
+        panel: String,
+        right: u32,
+        span: Span,
+    },
+    PanelsOverlap {
+        panel: String,
+        other: String,
+        span: Span,
+        other_span: Span,
+    },
+    UidTooLong {
+        uid: String,
+        span: Span,
+    },
+    UndefinedVariable {
+        variable: String,
+        dashboard: String,
+        span: Span,
+    },
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        dashboard: String,
+        span: Span,
+    },
 }
 
 impl fmt::Display for CheckError {
@@ -99,6 +125,32 @@ impl fmt::Display for CheckError {
             CheckError::UnreachedReceiver { receiver, .. } => {
                 write!(f, "receiver `{receiver}` is never notified")
             }
+            CheckError::PanelOutsideGrid { panel, right, .. } => write!(
+                f,
+                "panel `{panel}` ends at column {right}, past the grid's 24 columns"
+            ),
+            CheckError::PanelsOverlap { panel, other, .. } => {
+                write!(f, "panel `{panel}` overlaps panel `{other}`")
+            }
+            CheckError::UidTooLong { uid, .. } => write!(
+                f,
+                "dashboard uid `{uid}` has {} characters; Grafana allows 40",
+                uid.chars().count()
+            ),
+            CheckError::UndefinedVariable {
+                variable,
+                dashboard,
+                ..
+            } => write!(
+                f,
+                "`${variable}` is used in dashboard `{dashboard}` but not defined there"
+            ),
+            CheckError::DuplicateId {
+                what,
+                id,
+                dashboard,
+                ..
+            } => write!(f, "{what} `{id}` is used twice in dashboard `{dashboard}`"),
             CheckError::ExamplePastEscalation {
                 alert, at, escalates, ..
             } => write!(
@@ -121,6 +173,11 @@ impl StageError for CheckError {
             CheckError::RouteTestMismatch { .. } => "E0207",
             CheckError::UnreachedReceiver { .. } => "W0201",
             CheckError::ExamplePastEscalation { .. } => "E0208",
+            CheckError::PanelOutsideGrid { .. } => "E0209",
+            CheckError::PanelsOverlap { .. } => "E0210",
+            CheckError::UidTooLong { .. } => "E0211",
+            CheckError::UndefinedVariable { .. } => "E0212",
+            CheckError::DuplicateId { .. } => "E0213",
         }
     }
 
@@ -141,7 +198,12 @@ impl StageError for CheckError {
             | CheckError::DefaultRouteOnly { span, .. }
             | CheckError::RouteTestMismatch { span, .. }
             | CheckError::UnreachedReceiver { span, .. }
-            | CheckError::ExamplePastEscalation { span, .. } => *span,
+            | CheckError::ExamplePastEscalation { span, .. }
+            | CheckError::PanelOutsideGrid { span, .. }
+            | CheckError::PanelsOverlap { span, .. }
+            | CheckError::UidTooLong { span, .. }
+            | CheckError::UndefinedVariable { span, .. }
+            | CheckError::DuplicateId { span, .. } => *span,
         })
     }
 
@@ -157,6 +219,11 @@ impl StageError for CheckError {
                 CheckError::RouteTestMismatch { .. } => "this test",
                 CheckError::UnreachedReceiver { .. } => "declared here",
                 CheckError::ExamplePastEscalation { .. } => "too late",
+                CheckError::PanelOutsideGrid { .. } => "too wide here",
+                CheckError::PanelsOverlap { .. } => "this panel",
+                CheckError::UidTooLong { .. } => "this dashboard",
+                CheckError::UndefinedVariable { .. } => "in this panel",
+                CheckError::DuplicateId { .. } => "here",
             }
             .to_string(),
         )
@@ -166,6 +233,9 @@ impl StageError for CheckError {
         match self {
             CheckError::AnchorCollision { other_span, .. } => {
                 vec![(*other_span, "the other alert".to_string())]
+            }
+            CheckError::PanelsOverlap { other_span, .. } => {
+                vec![(*other_span, "the other panel".to_string())]
             }
             CheckError::SeverityWithoutRoute { severity_span, .. } => {
                 vec![(*severity_span, "severity declared here".to_string())]
@@ -197,6 +267,17 @@ impl StageError for CheckError {
             CheckError::UnreachedReceiver { .. } => {
                 "use it in a severity's `notify`, a team route or an escalation, or remove it".to_string()
             }
+            CheckError::PanelOutsideGrid { .. } => {
+                "make it narrower with `size`, or move it left with `at`".to_string()
+            }
+            CheckError::PanelsOverlap { .. } => {
+                "drop `at` to let the layout place it, or move it".to_string()
+            }
+            CheckError::UidTooLong { .. } => "give the dashboard a shorter name".to_string(),
+            CheckError::UndefinedVariable { variable, .. } => {
+                format!("add `variable {variable} from `label_values(...)`` to the dashboard")
+            }
+            CheckError::DuplicateId { .. } => "this is a watchbook bug; please report it".to_string(),
             CheckError::ExamplePastEscalation { .. } => {
                 "check an earlier time: the escalated twin of the alert shares its name, and promtool would expect it too".to_string()
             }

@@ -2,10 +2,14 @@
 
 mod alert_routes;
 mod anchor_collision;
+mod dashboard_grid;
+mod dashboard_ids;
+mod dashboard_uid;
 mod error;
 mod example_before_for;
 mod example_without_checks;
 mod route_test_mismatch;
+mod undefined_variable;
 mod unpredictable_annotation;
 mod unreached_receiver;
 
@@ -22,5 +26,9 @@ pub(crate) fn check(model: &Model) -> Vec<CheckError> {
     alert_routes::check(model, &mut errors);
     route_test_mismatch::check(model, &mut errors);
     unreached_receiver::check(model, &mut errors);
+    dashboard_grid::check(model, &mut errors);
+    dashboard_ids::check(model, &mut errors);
+    dashboard_uid::check(model, &mut errors);
+    undefined_variable::check(model, &mut errors);
     errors
 }

@@ -2,6 +2,7 @@
 //! output is deterministic (sorted maps, no timestamps).
 
 mod alertmanager;
+pub(crate) mod grafana;
 mod prometheus;
 mod promtool_tests;
 
@@ -25,6 +26,7 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     }];
     artifacts.extend(prometheus::emit(model));
     artifacts.extend(alertmanager::emit(model));
+    artifacts.extend(grafana::emit(model));
     artifacts.extend(promtool_tests::emit(model));
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts

@@ -28,6 +28,7 @@ pub(crate) enum Declaration {
     Inhibit(Inhibit),
     Escalation(Escalation),
     RouteTest(RouteTest),
+    Dashboard(Box<Dashboard>),
 }
 
 #[derive(Debug)]
@@ -283,4 +284,46 @@ pub(crate) struct Record {
     pub expr: Option<Text>,
     pub scope: Scope,
     pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Link {
+    Dashboard(Ident),
+    Url { title: Text, url: Text },
+}
+
+#[derive(Debug)]
+pub(crate) struct Panel {
+    pub kind: Ident,
+    pub title: Text,
+    pub queries: Vec<(Ident, Option<Text>)>,
+    pub thresholds: Option<Ident>,
+    pub unit: Option<Text>,
+    pub min: Option<Text>,
+    pub max: Option<Text>,
+    pub size: Option<Spanned<(u32, u32)>>,
+    pub at: Option<Spanned<(u32, u32)>>,
+    pub runbook: Vec<Ident>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) enum DashboardItem {
+    Row { title: Text, panels: Vec<Panel> },
+    Panel(Box<Panel>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Dashboard {
+    pub name: Ident,
+    pub title: Text,
+    pub folder: Option<Text>,
+    pub tags: Vec<Text>,
+    pub refresh: Option<Text>,
+    pub time: Option<Text>,
+    pub scope: Scope,
+    pub variables: Vec<(Ident, Text)>,
+    pub links: Vec<Link>,
+    pub description: Option<Text>,
+    pub items: Vec<DashboardItem>,
 }

@@ -128,6 +128,9 @@ impl Builder {
                 Rule::inhibit => self.inhibit(item).map(Declaration::Inhibit),
                 Rule::escalation => self.escalation(item).map(Declaration::Escalation),
                 Rule::route_test => self.route_test(item).map(Declaration::RouteTest),
+                Rule::dashboard => self
+                    .dashboard(item)
+                    .map(|d| Declaration::Dashboard(Box::new(d))),
                 Rule::EOI => continue,
                 _ => {
                     self.internal(&item, "this declaration");
@@ -727,6 +730,182 @@ impl Builder {
             }
         }
         Some(test)
+    }
+
+    fn dashboard(&mut self, pair: Pair<Rule>) -> Option<Dashboard> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "name")?;
+        let title = self.next(&mut inner, &parent, "title")?;
+        let mut d = Dashboard {
+            name: self.ident(&name),
+            title: self.string(title),
+            folder: None,
+            tags: Vec::new(),
+            refresh: None,
+            time: None,
+            scope: Scope::default(),
+            variables: Vec::new(),
+            links: Vec::new(),
+            description: None,
+            items: Vec::new(),
+        };
+        for field in inner {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::folder => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut d.folder, v, "folder", span);
+                }
+                Rule::tags => {
+                    for list in field.into_inner() {
+                        for tag in list.into_inner() {
+                            let tag = self.string(tag);
+                            d.tags.push(tag);
+                        }
+                    }
+                }
+                Rule::refresh => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut d.refresh, v, "refresh", span);
+                }
+                Rule::time_range => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut d.time, v, "time", span);
+                }
+                Rule::services | Rule::environments => self.scope_field(&mut d.scope, field),
+                Rule::variable => {
+                    let parent = field.clone();
+                    let mut parts = field.into_inner();
+                    let (Some(name), Some(query)) = (
+                        self.next(&mut parts, &parent, "variable name"),
+                        self.next(&mut parts, &parent, "variable query"),
+                    ) else {
+                        continue;
+                    };
+                    let name = self.ident(&name);
+                    if let Some(query) = self.raw(query) {
+                        d.variables.push((name, query));
+                    }
+                }
+                Rule::link => {
+                    let mut parts = field.into_inner();
+                    match parts.next() {
+                        Some(p) if p.as_rule() == Rule::link_dashboard => {
+                            if let Some(target) =
+                                p.into_inner().find(|x| x.as_rule() == Rule::ident)
+                            {
+                                d.links.push(Link::Dashboard(self.ident(&target)));
+                            }
+                        }
+                        Some(title) => {
+                            if let Some(url) = parts.next() {
+                                let title = self.string(title);
+                                let url = self.string(url);
+                                d.links.push(Link::Url { title, url });
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                Rule::description => self.description(&mut d.description, field),
+                Rule::row => {
+                    let mut parts = field.into_inner();
+                    parts.next();
+                    let Some(title) = parts.next() else { continue };
+                    let title = self.string(title);
+                    let panels = parts.filter_map(|p| self.panel(p)).collect();
+                    d.items.push(DashboardItem::Row { title, panels });
+                }
+                Rule::panel => {
+                    if let Some(p) = self.panel(field) {
+                        d.items.push(DashboardItem::Panel(Box::new(p)));
+                    }
+                }
+                _ => self.internal(&field, "this dashboard field"),
+            }
+        }
+        Some(d)
+    }
+
+    fn panel(&mut self, pair: Pair<Rule>) -> Option<Panel> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let kind = self.next(&mut inner, &parent, "panel kind")?;
+        let title = self.next(&mut inner, &parent, "panel title")?;
+        let mut p = Panel {
+            kind: self.ident(&kind),
+            title: self.string(title),
+            queries: Vec::new(),
+            thresholds: None,
+            unit: None,
+            min: None,
+            max: None,
+            size: None,
+            at: None,
+            runbook: Vec::new(),
+            description: None,
+        };
+        for field in inner {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::panel_query => {
+                    let mut parts = field.into_inner();
+                    let Some(name) = parts.next() else { continue };
+                    let name = self.ident(&name);
+                    let legend = parts.next().map(|l| self.string(l));
+                    p.queries.push((name, legend));
+                }
+                Rule::thresholds => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut p.thresholds, v, "thresholds", span);
+                }
+                Rule::unit_override => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut p.unit, v, "unit", span);
+                }
+                Rule::min => {
+                    let v = self.first_text(field, Rule::quantity);
+                    self.set_text(&mut p.min, v, "min", span);
+                }
+                Rule::max => {
+                    let v = self.first_text(field, Rule::quantity);
+                    self.set_text(&mut p.max, v, "max", span);
+                }
+                Rule::size | Rule::at => {
+                    let numbers: Vec<u32> = field
+                        .as_str()
+                        .split(|c: char| !c.is_ascii_digit())
+                        .filter(|n| !n.is_empty())
+                        .filter_map(|n| n.parse().ok())
+                        .collect();
+                    let [a, b] = numbers[..] else { continue };
+                    let value = Spanned::new((a, b), span);
+                    if field.as_rule() == Rule::size {
+                        set_once(
+                            &mut p.size,
+                            value,
+                            "size",
+                            span,
+                            |v| v.span,
+                            &mut self.errors,
+                        );
+                    } else {
+                        set_once(&mut p.at, value, "at", span, |v| v.span, &mut self.errors);
+                    }
+                }
+                Rule::runbook => {
+                    if let Some(alert) = self.first_text(field, Rule::ident) {
+                        p.runbook.push(alert);
+                    }
+                }
+                Rule::description => self.description(&mut p.description, field),
+                _ => self.internal(&field, "this panel field"),
+            }
+        }
+        Some(p)
     }
 
     fn query(&mut self, pair: Pair<Rule>) -> Option<Query> {

@@ -153,6 +153,11 @@ pub(crate) enum ResolveError {
         response: String,
         span: Span,
     },
+    ThresholdNotShown {
+        threshold: String,
+        query: String,
+        span: Span,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -295,6 +300,12 @@ impl fmt::Display for ResolveError {
             NoDefaultReceiver { .. } => {
                 write!(f, "receivers are declared but routing has no default receiver")
             }
+            ThresholdNotShown {
+                threshold, query, ..
+            } => write!(
+                f,
+                "threshold `{threshold}` bounds query `{query}`, which this panel does not show"
+            ),
             GroupWaitTooLong {
                 severity,
                 group_wait,
@@ -339,6 +350,7 @@ impl StageError for ResolveError {
             MissingSetting { .. } => "E0125",
             NoDefaultReceiver { .. } => "E0126",
             GroupWaitTooLong { .. } => "E0127",
+            ThresholdNotShown { .. } => "E0128",
         }
     }
 
@@ -373,7 +385,8 @@ impl StageError for ResolveError {
             | InlineSecret { span, .. }
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
-            | GroupWaitTooLong { span, .. } => *span,
+            | GroupWaitTooLong { span, .. }
+            | ThresholdNotShown { span, .. } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -409,6 +422,7 @@ impl StageError for ResolveError {
             MissingSetting { .. } => "incomplete",
             NoDefaultReceiver { .. } => "routing",
             GroupWaitTooLong { .. } => "too long",
+            ThresholdNotShown { .. } => "not on this panel",
         };
         Some(text.to_string())
     }
@@ -510,6 +524,9 @@ impl StageError for ResolveError {
             NoDefaultReceiver { .. } => Some(
                 "add `routing { default RECEIVER }` for alerts no other route takes".into(),
             ),
+            ThresholdNotShown { query, .. } => Some(format!(
+                "add `query {query}` to the panel, or use the threshold of a query it shows"
+            )),
             GroupWaitTooLong { .. } => Some(
                 "shorten `group_wait` so the first notification can arrive within the response time".into(),
             ),

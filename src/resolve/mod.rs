@@ -2,6 +2,7 @@
 //! read in their units, queries parsed, alerts fanned out over their environments. Every error
 //! is collected; the stage fails only at the end.
 
+mod dashboards;
 pub(crate) mod duration;
 mod error;
 mod logql;
@@ -108,6 +109,7 @@ pub(crate) fn resolve(
         escalation_levels,
         route_tests,
         routing: Routing::default(),
+        dashboards: Vec::new(),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
@@ -123,9 +125,18 @@ pub(crate) fn resolve(
         .iter()
         .filter_map(|rec| r.record(rec, &model))
         .collect();
+    let mut dashboards: Vec<Dashboard> = decls
+        .dashboards
+        .iter()
+        .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))
+        .collect();
+    for d in &decls.dashboards {
+        r.dashboard_links(d, &mut dashboards);
+    }
     if !r.errors.is_empty() {
         return Err(r.errors);
     }
+    model.dashboards = dashboards;
     model.queries = queries.into_iter().flatten().collect();
     model.thresholds = thresholds.into_iter().flatten().collect();
     model.alerts = alerts;
@@ -150,6 +161,7 @@ struct Declarations<'a> {
     inhibits: Vec<&'a ast::Inhibit>,
     escalations: Vec<&'a ast::Escalation>,
     route_tests: Vec<&'a ast::RouteTest>,
+    dashboards: Vec<&'a ast::Dashboard>,
 }
 
 impl<'a> Declarations<'a> {
@@ -171,6 +183,7 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Inhibit(i) => d.inhibits.push(i),
                 ast::Declaration::Escalation(e) => d.escalations.push(e),
                 ast::Declaration::RouteTest(t) => d.route_tests.push(t),
+                ast::Declaration::Dashboard(x) => d.dashboards.push(x),
             }
         }
         d
@@ -238,6 +251,9 @@ impl<'a> Resolver<'a> {
         }
         for (i, t) in d.teams.iter().enumerate() {
             errors.extend(declare(&mut self.names, "team", &t.name, i));
+        }
+        for (i, x) in d.dashboards.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "dashboard", &x.name, i));
         }
         for (i, e) in d.escalations.iter().enumerate() {
             errors.extend(declare(&mut self.names, "escalation level", &e.name, i));
@@ -611,7 +627,7 @@ impl<'a> Resolver<'a> {
             }
         };
         let for_ = a.for_.as_ref().and_then(|f| self.duration(f));
-        let instances = self.instances(&a.scope, model, a.name.span)?;
+        let instances = self.instances(&a.scope, model, a.name.span, true)?;
         let (condition, expr_text, expr_span) = condition?;
         let severity = severity?;
         let severity_name = model.severities[severity].name.as_str();
@@ -849,12 +865,15 @@ impl<'a> Resolver<'a> {
         Some(selector::expand(text, matchers))
     }
 
-    /// The environments a rule is fanned out over, each with its matchers and labels.
+    /// The environments a rule is fanned out over, each with its matchers and labels. Without
+    /// `environments`, rules cover every environment of their services (`implicit`); a
+    /// dashboard does not, since it chooses its namespace with a variable instead.
     fn instances(
         &mut self,
         scope: &ast::Scope,
         model: &Model,
         owner: Span,
+        implicit: bool,
     ) -> Option<Vec<Instance>> {
         let services: Vec<usize> = match &scope.services {
             None => Vec::new(),
@@ -884,6 +903,7 @@ impl<'a> Resolver<'a> {
                 }
                 found.into_iter().map(Some).collect()
             }
+            None if !implicit => vec![None],
             None => {
                 let mut envs: Vec<usize> = services
                     .iter()
@@ -1025,7 +1045,7 @@ impl<'a> Resolver<'a> {
         };
         let text = promql::dedent(&expr.value);
         self.rule_shape(&text, expr.span)?;
-        let instances = self.instances(&rec.scope, model, rec.name.span)?;
+        let instances = self.instances(&rec.scope, model, rec.name.span, true)?;
         let mut rules = Vec::new();
         for instance in instances {
             let expr = self.rule_expr(&text, &instance.matchers, expr.span, rec.name.span)?;

@@ -30,6 +30,7 @@ pub(crate) struct Model {
     pub escalation_levels: Vec<EscalationLevel>,
     pub route_tests: Vec<RouteTest>,
     pub routing: Routing,
+    pub dashboards: Vec<Dashboard>,
 }
 
 #[derive(Debug)]
@@ -278,4 +279,83 @@ pub(crate) struct Record {
     pub group: String,
     pub rules: Vec<RecordRule>,
     pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PanelKind {
+    Row,
+    TimeSeries,
+    Stat,
+    Gauge,
+    BarGauge,
+    Table,
+    Logs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Grid {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct Target {
+    pub language: QueryLanguage,
+    pub expr: String,
+    pub legend: Option<String>,
+    pub ref_id: String,
+    /// The named query the target shows.
+    pub query: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct Panel {
+    pub id: u32,
+    pub kind: PanelKind,
+    pub title: String,
+    pub description: Option<String>,
+    pub grid: Grid,
+    pub targets: Vec<Target>,
+    /// A Grafana unit id.
+    pub unit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub thresholds: Option<usize>,
+    /// (title, url) of the runbook sections of alerts about this panel.
+    pub runbook: Vec<(String, String)>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) struct Variable {
+    pub name: String,
+    pub query: String,
+    /// The label whose values the variable lists, matched by `$selector`.
+    pub label: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct DashboardLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Dashboard {
+    pub name: String,
+    pub uid: String,
+    pub title: String,
+    pub folder: Option<String>,
+    pub tags: Vec<String>,
+    pub refresh: Option<Duration>,
+    pub time: Duration,
+    pub description: Option<String>,
+    pub environment: Option<usize>,
+    pub variables: Vec<Variable>,
+    pub links: Vec<DashboardLink>,
+    /// Rows and panels in order; a row's panels follow it.
+    pub panels: Vec<Panel>,
+    pub span: Span,
 }

@@ -19,11 +19,16 @@ pub struct Compilation {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Compiles every source below `rules_dir`.
+/// Compiles every source below `rules_dir` with the built-in runbook templates.
 pub fn compile(rules_dir: &Path) -> Compilation {
+    compile_with(rules_dir, None)
+}
+
+/// Compiles, with runbook templates from `templates` replacing the built-in ones.
+pub fn compile_with(rules_dir: &Path, templates: Option<&Path>) -> Compilation {
     let mut sources = SourceMap::default();
     let mut warnings = Vec::new();
-    let result = run(rules_dir, &mut sources, &mut warnings);
+    let result = run(rules_dir, templates, &mut sources, &mut warnings);
     Compilation {
         sources,
         result,
@@ -33,6 +38,7 @@ pub fn compile(rules_dir: &Path) -> Compilation {
 
 fn run(
     rules_dir: &Path,
+    templates: Option<&Path>,
     sources: &mut SourceMap,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
@@ -48,8 +54,23 @@ fn run(
             .partition(|d| d.level == Level::Error);
     *warnings = sorted(found_warnings);
     fail_if_any(&mut diagnostics)?;
-    Ok(emit::emit(&model))
+    let templates = match templates {
+        Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,
+        None => Default::default(),
+    };
+    emit::emit(&model, &templates)
+        .map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
 }
+
+const TEMPLATE_NAMES: [&str; emit::runbook::TEMPLATES.len()] = {
+    let mut names = [""; emit::runbook::TEMPLATES.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = emit::runbook::TEMPLATES[i].0;
+        i += 1;
+    }
+    names
+};
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostic::sort(&mut diagnostics);

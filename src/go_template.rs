@@ -7,6 +7,15 @@ pub(crate) fn render(
     template: &str,
     labels: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, String> {
+    // Prometheus expands with missingkey=zero: an absent label is empty.
+    render_with(template, |l| labels.get(l).cloned().unwrap_or_default())
+}
+
+/// Renders `template`, asking `label` for each label's text.
+pub(crate) fn render_with(
+    template: &str,
+    label: impl Fn(&str) -> String,
+) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
@@ -20,12 +29,11 @@ pub(crate) fn render(
         }
         out.push_str(before);
         let name = action.trim_matches(|c: char| c == '-' || c.is_whitespace());
-        let label = name
+        match name
             .strip_prefix("$labels.")
-            .or_else(|| name.strip_prefix(".Labels."));
-        match label {
-            // Prometheus expands with missingkey=zero: an absent label is empty.
-            Some(l) => out.push_str(labels.get(l).map_or("", String::as_str)),
+            .or_else(|| name.strip_prefix(".Labels."))
+        {
+            Some(l) => out.push_str(&label(l)),
             None => return Err(format!("{{{{{action}}}}}")),
         }
         rest = &rest[open + close + 2..];

@@ -14,6 +14,7 @@ pub(crate) enum LoadError {
     Unreadable { path: String, reason: String },
     NotUtf8 { span: Span },
     ImportNotFound { span: Span, path: String },
+    UnknownTemplate { path: String, known: String },
 }
 
 impl fmt::Display for LoadError {
@@ -28,6 +29,9 @@ impl fmt::Display for LoadError {
             LoadError::ImportNotFound { path, .. } => {
                 write!(f, "imported file `{path}` does not exist")
             }
+            LoadError::UnknownTemplate { path, .. } => {
+                write!(f, "`{path}` is not a runbook template")
+            }
         }
     }
 }
@@ -40,6 +44,7 @@ impl StageError for LoadError {
             LoadError::Unreadable { .. } => "E0003",
             LoadError::NotUtf8 { .. } => "E0004",
             LoadError::ImportNotFound { .. } => "E0005",
+            LoadError::UnknownTemplate { .. } => "E0006",
         }
     }
 
@@ -70,6 +75,9 @@ impl StageError for LoadError {
             LoadError::ImportNotFound { .. } => {
                 Some("import paths are relative to the importing file".into())
             }
+            LoadError::UnknownTemplate { known, .. } => Some(format!(
+                "name a template file after a built-in one: {known}"
+            )),
             LoadError::Unreadable { .. } => None,
         }
     }
@@ -134,6 +142,50 @@ pub(crate) fn read(path: &Path, root: &Path, sources: &mut SourceMap) -> Result<
             })
         }
     }
+}
+
+/// Template overrides from a directory: each file must be named after a built-in template,
+/// so that a typo cannot silently leave the built-in one in place.
+pub(crate) fn templates(
+    dir: &Path,
+    known: &[&str],
+) -> Result<std::collections::BTreeMap<String, String>, LoadError> {
+    if !dir.is_dir() {
+        return Err(LoadError::MissingDir {
+            dir: dir.display().to_string(),
+        });
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| LoadError::Unreadable {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !known.contains(&name.as_str()) {
+            return Err(LoadError::UnknownTemplate {
+                path: entry.path().display().to_string(),
+                known: known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| LoadError::Unreadable {
+            path: entry.path().display().to_string(),
+            reason: e.to_string(),
+        })?;
+        out.insert(name, text);
+    }
+    Ok(out)
 }
 
 /// The path of an import, relative to the importing file, made canonical without touching

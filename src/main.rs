@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use watchbook::compile::compile;
+use watchbook::compile::compile_with;
 use watchbook::diagnostic::{render_human, render_json, Diagnostic, StageError};
 use watchbook::source::SourceMap;
 use watchbook::write;
@@ -33,6 +33,27 @@ enum Command {
         /// Write nothing; print a diff and exit 1 when the output directory is stale.
         #[arg(long)]
         check: bool,
+        /// Directory of runbook templates replacing the built-in ones, by file name.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Regenerate only the runbook (`OUT/runbook/`), leaving every other output alone.
+    Runbook {
+        /// Directory holding the `.wb` sources.
+        #[arg(default_value = "rules")]
+        rules: PathBuf,
+        /// Output directory.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write nothing; print a diff and exit 1 when the runbook is stale.
+        #[arg(long)]
+        check: bool,
+        /// Directory of runbook templates replacing the built-in ones, by file name.
+        #[arg(long)]
+        templates: Option<PathBuf>,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -52,8 +73,23 @@ fn main() -> ExitCode {
             rules,
             out,
             check,
+            templates,
             format,
-        } => run_compile(&rules, &out, check, format),
+        } => run_compile(&rules, &out, check, templates.as_deref(), format, None),
+        Command::Runbook {
+            rules,
+            out,
+            check,
+            templates,
+            format,
+        } => run_compile(
+            &rules,
+            &out,
+            check,
+            templates.as_deref(),
+            format,
+            Some("runbook/"),
+        ),
     }
 }
 
@@ -71,13 +107,17 @@ fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
     }
 }
 
+/// Compiles and writes; with `only`, just the outputs under that prefix are compared, written
+/// and removed.
 fn run_compile(
     rules: &std::path::Path,
     out: &std::path::Path,
     check: bool,
+    templates: Option<&std::path::Path>,
     format: Format,
+    only: Option<&str>,
 ) -> ExitCode {
-    let compilation = compile(rules);
+    let compilation = compile_with(rules, templates);
     let artifacts = match compilation.result {
         Ok(artifacts) => {
             if !compilation.warnings.is_empty() || matches!(format, Format::Json) {
@@ -99,7 +139,7 @@ fn run_compile(
             return ExitCode::from(1);
         }
     };
-    let plan = match write::plan(out, &artifacts) {
+    let plan = match write::plan_only(out, &artifacts, only) {
         Ok(plan) => plan,
         Err(e) => {
             report(&[e.to_diagnostic()], &compilation.sources, format);
@@ -112,7 +152,7 @@ fn run_compile(
                 eprintln!(
                     "`{}` is up to date ({} files)",
                     out.display(),
-                    artifacts.len()
+                    plan.unchanged
                 );
             }
             return ExitCode::SUCCESS;

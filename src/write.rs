@@ -76,12 +76,30 @@ fn io(path: &Path, e: std::io::Error) -> WriteError {
 
 /// Compares the artifacts with what is on disk.
 pub fn plan(out: &Path, artifacts: &[Artifact]) -> Result<Plan, WriteError> {
-    let existing = existing_files(out)?;
+    plan_only(out, artifacts, None)
+}
+
+/// Like [`plan`], restricted to the paths under `prefix` (`runbook/`) when one is given:
+/// other outputs are neither written nor removed.
+pub fn plan_only(
+    out: &Path,
+    artifacts: &[Artifact],
+    prefix: Option<&str>,
+) -> Result<Plan, WriteError> {
+    let wanted = |path: &str| prefix.is_none_or(|p| path.starts_with(p));
+    let selected: Vec<Artifact> = artifacts
+        .iter()
+        .filter(|a| wanted(&a.path))
+        .cloned()
+        .collect();
+    let artifacts = selected.as_slice();
+    let mut existing = existing_files(out)?;
     if !existing.is_empty() && !existing.iter().any(|p| p == MARKER) {
         return Err(WriteError::NotOurs {
             dir: out.display().to_string(),
         });
     }
+    existing.retain(|p| wanted(p));
     let mut changes = Vec::new();
     let mut unchanged = 0;
     for artifact in artifacts {

@@ -5,6 +5,7 @@ mod alertmanager;
 pub(crate) mod grafana;
 mod prometheus;
 mod promtool_tests;
+pub mod runbook;
 
 use crate::resolve::model::Model;
 
@@ -15,10 +16,28 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
+/// The sections of the runbook, in order; `section NAME` in the source adds prose to one.
+pub(crate) const RUNBOOK_SECTIONS: [&str; 10] = [
+    "overview",
+    "quick_access",
+    "dashboards",
+    "prometheus",
+    "logs",
+    "traces",
+    "alerts",
+    "troubleshooting",
+    "escalation",
+    "appendix",
+];
+
 /// The marker that identifies an output directory as ours, so stale files may be removed.
 pub(crate) const MARKER: &str = ".watchbook";
 
-pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
+/// Every artifact; `templates` replaces built-in runbook templates by file name.
+pub(crate) fn emit(
+    model: &Model,
+    templates: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<Artifact>, Vec<runbook::EmitError>> {
     let mut artifacts = vec![Artifact {
         path: MARKER.to_string(),
         bytes: b"Written by watchbook: every file here is regenerated from rules/ by `watchbook compile`.\n"
@@ -28,8 +47,9 @@ pub(crate) fn emit(model: &Model) -> Vec<Artifact> {
     artifacts.extend(alertmanager::emit(model));
     artifacts.extend(grafana::emit(model));
     artifacts.extend(promtool_tests::emit(model));
+    artifacts.extend(runbook::emit(model, templates)?);
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    artifacts
+    Ok(artifacts)
 }
 
 /// The comment that heads every generated file.

@@ -29,6 +29,10 @@ pub(crate) enum Declaration {
     Escalation(Escalation),
     RouteTest(RouteTest),
     Dashboard(Box<Dashboard>),
+    Component(Component),
+    Section(Section),
+    Scenario(Scenario),
+    Appendix(Appendix),
 }
 
 #[derive(Debug)]
@@ -175,6 +179,7 @@ pub(crate) struct Query {
     pub title: Option<Text>,
     pub body: Option<(QueryLanguage, Text)>,
     pub unit: Option<Ident>,
+    pub topic: Option<Text>,
     pub description: Option<Text>,
 }
 
@@ -203,6 +208,7 @@ pub(crate) struct Threshold {
     pub name: Ident,
     pub query: Option<Ident>,
     pub bounds: Vec<Bound>,
+    pub metric: Option<Text>,
     pub description: Option<Text>,
 }
 
@@ -326,4 +332,35 @@ pub(crate) struct Dashboard {
     pub links: Vec<Link>,
     pub description: Option<Text>,
     pub items: Vec<DashboardItem>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Component {
+    pub name: Ident,
+    pub title: Text,
+    pub purpose: Option<Text>,
+    pub access: Option<Text>,
+    pub port: Option<Text>,
+    pub description: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Section {
+    pub name: Ident,
+    pub markdown: Text,
+}
+
+#[derive(Debug)]
+pub(crate) struct Scenario {
+    pub title: Text,
+    pub symptoms: Vec<Text>,
+    pub investigate: Vec<Step>,
+    pub resolve: Vec<Step>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Appendix {
+    pub title: Text,
+    pub language: Ident,
+    pub entries: Vec<(Text, Text)>,
 }

@@ -128,6 +128,10 @@ impl Builder {
                 Rule::inhibit => self.inhibit(item).map(Declaration::Inhibit),
                 Rule::escalation => self.escalation(item).map(Declaration::Escalation),
                 Rule::route_test => self.route_test(item).map(Declaration::RouteTest),
+                Rule::component => self.component(item).map(Declaration::Component),
+                Rule::section => self.section(item).map(Declaration::Section),
+                Rule::scenario => self.scenario(item).map(Declaration::Scenario),
+                Rule::appendix => self.appendix(item).map(Declaration::Appendix),
                 Rule::dashboard => self
                     .dashboard(item)
                     .map(|d| Declaration::Dashboard(Box::new(d))),
@@ -732,6 +736,115 @@ impl Builder {
         Some(test)
     }
 
+    /// A triple-quoted block's text; its span covers only the text.
+    fn block(&mut self, pair: Pair<Rule>) -> Option<Text> {
+        let parent = pair.clone();
+        let body = self.next(&mut pair.into_inner(), &parent, "block body")?;
+        Some(Spanned::new(body.as_str().to_string(), self.span(&body)))
+    }
+
+    fn component(&mut self, pair: Pair<Rule>) -> Option<Component> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "name")?;
+        let title = self.next(&mut inner, &parent, "title")?;
+        let mut c = Component {
+            name: self.ident(&name),
+            title: self.string(title),
+            purpose: None,
+            access: None,
+            port: None,
+            description: None,
+        };
+        for field in inner {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::purpose => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut c.purpose, v, "purpose", span);
+                }
+                Rule::access => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut c.access, v, "access", span);
+                }
+                Rule::port => {
+                    let v = self.first_text(field, Rule::quantity);
+                    self.set_text(&mut c.port, v, "port", span);
+                }
+                Rule::description => self.description(&mut c.description, field),
+                _ => self.internal(&field, "this component field"),
+            }
+        }
+        Some(c)
+    }
+
+    fn section(&mut self, pair: Pair<Rule>) -> Option<Section> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "section name")?;
+        let block = self.next(&mut inner, &parent, "markdown")?;
+        Some(Section {
+            name: self.ident(&name),
+            markdown: self.block(block)?,
+        })
+    }
+
+    fn scenario(&mut self, pair: Pair<Rule>) -> Option<Scenario> {
+        let (title, fields) = self.header(pair)?;
+        let mut scenario = Scenario {
+            title,
+            symptoms: Vec::new(),
+            investigate: Vec::new(),
+            resolve: Vec::new(),
+        };
+        for field in fields {
+            match field.as_rule() {
+                Rule::symptoms => {
+                    for list in field.into_inner() {
+                        for s in list.into_inner() {
+                            let symptom = self.string(s);
+                            scenario.symptoms.push(symptom);
+                        }
+                    }
+                }
+                Rule::investigate => scenario.investigate.extend(self.steps(field)),
+                Rule::resolve => scenario.resolve.extend(self.steps(field)),
+                _ => self.internal(&field, "this scenario field"),
+            }
+        }
+        Some(scenario)
+    }
+
+    fn appendix(&mut self, pair: Pair<Rule>) -> Option<Appendix> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let title = self.next(&mut inner, &parent, "title")?;
+        let language = self.next(&mut inner, &parent, "language")?;
+        let mut appendix = Appendix {
+            title: self.string(title),
+            language: self.ident(&language),
+            entries: Vec::new(),
+        };
+        for entry in inner {
+            let parent = entry.clone();
+            let mut parts = entry.into_inner();
+            let (Some(label), Some(text)) = (
+                self.next(&mut parts, &parent, "entry title"),
+                self.next(&mut parts, &parent, "entry text"),
+            ) else {
+                continue;
+            };
+            let label = self.string(label);
+            if let Some(text) = self.raw(text) {
+                appendix.entries.push((label, text));
+            }
+        }
+        Some(appendix)
+    }
+
     fn dashboard(&mut self, pair: Pair<Rule>) -> Option<Dashboard> {
         let parent = pair.clone();
         let mut inner = pair.into_inner();
@@ -915,6 +1028,7 @@ impl Builder {
             title: None,
             body: None,
             unit: None,
+            topic: None,
             description: None,
         };
         for field in fields {
@@ -942,6 +1056,10 @@ impl Builder {
                     let v = self.first_text(field, Rule::ident);
                     self.set_text(&mut q.unit, v, "unit", span);
                 }
+                Rule::topic => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut q.topic, v, "topic", span);
+                }
                 Rule::description => self.description(&mut q.description, field),
                 _ => self.internal(&field, "this query field"),
             }
@@ -955,6 +1073,7 @@ impl Builder {
             name,
             query: None,
             bounds: Vec::new(),
+            metric: None,
             description: None,
         };
         for field in fields {
@@ -975,6 +1094,11 @@ impl Builder {
                             t.bounds.push(bound);
                         }
                     }
+                }
+                Rule::key_metric => {
+                    let span = self.span(&field);
+                    let v = self.first_string(field);
+                    self.set_text(&mut t.metric, v, "metric", span);
                 }
                 Rule::description => self.description(&mut t.description, field),
                 _ => self.internal(&field, "this threshold field"),

@@ -198,6 +198,25 @@ fn unclosed_before(text: &str, pos: usize, file: FileId) -> Option<ParseError> {
                     chars.next();
                 }
             }
+            '"' if text[i..].starts_with("\"\"\"") => {
+                // A markdown block: skip to its closing quotes.
+                chars.next();
+                chars.next();
+                match text[i + 3..].find("\"\"\"") {
+                    Some(end) => {
+                        let close = i + 3 + end + 3;
+                        while chars.peek().is_some_and(|(j, _)| *j < close) {
+                            chars.next();
+                        }
+                    }
+                    None if i <= pos => {
+                        return Some(ParseError::UnterminatedString {
+                            span: Span::new(file, i, i + 3),
+                        })
+                    }
+                    None => return None,
+                }
+            }
             '"' => loop {
                 match chars.next() {
                     Some((_, '\\')) => {

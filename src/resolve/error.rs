@@ -158,6 +158,11 @@ pub(crate) enum ResolveError {
         query: String,
         span: Span,
     },
+    UnknownSection {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -300,6 +305,7 @@ impl fmt::Display for ResolveError {
             NoDefaultReceiver { .. } => {
                 write!(f, "receivers are declared but routing has no default receiver")
             }
+            UnknownSection { name, .. } => write!(f, "unknown runbook section `{name}`"),
             ThresholdNotShown {
                 threshold, query, ..
             } => write!(
@@ -351,6 +357,7 @@ impl StageError for ResolveError {
             NoDefaultReceiver { .. } => "E0126",
             GroupWaitTooLong { .. } => "E0127",
             ThresholdNotShown { .. } => "E0128",
+            UnknownSection { .. } => "E0129",
         }
     }
 
@@ -386,7 +393,8 @@ impl StageError for ResolveError {
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
-            | ThresholdNotShown { span, .. } => *span,
+            | ThresholdNotShown { span, .. }
+            | UnknownSection { span, .. } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -423,6 +431,7 @@ impl StageError for ResolveError {
             NoDefaultReceiver { .. } => "routing",
             GroupWaitTooLong { .. } => "too long",
             ThresholdNotShown { .. } => "not on this panel",
+            UnknownSection { .. } => "not a section of the runbook",
         };
         Some(text.to_string())
     }
@@ -536,7 +545,15 @@ impl StageError for ResolveError {
             UnknownSetting {
                 suggestion: Some(s),
                 ..
+            }
+            | UnknownSection {
+                suggestion: Some(s),
+                ..
             } => Some(format!("did you mean `{s}`?")),
+            UnknownSection { .. } => Some(format!(
+                "the sections are {}",
+                backticked(&crate::emit::RUNBOOK_SECTIONS)
+            )),
             ExampleEnvironment { environments, .. } => Some(format!(
                 "add `environment NAME` with one of {}",
                 backticked(environments)

@@ -12,6 +12,7 @@ mod promql;
 pub(crate) mod quantity;
 pub(crate) mod route_tree;
 mod routing;
+mod runbook;
 pub(crate) mod selector;
 mod template;
 
@@ -110,6 +111,14 @@ pub(crate) fn resolve(
         route_tests,
         routing: Routing::default(),
         dashboards: Vec::new(),
+        components: decls
+            .components
+            .iter()
+            .map(|c| runbook::component(c))
+            .collect(),
+        sections: decls.sections.iter().filter_map(|x| r.section(x)).collect(),
+        scenarios: decls.scenarios.iter().map(|x| r.scenario(x)).collect(),
+        appendices: decls.appendices.iter().map(|x| r.appendix(x)).collect(),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
@@ -162,6 +171,10 @@ struct Declarations<'a> {
     escalations: Vec<&'a ast::Escalation>,
     route_tests: Vec<&'a ast::RouteTest>,
     dashboards: Vec<&'a ast::Dashboard>,
+    components: Vec<&'a ast::Component>,
+    sections: Vec<&'a ast::Section>,
+    scenarios: Vec<&'a ast::Scenario>,
+    appendices: Vec<&'a ast::Appendix>,
 }
 
 impl<'a> Declarations<'a> {
@@ -184,6 +197,10 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Escalation(e) => d.escalations.push(e),
                 ast::Declaration::RouteTest(t) => d.route_tests.push(t),
                 ast::Declaration::Dashboard(x) => d.dashboards.push(x),
+                ast::Declaration::Component(c) => d.components.push(c),
+                ast::Declaration::Section(x) => d.sections.push(x),
+                ast::Declaration::Scenario(x) => d.scenarios.push(x),
+                ast::Declaration::Appendix(x) => d.appendices.push(x),
             }
         }
         d
@@ -251,6 +268,12 @@ impl<'a> Resolver<'a> {
         }
         for (i, t) in d.teams.iter().enumerate() {
             errors.extend(declare(&mut self.names, "team", &t.name, i));
+        }
+        for (i, c) in d.components.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "component", &c.name, i));
+        }
+        for (i, x) in d.sections.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "section", &x.name, i));
         }
         for (i, x) in d.dashboards.iter().enumerate() {
             errors.extend(declare(&mut self.names, "dashboard", &x.name, i));
@@ -429,6 +452,7 @@ impl<'a> Resolver<'a> {
             language: *language,
             text: dedented,
             unit,
+            topic: q.topic.as_ref().map(|t| t.value.clone()),
             unit_span: q.unit.as_ref().map_or(q.name.span, |u| u.span),
             description: q.description.as_ref().map(|d| d.value.clone()),
             span: text.span,
@@ -438,7 +462,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Parses a query; reports at `span`, with `used_at` when the text came from elsewhere.
-    fn check_query(
+    pub(super) fn check_query(
         &mut self,
         language: QueryLanguage,
         text: &str,
@@ -547,6 +571,7 @@ impl<'a> Resolver<'a> {
             name: t.name.value.clone(),
             query: query_index,
             bounds,
+            metric: t.metric.as_ref().map(|m| m.value.clone()),
             description: t.description.as_ref().map(|d| d.value.clone()),
         };
         self.check_order(&threshold).then_some(threshold)
@@ -1024,7 +1049,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Queries in runbook steps are checked like any other: a runbook must not teach typos.
-    fn check_step(&mut self, step: &ast::Step) {
+    pub(super) fn check_step(&mut self, step: &ast::Step) {
         for item in &step.items {
             let language = match item.kind {
                 StepKind::PromQl => QueryLanguage::PromQl,
@@ -1112,7 +1137,7 @@ fn shared_service_labels(services: &[usize], model: &Model) -> Labels {
     shared
 }
 
-fn steps(steps: &[ast::Step]) -> Vec<Step> {
+pub(super) fn steps(steps: &[ast::Step]) -> Vec<Step> {
     steps
         .iter()
         .map(|s| Step {

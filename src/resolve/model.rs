@@ -31,6 +31,37 @@ pub(crate) struct Model {
     pub route_tests: Vec<RouteTest>,
     pub routing: Routing,
     pub dashboards: Vec<Dashboard>,
+    pub components: Vec<Component>,
+    /// Runbook prose by section name.
+    pub sections: BTreeMap<String, String>,
+    pub scenarios: Vec<Scenario>,
+    pub appendices: Vec<Appendix>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Component {
+    pub name: String,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub access: Option<String>,
+    pub port: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Scenario {
+    pub title: String,
+    pub symptoms: Vec<String>,
+    pub investigate: Vec<Step>,
+    pub resolve: Vec<Step>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Appendix {
+    pub title: String,
+    /// `shell`, `promql` or `logql`: the code block's language.
+    pub language: String,
+    pub entries: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -167,6 +198,7 @@ pub(crate) struct Query {
     /// The query as written, dedented, with `$selector` still in it.
     pub text: String,
     pub unit: Unit,
+    pub topic: Option<String>,
     /// Where the unit is declared (the query's name when it is implicit).
     pub unit_span: Span,
     pub description: Option<String>,
@@ -194,6 +226,8 @@ pub(crate) struct Threshold {
     pub query: usize,
     /// Sorted by level: target, warning, critical.
     pub bounds: Vec<Bound>,
+    /// The name in the runbook's key metrics table, if listed there.
+    pub metric: Option<String>,
     pub description: Option<String>,
 }
 

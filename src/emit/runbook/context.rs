@@ -1,0 +1,542 @@
+//! What the runbook templates see: the model, with every fact already worded, so that the
+//! templates only arrange it (and a user's override cannot get a number wrong).
+
+use crate::anchor;
+use crate::go_template;
+use crate::parse::ast::{Direction, Level, QueryLanguage, StepKind};
+use crate::resolve::model::{self, IntegrationKind, Labels, Model};
+use crate::resolve::route_tree;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+pub(super) struct Context {
+    project: Project,
+    sections: BTreeMap<String, String>,
+    components: Vec<Component>,
+    key_metrics: Vec<KeyMetric>,
+    dashboards: Vec<Dashboard>,
+    promql_topics: Vec<Topic>,
+    logql_topics: Vec<Topic>,
+    severities: Vec<Severity>,
+    alert_groups: Vec<AlertGroup>,
+    scenarios: Vec<Scenario>,
+    escalation_levels: Vec<EscalationLevel>,
+    appendices: Vec<Appendix>,
+}
+
+#[derive(Serialize)]
+struct Project {
+    name: String,
+    description: String,
+    runbook_url: String,
+}
+
+#[derive(Serialize)]
+struct Component {
+    title: String,
+    purpose: String,
+    access: String,
+    port: String,
+}
+
+#[derive(Serialize)]
+struct KeyMetric {
+    metric: String,
+    target: String,
+    critical: String,
+}
+
+#[derive(Serialize)]
+struct Dashboard {
+    title: String,
+    uid: String,
+    folder: String,
+    description: String,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    title: String,
+    panels: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Topic {
+    topic: String,
+    queries: Vec<NamedQuery>,
+}
+
+#[derive(Serialize)]
+struct NamedQuery {
+    title: String,
+    description: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Severity {
+    name: String,
+    response: String,
+    notification: String,
+    escalation: String,
+}
+
+#[derive(Serialize)]
+struct AlertGroup {
+    severity: String,
+    alerts: Vec<Alert>,
+}
+
+#[derive(Serialize)]
+struct Alert {
+    name: String,
+    anchor: String,
+    summary: String,
+    description: String,
+    meaning: String,
+    expression: String,
+    expression_note: String,
+    notifies: Vec<String>,
+    panels: Vec<String>,
+    investigate: Vec<Step>,
+    causes: Vec<String>,
+    resolve: Vec<Step>,
+}
+
+#[derive(Serialize)]
+struct Step {
+    title: String,
+    notes: Vec<String>,
+    code: Vec<Code>,
+}
+
+#[derive(Serialize)]
+struct Code {
+    language: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Scenario {
+    title: String,
+    symptoms: Vec<String>,
+    investigate: Vec<Step>,
+    resolve: Vec<Step>,
+}
+
+#[derive(Serialize)]
+struct EscalationLevel {
+    level: String,
+    contact: String,
+    response: String,
+    scope: String,
+}
+
+#[derive(Serialize)]
+struct Appendix {
+    title: String,
+    language: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    title: String,
+    text: String,
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn sign(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Above => ">",
+        Direction::Below => "<",
+    }
+}
+
+/// `Pod {{ $labels.namespace }}/{{ $labels.pod }}` as a reader sees it: `Pod <namespace>/<pod>`.
+fn readable(template: &str) -> String {
+    go_template::render_with(template, |label| format!("<{label}>"))
+        .unwrap_or_else(|_| template.to_string())
+}
+
+fn step(s: &model::Step) -> Step {
+    let mut notes = Vec::new();
+    let mut code: Vec<Code> = Vec::new();
+    for (kind, text) in &s.items {
+        let language = match kind {
+            StepKind::Note => {
+                notes.push(text.clone());
+                continue;
+            }
+            StepKind::Run => "bash",
+            StepKind::PromQl => "promql",
+            StepKind::LogQl => "logql",
+            StepKind::Sql => "sql",
+        };
+        // Consecutive commands of one kind read best as one block.
+        match code.last_mut() {
+            Some(last) if last.language == language => {
+                last.text.push('\n');
+                last.text.push_str(text);
+            }
+            _ => code.push(Code {
+                language,
+                text: text.clone(),
+            }),
+        }
+    }
+    Step {
+        title: s.title.clone(),
+        notes,
+        code,
+    }
+}
+
+fn steps(list: &[model::Step]) -> Vec<Step> {
+    list.iter().map(step).collect()
+}
+
+/// "PagerDuty + Slack": the kinds of integration a list of receivers reaches.
+fn notification(model: &Model, receivers: &[usize]) -> String {
+    let mut kinds: Vec<IntegrationKind> = receivers
+        .iter()
+        .flat_map(|r| model.receivers[*r].integrations.iter().map(|i| i.kind))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let words: Vec<&str> = kinds
+        .iter()
+        .map(|k| match k {
+            IntegrationKind::PagerDuty => "PagerDuty",
+            IntegrationKind::Slack => "Slack",
+            IntegrationKind::Email => "Email",
+            IntegrationKind::Webhook => "Webhook",
+        })
+        .collect();
+    if words.is_empty() {
+        "None".to_string()
+    } else {
+        words.join(" + ")
+    }
+}
+
+fn receiver_label(model: &Model, r: usize) -> String {
+    let receiver = &model.receivers[r];
+    match &receiver.description {
+        Some(d) => format!("{d} (`{}`)", receiver.name),
+        None => format!("`{}`", receiver.name),
+    }
+}
+
+pub(super) fn build(model: &Model) -> Context {
+    Context {
+        project: Project {
+            name: model.project.name.clone(),
+            description: model.project.description.clone().unwrap_or_default(),
+            runbook_url: model.project.runbook_url.clone(),
+        },
+        sections: model.sections.clone(),
+        components: model
+            .components
+            .iter()
+            .map(|c| Component {
+                title: c.title.clone(),
+                purpose: c.purpose.clone().unwrap_or_default(),
+                access: c.access.clone().unwrap_or_default(),
+                port: c.port.clone().unwrap_or_default(),
+            })
+            .collect(),
+        key_metrics: key_metrics(model),
+        dashboards: dashboards(model),
+        promql_topics: topics(model, QueryLanguage::PromQl),
+        logql_topics: topics(model, QueryLanguage::LogQl),
+        severities: severities(model),
+        alert_groups: alert_groups(model),
+        scenarios: model
+            .scenarios
+            .iter()
+            .map(|s| Scenario {
+                title: s.title.clone(),
+                symptoms: s.symptoms.clone(),
+                investigate: steps(&s.investigate),
+                resolve: steps(&s.resolve),
+            })
+            .collect(),
+        escalation_levels: model
+            .escalation_levels
+            .iter()
+            .map(|e| EscalationLevel {
+                level: e.name.clone(),
+                contact: e.contact.clone(),
+                response: e
+                    .response
+                    .map_or_else(|| "Best effort".to_string(), |d| format!("< {}", d.human())),
+                scope: e.scope.clone().unwrap_or_default(),
+            })
+            .collect(),
+        appendices: model
+            .appendices
+            .iter()
+            .map(|a| Appendix {
+                title: a.title.clone(),
+                language: if a.language == "shell" {
+                    "bash".into()
+                } else {
+                    a.language.clone()
+                },
+                entries: a
+                    .entries
+                    .iter()
+                    .map(|(title, text)| Entry {
+                        title: title.clone(),
+                        text: text.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn key_metrics(model: &Model) -> Vec<KeyMetric> {
+    model
+        .thresholds
+        .iter()
+        .filter_map(|t| {
+            let metric = t.metric.clone()?;
+            let shown = |level| {
+                t.bound(level)
+                    .map(|b| format!("{} {}", sign(b.direction), b.shown))
+                    .unwrap_or_else(|| "-".to_string())
+            };
+            Some(KeyMetric {
+                metric,
+                target: shown(Level::Target),
+                critical: shown(Level::Critical),
+            })
+        })
+        .collect()
+}
+
+fn dashboards(model: &Model) -> Vec<Dashboard> {
+    model
+        .dashboards
+        .iter()
+        .map(|d| {
+            let mut rows = vec![Row {
+                title: String::new(),
+                panels: Vec::new(),
+            }];
+            for p in &d.panels {
+                if p.kind == model::PanelKind::Row {
+                    rows.push(Row {
+                        title: p.title.clone(),
+                        panels: Vec::new(),
+                    });
+                } else if let Some(row) = rows.last_mut() {
+                    row.panels.push(p.title.clone());
+                }
+            }
+            rows.retain(|r| !r.panels.is_empty() || !r.title.is_empty());
+            Dashboard {
+                title: d.title.clone(),
+                uid: d.uid.clone(),
+                folder: d.folder.clone().unwrap_or_default(),
+                description: d.description.clone().unwrap_or_default(),
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// The selector a query shows in the runbook: every service, in every environment.
+fn everywhere(model: &Model) -> Vec<crate::resolve::selector::Matcher> {
+    let services: Vec<&[_]> = model
+        .services
+        .iter()
+        .map(|s| s.matchers.as_slice())
+        .collect();
+    let environments: Vec<&[_]> = model
+        .environments
+        .iter()
+        .map(|e| e.matchers.as_slice())
+        .collect();
+    let mut matchers = crate::resolve::selector::union(&services).unwrap_or_default();
+    matchers.extend(crate::resolve::selector::union(&environments).unwrap_or_default());
+    matchers
+}
+
+fn topics(model: &Model, language: QueryLanguage) -> Vec<Topic> {
+    let matchers = everywhere(model);
+    let mut topics: Vec<Topic> = Vec::new();
+    for q in model.queries.iter().filter(|q| q.language == language) {
+        let Some(topic) = &q.topic else { continue };
+        let query = NamedQuery {
+            title: q.title.clone(),
+            description: q.description.clone().unwrap_or_default(),
+            text: crate::resolve::selector::expand(&q.text, &matchers),
+        };
+        match topics.iter_mut().find(|t| &t.topic == topic) {
+            Some(t) => t.queries.push(query),
+            None => topics.push(Topic {
+                topic: topic.clone(),
+                queries: vec![query],
+            }),
+        }
+    }
+    topics
+}
+
+fn severities(model: &Model) -> Vec<Severity> {
+    model
+        .severities
+        .iter()
+        .map(|s| {
+            let pages = s.notify.iter().any(|r| {
+                model.receivers[*r]
+                    .integrations
+                    .iter()
+                    .any(|i| i.kind == IntegrationKind::PagerDuty)
+            });
+            let escalation = match (&s.escalate, pages) {
+                (_, true) => "Immediate".to_string(),
+                (Some((after, _)), false) => format!("After {}", after.human()),
+                (None, false) => "None".to_string(),
+            };
+            Severity {
+                name: capitalize(&s.name),
+                response: s
+                    .response
+                    .map_or_else(|| "Best effort".to_string(), |d| format!("< {}", d.human())),
+                notification: notification(model, &s.notify),
+                escalation,
+            }
+        })
+        .collect()
+}
+
+fn alert_groups(model: &Model) -> Vec<AlertGroup> {
+    model
+        .severities
+        .iter()
+        .enumerate()
+        .filter_map(|(index, severity)| {
+            let alerts: Vec<Alert> = model
+                .alerts
+                .iter()
+                .filter(|a| a.severity == index)
+                .map(|a| alert(model, a))
+                .collect();
+            (!alerts.is_empty()).then(|| AlertGroup {
+                severity: capitalize(&severity.name),
+                alerts,
+            })
+        })
+        .collect()
+}
+
+fn alert(model: &Model, a: &model::Alert) -> Alert {
+    // The last rule is the one to show: environments are declared dev, staging, prod.
+    let shown = a.rules.last();
+    let environments: Vec<&str> = a
+        .rules
+        .iter()
+        .filter_map(|r| r.environment.map(|e| model.environments[e].name.as_str()))
+        .collect();
+    let expression_note = match (environments.len(), shown.and_then(|r| r.environment)) {
+        (n, Some(e)) if n > 1 => format!(
+            "One rule per environment ({}); shown for `{}`.",
+            environments.join(", "),
+            model.environments[e].name
+        ),
+        _ => String::new(),
+    };
+    let for_ = a.for_.map(|f| f.human());
+    let meaning = match &a.condition {
+        model::Condition::Threshold { threshold, level } => {
+            let t = &model.thresholds[*threshold];
+            let q = &model.queries[t.query];
+            let bound = t.bound(*level);
+            // A target says where healthy values lie: the alert fires on the other side.
+            let side = match bound.map(|b| (b.level, b.direction)) {
+                Some((Level::Target, Direction::Below)) => "above",
+                Some((Level::Target, Direction::Above)) => "below",
+                Some((_, Direction::Above)) => "above",
+                _ => "below",
+            };
+            let mut text = format!(
+                "Fires when {} is {side} {}",
+                q.title.to_lowercase(),
+                bound.map_or("", |b| b.shown.as_str())
+            );
+            if let Some(f) = &for_ {
+                text.push_str(&format!(" for {f}"));
+            }
+            text + "."
+        }
+        model::Condition::Expr => match &for_ {
+            Some(f) => format!("Fires when the expression below holds for {f}."),
+            None => "Fires as soon as the expression below holds.".to_string(),
+        },
+    };
+    let mut labels: Labels = shown.map(|r| r.labels.clone()).unwrap_or_default();
+    labels.insert("alertname".into(), a.name.clone());
+    let mut notifies: Vec<String> = route_tree::route(&model.routing.root, &labels)
+        .receivers
+        .iter()
+        .map(|r| receiver_label(model, *r))
+        .collect();
+    if let Some((after, receivers)) = &model.severities[a.severity].escalate {
+        let names: Vec<String> = receivers
+            .iter()
+            .map(|r| receiver_label(model, *r))
+            .collect();
+        notifies.push(format!(
+            "after {} unresolved: {}",
+            after.human(),
+            names.join(", ")
+        ));
+    }
+    let mut panels = Vec::new();
+    for d in &model.dashboards {
+        for p in &d.panels {
+            if p.runbook
+                .iter()
+                .any(|(_, url)| url.ends_with(&format!("#{}", a.anchor)))
+            {
+                let entry = format!("{} › {}", d.title, p.title);
+                if !panels.contains(&entry) {
+                    panels.push(entry);
+                }
+            }
+        }
+    }
+    Alert {
+        name: a.name.clone(),
+        anchor: anchor::alert(&a.name),
+        summary: shown
+            .and_then(|r| r.annotations.get("summary"))
+            .map(|s| readable(s))
+            .unwrap_or_default(),
+        description: shown
+            .and_then(|r| r.annotations.get("description"))
+            .map(|s| readable(s))
+            .unwrap_or_default(),
+        meaning,
+        expression: shown.map(|r| r.expr.clone()).unwrap_or_default(),
+        expression_note,
+        notifies,
+        panels,
+        investigate: steps(&a.investigate),
+        causes: a.causes.clone(),
+        resolve: steps(&a.resolve),
+    }
+}

@@ -1,0 +1,196 @@
+//! Anchors and links of rendered markdown: GitHub's anchor rules (a repeated heading gets
+//! `-1`, `-2`), links between the book's chapters, and a check that every internal link
+//! lands on a heading.
+
+use super::EmitError;
+use crate::anchor;
+use crate::resolve::model::Model;
+use std::collections::{HashMap, HashSet};
+
+/// Lines outside code blocks, with their 1-based numbers.
+fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut in_code = false;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            out.push((i + 1, line));
+        }
+    }
+    out
+}
+
+/// Every heading's anchor with its line, in order, as GitHub and mdBook assign them.
+pub(super) fn anchors(text: &str) -> Vec<(usize, String)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (line, content) in prose_lines(text) {
+        let trimmed = content.trim_start();
+        let level = trimmed.chars().take_while(|c| *c == '#').count();
+        if level == 0 || level > 6 || !trimmed[level..].starts_with(' ') {
+            continue;
+        }
+        let base = anchor::slug(&trimmed[level..]);
+        let count = seen.entry(base.clone()).or_insert(0);
+        let id = if *count == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{count}")
+        };
+        *count += 1;
+        out.push((line, id));
+    }
+    out
+}
+
+/// Link targets `](target)` outside code, skipping inline code spans.
+fn links(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (line, content) in prose_lines(text) {
+        let mut in_inline = false;
+        let bytes = content.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'`' {
+                in_inline = !in_inline;
+            } else if !in_inline && bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
+                if let Some(end) = content[i + 2..].find(')') {
+                    out.push((line, content[i + 2..i + 2 + end].to_string()));
+                    i += 2 + end;
+                }
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// In the book each section is a chapter: a `#anchor` link to another chapter's heading
+/// becomes `chapter.md#anchor`.
+pub(super) fn link_across_chapters(chapters: &[(String, String)]) -> Vec<(String, String)> {
+    let mut home: HashMap<String, &str> = HashMap::new();
+    for (file, text) in chapters {
+        for (_, id) in anchors(text) {
+            home.entry(id).or_insert(file);
+        }
+    }
+    chapters
+        .iter()
+        .map(|(file, text)| {
+            let mut out = text.clone();
+            for (_, target) in links(text) {
+                let Some(id) = target.strip_prefix('#') else {
+                    continue;
+                };
+                match home.get(id) {
+                    Some(other) if *other != file => {
+                        out = out.replace(&format!("](#{id})"), &format!("]({other}#{id})"));
+                    }
+                    _ => {}
+                }
+            }
+            (file.clone(), out)
+        })
+        .collect()
+}
+
+/// Every internal link of every file resolves.
+pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
+    let mut by_file: HashMap<&str, HashSet<String>> = HashMap::new();
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        by_file.insert(name, anchors(text).into_iter().map(|(_, id)| id).collect());
+    }
+    let mut errors = Vec::new();
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        for (line, target) in links(text) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, id) = match target.split_once('#') {
+                Some(("", id)) => (name, Some(id)),
+                Some((file, id)) => (file, Some(id)),
+                None => (target.as_str(), None),
+            };
+            let resolves = match (by_file.get(file), id) {
+                (Some(ids), Some(id)) => ids.contains(id),
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if !resolves {
+                errors.push(EmitError::BrokenLink {
+                    file: path.clone(),
+                    line,
+                    link: target,
+                });
+            }
+        }
+    }
+    errors
+}
+
+/// Each alert's `runbook_url` ends in `#anchor`: exactly one heading of the document may
+/// have that anchor, or the link lands on the wrong one.
+pub(super) fn check_alert_sections(model: &Model, document: &str, file: &str) -> Vec<EmitError> {
+    let ids = anchors(document);
+    let mut errors = Vec::new();
+    for alert in &model.alerts {
+        let same: Vec<usize> = ids
+            .iter()
+            .filter(|(_, id)| {
+                id == &alert.anchor
+                    || id
+                        .strip_prefix(&alert.anchor)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .is_some_and(|n| n.parse::<u32>().is_ok())
+            })
+            .map(|(line, _)| *line)
+            .collect();
+        match same.as_slice() {
+            [] => errors.push(EmitError::MissingAlertSection {
+                alert: alert.name.clone(),
+                anchor: alert.anchor.clone(),
+            }),
+            [_] => {}
+            [_, second, ..] => errors.push(EmitError::DuplicateAnchor {
+                file: file.to_string(),
+                line: *second,
+                anchor: alert.anchor.clone(),
+            }),
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_headings_get_numbered_anchors() {
+        let text = "# A\n## Steps\n```\n# not a heading\n```\n## Steps\n";
+        let ids: Vec<String> = anchors(text).into_iter().map(|(_, id)| id).collect();
+        assert_eq!(ids, ["a", "steps", "steps-1"]);
+    }
+
+    #[test]
+    fn finds_links_outside_code() {
+        let text = "see [x](#a) and `[y](#b)`\n```\n[z](#c)\n```\n";
+        assert_eq!(links(text), vec![(1, "#a".to_string())]);
+    }
+
+    #[test]
+    fn broken_links_are_reported() {
+        let files = vec![(
+            "runbook.md".to_string(),
+            "# Top\n[ok](#top) [bad](#nowhere)\n".to_string(),
+        )];
+        let errors = check(&files);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("#nowhere"));
+    }
+}

@@ -15,6 +15,7 @@ use crate::resolve::model::Model;
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// The built-in templates, by file name.
 pub const TEMPLATES: [(&str, &str); 15] = [
@@ -90,18 +91,38 @@ fn render<S: Serialize>(env: &Environment, name: &str, context: S) -> Result<Str
     Ok(text)
 }
 
+/// The built-in templates, parsed once per process.
+static BUILT_IN: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
+    environment(&BTreeMap::new()).map_err(|errors| {
+        let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        messages.join("; ")
+    })
+});
+
 /// Renders the runbook; `overrides` replaces built-in templates by name.
 pub(crate) fn emit(
     model: &Model,
     overrides: &BTreeMap<String, String>,
 ) -> Result<Vec<Artifact>, Vec<EmitError>> {
-    let env = environment(overrides)?;
-    let context = context::build(model);
+    let own;
+    let env = if overrides.is_empty() {
+        BUILT_IN.as_ref().map_err(|message| {
+            vec![EmitError::Template {
+                name: "built-in".into(),
+                message: message.clone(),
+            }]
+        })?
+    } else {
+        own = environment(overrides)?;
+        &own
+    };
+    // Converted once: every section template reads the same context.
+    let context = minijinja::Value::from_serialize(context::build(model));
     let mut errors = Vec::new();
     let mut toc = Vec::new();
     for section in RUNBOOK_SECTIONS {
         let file = format!("{section}.md");
-        match render(&env, &file, &context) {
+        match render(env, &file, &context) {
             Ok(text) => {
                 let title = text
                     .lines()
@@ -123,10 +144,10 @@ pub(crate) fn emit(
         return Err(errors);
     }
     let with_toc = minijinja::context! { project => &context_project(model), toc => &toc };
-    let document = render(&env, "runbook.md", &with_toc).map(|t| collapse_blank_lines(&t));
-    let summary = render(&env, "SUMMARY.md", &with_toc);
-    let readme = render(&env, "README.md", &with_toc);
-    let book_toml = render(&env, "book.toml", &with_toc);
+    let document = render(env, "runbook.md", &with_toc).map(|t| collapse_blank_lines(&t));
+    let summary = render(env, "SUMMARY.md", &with_toc);
+    let readme = render(env, "README.md", &with_toc);
+    let book_toml = render(env, "book.toml", &with_toc);
     let (document, summary, readme, book_toml) = match (document, summary, readme, book_toml) {
         (Ok(d), Ok(s), Ok(r), Ok(b)) => (d, s, r, b),
         (d, s, r, b) => {

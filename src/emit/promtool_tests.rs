@@ -5,7 +5,7 @@
 use super::{header, prometheus, yaml, Artifact};
 use crate::go_template;
 use crate::resolve::duration::Duration;
-use crate::resolve::model::{Alert, Example, Labels, Model};
+use crate::resolve::model::{Alert, BurnKind, Example, Labels, Model, Slo, SloExample};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -51,6 +51,14 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
                 .entry(&alert.group)
                 .or_default()
                 .push(test(model, alert, example));
+        }
+    }
+    for slo in &model.slos {
+        for example in &slo.examples {
+            files
+                .entry(&slo.group)
+                .or_default()
+                .push(slo_test(model, slo, example));
         }
     }
     files
@@ -116,6 +124,82 @@ fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
             .map(|(at, exp_alerts)| AlertTest {
                 eval_time: at.to_string(),
                 alertname: alert.name.clone(),
+                exp_alerts,
+            })
+            .collect(),
+    }
+}
+
+/// An SLO example checks its page and ticket alerts: `fires page at` expects the page alert,
+/// `quiet at` expects neither.
+fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
+    let instance = &slo.instances[example.instance];
+    let alerts = [
+        (BurnKind::Page, &model.alerts[slo.page_alert]),
+        (BurnKind::Ticket, &model.alerts[slo.ticket_alert]),
+    ];
+    // (time, kind) -> expected alerts; a quiet check names both kinds with none.
+    let mut expected: BTreeMap<(Duration, usize), Vec<ExpectedAlert>> = BTreeMap::new();
+    for check in &example.checks {
+        let index = |kind: BurnKind| alerts.iter().position(|(k, _)| *k == kind).unwrap_or(0);
+        match (&check.fires, check.kind) {
+            (None, None) => {
+                expected.entry((check.at, 0)).or_default();
+                expected.entry((check.at, 1)).or_default();
+            }
+            (None, Some(kind)) => {
+                expected.entry((check.at, index(kind))).or_default();
+            }
+            (Some(result), kind) => {
+                let index = index(kind.unwrap_or(BurnKind::Page));
+                let alert = alerts[index].1;
+                let Some(rule) = alert
+                    .rules
+                    .iter()
+                    .find(|r| r.environment == instance.environment)
+                else {
+                    continue;
+                };
+                // The alert's result carries the recordings' labels and the query's own.
+                let mut series_labels = instance.labels.clone();
+                series_labels.extend(result.clone());
+                let mut labels = series_labels.clone();
+                labels.extend(
+                    rule.labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), render(v, &series_labels))),
+                );
+                let annotations = rule
+                    .annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), render(v, &series_labels)))
+                    .collect();
+                expected
+                    .entry((check.at, index))
+                    .or_default()
+                    .push(ExpectedAlert {
+                        exp_labels: labels,
+                        exp_annotations: annotations,
+                    });
+            }
+        }
+    }
+    Test {
+        name: format!("{}: {}", slo.name, example.name),
+        interval: model.project.scrape_interval.to_string(),
+        input_series: example
+            .series
+            .iter()
+            .map(|(series, values)| Series {
+                series: series.clone(),
+                values: values.clone(),
+            })
+            .collect(),
+        alert_rule_test: expected
+            .into_iter()
+            .map(|((at, index), exp_alerts)| AlertTest {
+                eval_time: at.to_string(),
+                alertname: alerts[index].1.name.clone(),
                 exp_alerts,
             })
             .collect(),

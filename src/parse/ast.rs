@@ -33,6 +33,8 @@ pub(crate) enum Declaration {
     Section(Section),
     Scenario(Scenario),
     Appendix(Appendix),
+    Slo(Box<Slo>),
+    SloDefaults(SloDefaults),
 }
 
 #[derive(Debug)]
@@ -250,6 +252,8 @@ pub(crate) struct Step {
 pub(crate) struct ExampleCheck {
     pub at: Text,
     pub fires: Option<Vec<LabelPair>>,
+    /// `page` or `ticket`, in an SLO's example.
+    pub burn: Option<Ident>,
 }
 
 #[derive(Debug)]
@@ -363,4 +367,42 @@ pub(crate) struct Appendix {
     pub title: Text,
     pub language: Ident,
     pub entries: Vec<(Text, Text)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Sli {
+    Ratio { errors: Text, total: Text },
+    Latency { histogram: Text, below: Text },
+    Availability { gauge: Text },
+}
+
+#[derive(Debug)]
+pub(crate) struct BurnWindow {
+    pub kind: Ident,
+    pub long: Text,
+    pub short: Text,
+    pub share: Text,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct SloDefaults {
+    pub page_severity: Option<Ident>,
+    pub ticket_severity: Option<Ident>,
+    pub windows: Option<Spanned<Vec<BurnWindow>>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Slo {
+    pub name: Ident,
+    pub title: Text,
+    pub objective: Option<Text>,
+    pub period: Option<Text>,
+    pub sli: Option<Spanned<Sli>>,
+    pub page: Option<Ident>,
+    pub ticket: Option<Ident>,
+    pub settings: SloDefaults,
+    pub scope: Scope,
+    pub summary: Option<Text>,
+    pub description: Option<Text>,
+    pub examples: Vec<Example>,
 }

@@ -129,6 +129,8 @@ impl Builder {
                 Rule::escalation => self.escalation(item).map(Declaration::Escalation),
                 Rule::route_test => self.route_test(item).map(Declaration::RouteTest),
                 Rule::component => self.component(item).map(Declaration::Component),
+                Rule::slo => self.slo(item).map(|x| Declaration::Slo(Box::new(x))),
+                Rule::slo_defaults => Some(Declaration::SloDefaults(self.slo_defaults(item))),
                 Rule::section => self.section(item).map(Declaration::Section),
                 Rule::scenario => self.scenario(item).map(Declaration::Scenario),
                 Rule::appendix => self.appendix(item).map(Declaration::Appendix),
@@ -743,6 +745,152 @@ impl Builder {
         Some(Spanned::new(body.as_str().to_string(), self.span(&body)))
     }
 
+    fn slo_setting(&mut self, settings: &mut SloDefaults, field: Pair<Rule>) {
+        let span = self.span(&field);
+        match field.as_rule() {
+            Rule::page_severity => {
+                let v = self.first_text(field, Rule::ident);
+                self.set_text(&mut settings.page_severity, v, "page_severity", span);
+            }
+            Rule::ticket_severity => {
+                let v = self.first_text(field, Rule::ident);
+                self.set_text(&mut settings.ticket_severity, v, "ticket_severity", span);
+            }
+            _ => {
+                let mut windows = Vec::new();
+                for w in field.into_inner() {
+                    let parts: Vec<Pair<Rule>> = w.into_inner().collect();
+                    if let [kind, long, short, share] = parts.as_slice() {
+                        windows.push(BurnWindow {
+                            kind: self.ident(kind),
+                            long: self.ident(long),
+                            short: self.ident(short),
+                            share: self.ident(share),
+                        });
+                    }
+                }
+                let windows = Spanned::new(windows, span);
+                set_once(
+                    &mut settings.windows,
+                    windows,
+                    "windows",
+                    span,
+                    |w| w.span,
+                    &mut self.errors,
+                );
+            }
+        }
+    }
+
+    fn slo_defaults(&mut self, pair: Pair<Rule>) -> SloDefaults {
+        let mut defaults = SloDefaults::default();
+        for field in pair.into_inner() {
+            if field.as_rule() != Rule::kw_slo_defaults {
+                self.slo_setting(&mut defaults, field);
+            }
+        }
+        defaults
+    }
+
+    fn slo(&mut self, pair: Pair<Rule>) -> Option<Slo> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let name = self.next(&mut inner, &parent, "name")?;
+        let title = self.next(&mut inner, &parent, "title")?;
+        let mut slo = Slo {
+            name: self.ident(&name),
+            title: self.string(title),
+            objective: None,
+            period: None,
+            sli: None,
+            page: None,
+            ticket: None,
+            settings: SloDefaults::default(),
+            scope: Scope::default(),
+            summary: None,
+            description: None,
+            examples: Vec::new(),
+        };
+        for field in inner {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::objective => {
+                    let v = self.first_text(field, Rule::quantity);
+                    self.set_text(&mut slo.objective, v, "objective", span);
+                }
+                Rule::period => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut slo.period, v, "period", span);
+                }
+                Rule::sli_ratio | Rule::sli_latency | Rule::sli_availability => {
+                    let rule = field.as_rule();
+                    let mut texts = Vec::new();
+                    let mut bound = None;
+                    for part in field.into_inner() {
+                        match part.as_rule() {
+                            Rule::sli_errors | Rule::sli_total => {
+                                texts.extend(self.first_raw(part))
+                            }
+                            Rule::raw => texts.extend(self.raw(part)),
+                            Rule::quantity => bound = Some(self.ident(&part)),
+                            _ => {}
+                        }
+                    }
+                    let sli = match (rule, texts.len(), bound) {
+                        (Rule::sli_ratio, 2, _) => {
+                            let total = texts.pop()?;
+                            let errors = texts.pop()?;
+                            Sli::Ratio { errors, total }
+                        }
+                        (Rule::sli_latency, 1, Some(below)) => Sli::Latency {
+                            histogram: texts.pop()?,
+                            below,
+                        },
+                        (Rule::sli_availability, 1, _) => Sli::Availability {
+                            gauge: texts.pop()?,
+                        },
+                        _ => continue,
+                    };
+                    set_once(
+                        &mut slo.sli,
+                        Spanned::new(sli, span),
+                        "sli",
+                        span,
+                        |s| s.span,
+                        &mut self.errors,
+                    );
+                }
+                Rule::page_alert => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut slo.page, v, "page", span);
+                }
+                Rule::ticket_alert => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut slo.ticket, v, "ticket", span);
+                }
+                Rule::page_severity | Rule::ticket_severity | Rule::burn_windows => {
+                    self.slo_setting(&mut slo.settings, field)
+                }
+                Rule::services | Rule::environments | Rule::labels => {
+                    self.scope_field(&mut slo.scope, field)
+                }
+                Rule::summary => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut slo.summary, v, "summary", span);
+                }
+                Rule::description => self.description(&mut slo.description, field),
+                Rule::example => {
+                    if let Some(e) = self.example(field) {
+                        slo.examples.push(e);
+                    }
+                }
+                _ => self.internal(&field, "this slo field"),
+            }
+        }
+        Some(slo)
+    }
+
     fn component(&mut self, pair: Pair<Rule>) -> Option<Component> {
         let parent = pair.clone();
         let mut inner = pair.into_inner();
@@ -1327,10 +1475,12 @@ impl Builder {
                     let fires = item.as_rule() == Rule::fires;
                     let mut at = None;
                     let mut labels = Vec::new();
+                    let mut burn = None;
                     for part in item.into_inner() {
                         match part.as_rule() {
                             Rule::duration => at = Some(self.ident(&part)),
                             Rule::label_map => labels = self.label_map(part),
+                            Rule::burn_kind => burn = Some(self.ident(&part)),
                             _ => {}
                         }
                     }
@@ -1338,6 +1488,7 @@ impl Builder {
                         example.checks.push(ExampleCheck {
                             at,
                             fires: fires.then_some(labels),
+                            burn,
                         });
                     }
                 }

@@ -83,6 +83,22 @@ impl Duration {
         parts
     }
 
+    /// A window as SLO tooling names it, in one unit and never weeks: `30d`, `6h`, `90m`
+    /// (Sloth's `slo:sli_error:ratio_rate30d`, not `4w2d`).
+    pub(crate) fn window_name(self) -> String {
+        for (unit, size) in [
+            ("d", 86_400_000),
+            ("h", 3_600_000),
+            ("m", 60_000),
+            ("s", 1_000),
+        ] {
+            if self.0 >= size && self.0.is_multiple_of(size) {
+                return format!("{}{unit}", self.0 / size);
+            }
+        }
+        format!("{}ms", self.0)
+    }
+
     /// Words for people: `5 minutes`, `1 hour 30 minutes`.
     pub(crate) fn human(self) -> String {
         if self.0 == 0 {
@@ -157,5 +173,7 @@ mod tests {
         assert_eq!(d.human(), "1 minute 30 seconds");
         assert_eq!(Duration::parse("7d").unwrap().to_string(), "1w");
         assert_eq!(Duration::parse("10m").unwrap().human(), "10 minutes");
+        assert_eq!(Duration::parse("30d").unwrap().window_name(), "30d");
+        assert_eq!(Duration::parse("90m").unwrap().window_name(), "90m");
     }
 }

@@ -163,6 +163,18 @@ pub(crate) enum ResolveError {
         span: Span,
         suggestion: Option<String>,
     },
+    SloIncomplete {
+        slo: String,
+        missing: &'static str,
+        span: Span,
+    },
+    BadObjective {
+        text: String,
+        span: Span,
+    },
+    SloExampleKind {
+        span: Span,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -306,6 +318,13 @@ impl fmt::Display for ResolveError {
                 write!(f, "receivers are declared but routing has no default receiver")
             }
             UnknownSection { name, .. } => write!(f, "unknown runbook section `{name}`"),
+            SloIncomplete { slo, missing, .. } => write!(f, "slo `{slo}` has no `{missing}`"),
+            BadObjective { text, .. } => {
+                write!(f, "objective `{text}` is not a share between 0% and 100%")
+            }
+            SloExampleKind { .. } => {
+                write!(f, "an SLO example must say which alert fires: `page` or `ticket`")
+            }
             ThresholdNotShown {
                 threshold, query, ..
             } => write!(
@@ -358,6 +377,9 @@ impl StageError for ResolveError {
             GroupWaitTooLong { .. } => "E0127",
             ThresholdNotShown { .. } => "E0128",
             UnknownSection { .. } => "E0129",
+            SloIncomplete { .. } => "E0130",
+            BadObjective { .. } => "E0131",
+            SloExampleKind { .. } => "E0132",
         }
     }
 
@@ -394,7 +416,10 @@ impl StageError for ResolveError {
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
             | ThresholdNotShown { span, .. }
-            | UnknownSection { span, .. } => *span,
+            | UnknownSection { span, .. }
+            | SloIncomplete { span, .. }
+            | BadObjective { span, .. }
+            | SloExampleKind { span } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -432,6 +457,9 @@ impl StageError for ResolveError {
             GroupWaitTooLong { .. } => "too long",
             ThresholdNotShown { .. } => "not on this panel",
             UnknownSection { .. } => "not a section of the runbook",
+            SloIncomplete { .. } => "incomplete",
+            BadObjective { .. } => "not an objective",
+            SloExampleKind { .. } => "which alert?",
         };
         Some(text.to_string())
     }
@@ -539,6 +567,12 @@ impl StageError for ResolveError {
             GroupWaitTooLong { .. } => Some(
                 "shorten `group_wait` so the first notification can arrive within the response time".into(),
             ),
+            SloIncomplete { missing: "sli", .. } => Some(
+                "add `sli ratio { errors `...` total `...` }`, `sli latency { ... }` or `sli availability `...``".into(),
+            ),
+            SloIncomplete { .. } => Some("add `objective 99.9%`".into()),
+            BadObjective { .. } => Some("write it as a percentage such as `99.9%`".into()),
+            SloExampleKind { .. } => Some("write `fires page at 10m { ... }` or `fires ticket at 3h { ... }`".into()),
             QueryWithoutThreshold { query, .. } => Some(format!(
                 "declare `threshold {query} {{ critical above ... }}` to give the query its levels"
             )),

@@ -14,6 +14,7 @@ pub(crate) mod route_tree;
 mod routing;
 mod runbook;
 pub(crate) mod selector;
+pub(crate) mod slo;
 mod template;
 
 pub(crate) use error::ResolveError;
@@ -119,6 +120,7 @@ pub(crate) fn resolve(
         sections: decls.sections.iter().filter_map(|x| r.section(x)).collect(),
         scenarios: decls.scenarios.iter().map(|x| r.scenario(x)).collect(),
         appendices: decls.appendices.iter().map(|x| r.appendix(x)).collect(),
+        slos: Vec::new(),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
@@ -129,10 +131,18 @@ pub(crate) fn resolve(
         .iter()
         .filter_map(|a| r.alert(a, &model, &queries, &thresholds))
         .collect();
-    let records: Vec<Record> = decls
+    let mut records: Vec<Record> = decls
         .records
         .iter()
         .filter_map(|rec| r.record(rec, &model))
+        .collect();
+    let mut alerts = alerts;
+    let slo_defaults = r.slo_defaults(&decls.slo_defaults);
+    let slos: Vec<Slo> = decls
+        .slos
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| r.slo(s, i, &model, &slo_defaults, &mut alerts, &mut records))
         .collect();
     let mut dashboards: Vec<Dashboard> = decls
         .dashboards
@@ -146,6 +156,7 @@ pub(crate) fn resolve(
         return Err(r.errors);
     }
     model.dashboards = dashboards;
+    model.slos = slos;
     model.queries = queries.into_iter().flatten().collect();
     model.thresholds = thresholds.into_iter().flatten().collect();
     model.alerts = alerts;
@@ -175,6 +186,8 @@ struct Declarations<'a> {
     sections: Vec<&'a ast::Section>,
     scenarios: Vec<&'a ast::Scenario>,
     appendices: Vec<&'a ast::Appendix>,
+    slos: Vec<&'a ast::Slo>,
+    slo_defaults: Vec<&'a ast::SloDefaults>,
 }
 
 impl<'a> Declarations<'a> {
@@ -201,6 +214,8 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Section(x) => d.sections.push(x),
                 ast::Declaration::Scenario(x) => d.scenarios.push(x),
                 ast::Declaration::Appendix(x) => d.appendices.push(x),
+                ast::Declaration::Slo(x) => d.slos.push(x),
+                ast::Declaration::SloDefaults(x) => d.slo_defaults.push(x),
             }
         }
         d
@@ -268,6 +283,15 @@ impl<'a> Resolver<'a> {
         }
         for (i, t) in d.teams.iter().enumerate() {
             errors.extend(declare(&mut self.names, "team", &t.name, i));
+        }
+        for (i, x) in d.slos.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "slo", &x.name, i));
+            let alerts = d.alerts.len() + 2 * i;
+            for (j, name) in [&x.page, &x.ticket].into_iter().enumerate() {
+                if let Some(name) = name {
+                    errors.extend(declare(&mut self.names, "alert", name, alerts + j));
+                }
+            }
         }
         for (i, c) in d.components.iter().enumerate() {
             errors.extend(declare(&mut self.names, "component", &c.name, i));
@@ -662,7 +686,7 @@ impl<'a> Resolver<'a> {
                 let q = queries[t.query].as_ref()?;
                 Some((t.bound(*level)?.shown.as_str(), q.title.as_str()))
             }
-            Condition::Expr => None,
+            Condition::Expr | Condition::Slo { .. } => None,
         };
         let mut rules = Vec::new();
         for (i, instance) in instances.iter().enumerate() {

@@ -36,6 +36,7 @@ pub(crate) struct Model {
     pub sections: BTreeMap<String, String>,
     pub scenarios: Vec<Scenario>,
     pub appendices: Vec<Appendix>,
+    pub slos: Vec<Slo>,
 }
 
 #[derive(Debug)]
@@ -239,8 +240,86 @@ impl Threshold {
 
 #[derive(Debug)]
 pub(crate) enum Condition {
-    Threshold { threshold: usize, level: Level },
+    Threshold {
+        threshold: usize,
+        level: Level,
+    },
     Expr,
+    /// The page or ticket alert of an SLO.
+    Slo {
+        slo: usize,
+        kind: BurnKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BurnKind {
+    Page,
+    Ticket,
+}
+
+impl BurnKind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            BurnKind::Page => "page",
+            BurnKind::Ticket => "ticket",
+        }
+    }
+}
+
+/// Alert when both windows burn faster than `factor` times the sustainable rate.
+#[derive(Debug, Clone)]
+pub(crate) struct BurnWindow {
+    pub kind: BurnKind,
+    pub long: Duration,
+    pub short: Duration,
+    /// The share of the period's error budget the long window may consume.
+    pub share: f64,
+    pub factor: f64,
+}
+
+/// One SLO in one environment.
+#[derive(Debug)]
+pub(crate) struct SloInstance {
+    pub environment: Option<usize>,
+    /// The `sloth_*` labels and the scope's: on every recording of this instance.
+    pub labels: Labels,
+}
+
+#[derive(Debug)]
+pub(crate) struct SloCheck {
+    pub at: Duration,
+    pub span: Span,
+    /// The alert checked; `None` (only when quiet) checks both.
+    pub kind: Option<BurnKind>,
+    /// The labels of the alert's result when it fires; `None` when it stays quiet.
+    pub fires: Option<Labels>,
+}
+
+#[derive(Debug)]
+pub(crate) struct SloExample {
+    pub name: String,
+    pub span: Span,
+    pub instance: usize,
+    pub series: Vec<(String, String)>,
+    pub checks: Vec<SloCheck>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Slo {
+    pub name: String,
+    pub title: String,
+    pub span: Span,
+    pub group: String,
+    /// As a ratio: 0.999.
+    pub objective: f64,
+    pub objective_shown: String,
+    pub period: Duration,
+    pub windows: Vec<BurnWindow>,
+    pub instances: Vec<SloInstance>,
+    pub page_alert: usize,
+    pub ticket_alert: usize,
+    pub examples: Vec<SloExample>,
 }
 
 /// One Prometheus rule generated from an alert: one per environment the alert covers.

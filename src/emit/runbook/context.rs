@@ -482,6 +482,29 @@ fn alert(model: &Model, a: &model::Alert) -> Alert {
             }
             text + "."
         }
+        model::Condition::Slo { slo, kind } => {
+            let slo = &model.slos[*slo];
+            let windows: Vec<String> = slo
+                .windows
+                .iter()
+                .filter(|w| w.kind == *kind)
+                .map(|w| {
+                    format!(
+                        "{}x over both the last {} and the last {}",
+                        crate::resolve::slo::tidy(w.factor),
+                        w.long.human(),
+                        w.short.human()
+                    )
+                })
+                .collect();
+            format!(
+                "Fires when the {} SLO ({} of events good over {}) burns its error budget faster than {}.",
+                slo.title,
+                slo.objective_shown,
+                slo.period.human(),
+                windows.join(", or ")
+            )
+        }
         model::Condition::Expr => match &for_ {
             Some(f) => format!("Fires when the expression below holds for {f}."),
             None => "Fires as soon as the expression below holds.".to_string(),

@@ -1,0 +1,641 @@
+//! SLOs, compiled the way Sloth does (so dashboards and people that know Sloth know ours):
+//! `slo:sli_error:ratio_rate<window>` recordings for every window the alerts use and for the
+//! period, metadata recordings, and multi-window, multi-burn-rate page and ticket alerts as in
+//! the SRE workbook. A burn window's factor keeps its share of the budget whatever the period:
+//! factor = share x period / long window (2% x 30d / 1h = 14.4).
+
+use super::duration::Duration;
+use super::error::ResolveError;
+use super::model::*;
+use super::quantity::{self, Unit};
+use super::selector::{self, Matcher};
+use super::{labels_of, promql, template, Resolver};
+use crate::anchor;
+use crate::parse::ast::{self, QueryLanguage};
+use crate::source::Span;
+
+/// The SRE workbook's windows: (kind, long, short, share of the budget).
+const DEFAULT_WINDOWS: [(BurnKind, u64, u64, f64); 4] = [
+    (BurnKind::Page, 3_600_000, 300_000, 0.02),
+    (BurnKind::Page, 21_600_000, 1_800_000, 0.05),
+    (BurnKind::Ticket, 86_400_000, 7_200_000, 0.10),
+    (BurnKind::Ticket, 259_200_000, 21_600_000, 0.10),
+];
+
+/// The placeholder for the rate window in SLI queries.
+const WINDOW: &str = "$window";
+
+/// Numbers as people write them: 12 significant digits, no float noise (0.001, not
+/// 0.0009999999999999432).
+pub(crate) fn tidy(value: f64) -> String {
+    let text = format!("{value:.12}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.is_empty() || text == "-" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Settings from `slo_defaults`, or the built-in ones.
+pub(super) struct Defaults {
+    page: Option<ast::Ident>,
+    ticket: Option<ast::Ident>,
+    windows: Option<Vec<(BurnKind, Duration, Duration, f64)>>,
+}
+
+impl Resolver<'_> {
+    pub(super) fn slo_defaults(&mut self, all: &[&ast::SloDefaults]) -> Defaults {
+        let first = all.first();
+        Defaults {
+            page: first.and_then(|d| d.page_severity.clone()),
+            ticket: first.and_then(|d| d.ticket_severity.clone()),
+            windows: first
+                .and_then(|d| d.windows.as_ref())
+                .and_then(|w| self.burn_windows(&w.value)),
+        }
+    }
+
+    fn burn_windows(
+        &mut self,
+        list: &[ast::BurnWindow],
+    ) -> Option<Vec<(BurnKind, Duration, Duration, f64)>> {
+        let mut out = Vec::new();
+        for w in list {
+            let kind = if w.kind.value == "page" {
+                BurnKind::Page
+            } else {
+                BurnKind::Ticket
+            };
+            let long = self.duration(&w.long)?;
+            let short = self.duration(&w.short)?;
+            let share = match quantity::read(&w.share.value, Unit::Ratio) {
+                Ok(v) => v,
+                Err(_) => {
+                    self.errors.push(ResolveError::BadQuantity {
+                        text: w.share.value.clone(),
+                        span: w.share.span,
+                        suffix: String::new(),
+                    });
+                    return None;
+                }
+            };
+            out.push((kind, long, short, share));
+        }
+        Some(out)
+    }
+
+    fn slo_severity(
+        &mut self,
+        own: &Option<ast::Ident>,
+        default: &Option<ast::Ident>,
+        fallback: &str,
+        span: Span,
+    ) -> Option<usize> {
+        let name = own
+            .clone()
+            .or_else(|| default.clone())
+            .unwrap_or_else(|| ast::Ident::new(fallback.to_string(), span));
+        self.lookup("severity", &name)
+    }
+
+    /// Resolves one SLO, appending its recordings and its two alerts to the rule lists.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn slo(
+        &mut self,
+        s: &ast::Slo,
+        index: usize,
+        model: &Model,
+        defaults: &Defaults,
+        alerts: &mut Vec<Alert>,
+        records: &mut Vec<Record>,
+    ) -> Option<Slo> {
+        let errors_before = self.errors.len();
+        let objective_text = match &s.objective {
+            Some(o) => o,
+            None => {
+                self.errors.push(ResolveError::SloIncomplete {
+                    slo: s.name.value.clone(),
+                    missing: "objective",
+                    span: s.name.span,
+                });
+                return None;
+            }
+        };
+        let objective = match quantity::read(&objective_text.value, Unit::Ratio) {
+            Ok(v) if v > 0.0 && v < 1.0 => v,
+            _ => {
+                self.errors.push(ResolveError::BadObjective {
+                    text: objective_text.value.clone(),
+                    span: objective_text.span,
+                });
+                return None;
+            }
+        };
+        let period = match &s.period {
+            Some(p) => self.duration(p)?,
+            None => Duration(30 * 86_400_000),
+        };
+        let Some(sli) = &s.sli else {
+            self.errors.push(ResolveError::SloIncomplete {
+                slo: s.name.value.clone(),
+                missing: "sli",
+                span: s.name.span,
+            });
+            return None;
+        };
+        let own_windows = match &s.settings.windows {
+            Some(w) => Some(self.burn_windows(&w.value)?),
+            None => None,
+        };
+        let windows: Vec<BurnWindow> = own_windows
+            .or_else(|| defaults.windows.clone())
+            .unwrap_or_else(|| {
+                DEFAULT_WINDOWS
+                    .iter()
+                    .map(|(k, l, sh, share)| (*k, Duration(*l), Duration(*sh), *share))
+                    .collect()
+            })
+            .into_iter()
+            .map(|(kind, long, short, share)| BurnWindow {
+                kind,
+                long,
+                short,
+                share,
+                factor: share * period.0 as f64 / long.0 as f64,
+            })
+            .collect();
+        let page_severity = self.slo_severity(
+            &s.settings.page_severity,
+            &defaults.page,
+            "critical",
+            s.name.span,
+        );
+        let ticket_severity = self.slo_severity(
+            &s.settings.ticket_severity,
+            &defaults.ticket,
+            "warning",
+            s.name.span,
+        );
+        let error_ratio = self.sli_error_ratio(&sli.value)?;
+        let instances = self.instances(&s.scope, model, s.name.span, true)?;
+        let services: Vec<&str> = match &s.scope.services {
+            Some(sp) => match &sp.value {
+                ast::ServiceScope::Listed(names) if names.len() == 1 => {
+                    vec![names[0].value.as_str()]
+                }
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        let service = services.first().map_or_else(
+            || anchor::slug(&model.project.name),
+            |s| s.replace('_', "-"),
+        );
+        let slo_id = s.name.value.replace('_', "-");
+        let group = self.sources.file(s.name.span.file).stem.clone();
+
+        let mut all_windows: Vec<Duration> =
+            windows.iter().flat_map(|w| [w.short, w.long]).collect();
+        all_windows.sort();
+        all_windows.dedup();
+        let smallest = *all_windows.first()?;
+
+        let mut resolved_instances = Vec::new();
+        let mut window_records: Vec<Record> = Vec::new();
+        let mut page_rules = Vec::new();
+        let mut ticket_rules = Vec::new();
+        for instance in &instances {
+            let environment = instance
+                .environment
+                .map(|e| model.environments[e].name.as_str());
+            let mut sloth_id = format!("{service}-{slo_id}");
+            if let Some(env) = environment {
+                sloth_id = format!("{sloth_id}-{env}");
+            }
+            let mut labels = instance.labels.clone();
+            labels.extend(labels_of(&s.scope.labels));
+            labels.insert("sloth_id".into(), sloth_id.clone());
+            labels.insert("sloth_service".into(), service.clone());
+            labels.insert("sloth_slo".into(), slo_id.clone());
+            let own = [
+                Matcher::equal("sloth_id", &sloth_id),
+                Matcher::equal("sloth_service", &service),
+                Matcher::equal("sloth_slo", &slo_id),
+            ];
+            let own_text = own
+                .iter()
+                .map(Matcher::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Per-window SLI error ratios, then the period's, then the metadata.
+            let mut recordings: Vec<(String, String, Option<Duration>)> = Vec::new();
+            for w in &all_windows {
+                let expr = error_ratio.replace(WINDOW, &w.window_name());
+                if expr.contains(selector::PLACEHOLDER) && instance.matchers.is_empty() {
+                    self.errors.push(ResolveError::SelectorWithoutScope {
+                        span: sli.span,
+                        used_at: s.name.span,
+                    });
+                    return None;
+                }
+                recordings.push((
+                    format!("slo:sli_error:ratio_rate{}", w.window_name()),
+                    selector::expand(&expr, &instance.matchers),
+                    Some(*w),
+                ));
+            }
+            let budget = 1.0 - objective;
+            let (smallest, period_name) = (smallest.window_name(), period.window_name());
+            recordings.push((
+                format!("slo:sli_error:ratio_rate{period_name}"),
+                format!(
+                    "sum_over_time(slo:sli_error:ratio_rate{smallest}{{{own_text}}}[{period_name}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate{smallest}{{{own_text}}}[{period_name}])"
+                ),
+                Some(period),
+            ));
+            recordings.push((
+                "slo:objective:ratio".into(),
+                format!("vector({})", tidy(objective)),
+                None,
+            ));
+            recordings.push((
+                "slo:error_budget:ratio".into(),
+                format!("vector({})", tidy(budget)),
+                None,
+            ));
+            recordings.push((
+                "slo:time_period:days".into(),
+                format!("vector({})", tidy(period.0 as f64 / 86_400_000.0)),
+                None,
+            ));
+            recordings.push((
+                "slo:current_burn_rate:ratio".into(),
+                format!("slo:sli_error:ratio_rate{smallest}{{{own_text}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own_text}}}"),
+                None,
+            ));
+            recordings.push((
+                "slo:period_burn_rate:ratio".into(),
+                format!("slo:sli_error:ratio_rate{period_name}{{{own_text}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own_text}}}"),
+                None,
+            ));
+            recordings.push((
+                "slo:period_error_budget_remaining:ratio".into(),
+                format!("1 - slo:period_burn_rate:ratio{{{own_text}}}"),
+                None,
+            ));
+            for (name, expr, window) in recordings {
+                let mut record_labels = labels.clone();
+                if let Some(w) = window {
+                    record_labels.insert("sloth_window".into(), w.window_name());
+                }
+                let rule = RecordRule {
+                    environment: instance.environment,
+                    expr,
+                    labels: record_labels,
+                };
+                match window_records.iter_mut().find(|r| r.name == name) {
+                    Some(r) => r.rules.push(rule),
+                    None => window_records.push(Record {
+                        name,
+                        group: group.clone(),
+                        rules: vec![rule],
+                        description: None,
+                    }),
+                }
+            }
+            for (kind, out) in [
+                (BurnKind::Page, &mut page_rules),
+                (BurnKind::Ticket, &mut ticket_rules),
+            ] {
+                let expr = burn_expr(&windows, kind, budget, &own_text);
+                if let Some(expr) = expr {
+                    out.push((instance.environment, expr, labels.clone()));
+                }
+            }
+            resolved_instances.push(SloInstance {
+                environment: instance.environment,
+                labels,
+            });
+        }
+        records.extend(window_records);
+
+        let alert_names = [
+            (BurnKind::Page, &s.page, page_severity, page_rules),
+            (BurnKind::Ticket, &s.ticket, ticket_severity, ticket_rules),
+        ];
+        let mut indices = [0usize; 2];
+        for (i, (kind, name, severity, rules)) in alert_names.into_iter().enumerate() {
+            let severity = severity?;
+            let name = name.as_ref().map_or_else(
+                || {
+                    format!(
+                        "{}ErrorBudgetBurn{}",
+                        camel(&s.name.value),
+                        if kind == BurnKind::Page {
+                            "Fast"
+                        } else {
+                            "Slow"
+                        }
+                    )
+                },
+                |n| n.value.clone(),
+            );
+            let severity_name = model.severities[severity].name.clone();
+            let mut alert_rules = Vec::new();
+            for (environment, expr, labels) in rules {
+                let mut rule_labels = labels;
+                rule_labels.insert("severity".into(), severity_name.clone());
+                rule_labels.insert("sloth_severity".into(), kind.name().into());
+                let values = template::Values {
+                    threshold: Some(&objective_text.value),
+                    for_: None,
+                    severity: Some(&severity_name),
+                    environment: environment.map(|e| model.environments[e].name.as_str()),
+                    query: Some(&s.title.value),
+                };
+                let mut annotations = Labels::new();
+                let default_summary = format!(
+                    "{} SLO ({} over {}): the error budget burns too fast ({}).",
+                    s.title.value,
+                    objective_text.value,
+                    period,
+                    kind.name()
+                );
+                let summary = match &s.summary {
+                    Some(text) => template::substitute(text, &values).unwrap_or_else(|e| {
+                        self.errors.extend(e);
+                        String::new()
+                    }),
+                    None => default_summary,
+                };
+                annotations.insert("summary".into(), summary);
+                if let Some(text) = &s.description {
+                    if let Ok(d) = template::substitute(text, &values) {
+                        annotations.insert("description".into(), d);
+                    }
+                }
+                annotations.insert(
+                    "runbook_url".into(),
+                    anchor::alert_url(&model.project.runbook_url, &name),
+                );
+                alert_rules.push(AlertRule {
+                    environment,
+                    for_: None,
+                    expr,
+                    labels: rule_labels,
+                    annotations,
+                });
+            }
+            let escalations = match &model.severities[severity].escalate {
+                Some((after, _)) => alert_rules
+                    .iter()
+                    .map(|rule| {
+                        let mut labels = rule.labels.clone();
+                        labels.insert(super::route_tree::ESCALATED.into(), "true".into());
+                        AlertRule {
+                            environment: rule.environment,
+                            for_: Some(*after),
+                            expr: rule.expr.clone(),
+                            labels,
+                            annotations: rule.annotations.clone(),
+                        }
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            indices[i] = alerts.len();
+            alerts.push(Alert {
+                name: name.clone(),
+                span: s.name.span,
+                group: group.clone(),
+                severity,
+                severity_span: s.name.span,
+                condition: Condition::Slo { slo: index, kind },
+                for_: None,
+                rules: alert_rules,
+                escalations,
+                summary: s.summary.as_ref().map(|x| x.value.clone()),
+                description: s.description.as_ref().map(|x| x.value.clone()),
+                investigate: Vec::new(),
+                causes: Vec::new(),
+                resolve: Vec::new(),
+                examples: Vec::new(),
+                anchor: anchor::alert(&name),
+            });
+        }
+        let examples = s
+            .examples
+            .iter()
+            .filter_map(|e| self.slo_example(e, s, &resolved_instances, model))
+            .collect();
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Slo {
+            name: s.name.value.clone(),
+            title: s.title.value.clone(),
+            span: s.name.span,
+            group,
+            objective,
+            objective_shown: objective_text.value.clone(),
+            period,
+            windows,
+            instances: resolved_instances,
+            page_alert: indices[0],
+            ticket_alert: indices[1],
+            examples,
+        })
+    }
+
+    /// The SLI as an error ratio with `$window` (and `$selector`) still in it; checked once.
+    fn sli_error_ratio(&mut self, sli: &ast::Sli) -> Option<String> {
+        let (text, span) = match sli {
+            ast::Sli::Ratio { errors, total } => (
+                format!(
+                    "({})\n/\n({})",
+                    promql::dedent(&errors.value),
+                    promql::dedent(&total.value)
+                ),
+                errors.span,
+            ),
+            ast::Sli::Latency { histogram, below } => {
+                let seconds = match quantity::read(&below.value, Unit::Seconds) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.errors.push(ResolveError::BadQuantity {
+                            text: below.value.clone(),
+                            span: below.span,
+                            suffix: String::new(),
+                        });
+                        return None;
+                    }
+                };
+                let selector = promql::dedent(&histogram.value);
+                // Client libraries write `le="30"` or `le="30.0"`: match both.
+                let bucket = with_matcher(
+                    &selector,
+                    &format!("le=~\"{}(\\\\.0+)?\"", tidy(seconds).replace('.', "\\\\.")),
+                );
+                let all = with_matcher(&selector, "le=\"+Inf\"");
+                (
+                    format!("1 - (\n  sum(rate({bucket}[{WINDOW}]))\n  /\n  sum(rate({all}[{WINDOW}]))\n)"),
+                    histogram.span,
+                )
+            }
+            ast::Sli::Availability { gauge } => (
+                format!(
+                    "1 - avg(avg_over_time({}[{WINDOW}]))",
+                    promql::dedent(&gauge.value)
+                ),
+                gauge.span,
+            ),
+        };
+        let probe = selector::expand(
+            &text.replace(WINDOW, "5m"),
+            &[Matcher::equal("__selector__", "x")],
+        );
+        self.check_query(QueryLanguage::PromQl, &probe, span, None)
+            .then_some(text)
+    }
+
+    fn slo_example(
+        &mut self,
+        e: &ast::Example,
+        s: &ast::Slo,
+        instances: &[SloInstance],
+        model: &Model,
+    ) -> Option<SloExample> {
+        let names: Vec<String> = instances
+            .iter()
+            .filter_map(|i| {
+                i.environment
+                    .map(|env| model.environments[env].name.clone())
+            })
+            .collect();
+        let instance = match &e.environment {
+            Some(env) => {
+                let index = self.lookup("environment", env)?;
+                match instances.iter().position(|i| i.environment == Some(index)) {
+                    Some(i) => i,
+                    None => {
+                        self.errors.push(ResolveError::ExampleEnvironment {
+                            alert: s.name.value.clone(),
+                            span: env.span,
+                            environments: names,
+                        });
+                        return None;
+                    }
+                }
+            }
+            None if instances.len() > 1 => {
+                self.errors.push(ResolveError::ExampleEnvironment {
+                    alert: s.name.value.clone(),
+                    span: e.name.span,
+                    environments: names,
+                });
+                return None;
+            }
+            None => 0,
+        };
+        let mut series = Vec::new();
+        for (selector, values) in &e.series {
+            let text = selector.value.trim();
+            if self.check_query(QueryLanguage::PromQl, text, selector.span, None) {
+                series.push((text.to_string(), values.value.clone()));
+            }
+        }
+        let mut checks = Vec::new();
+        for c in &e.checks {
+            let at = self.duration(&c.at)?;
+            let kind = c.burn.as_ref().map(|k| {
+                if k.value == "page" {
+                    BurnKind::Page
+                } else {
+                    BurnKind::Ticket
+                }
+            });
+            if c.fires.is_some() && kind.is_none() {
+                self.errors
+                    .push(ResolveError::SloExampleKind { span: c.at.span });
+                return None;
+            }
+            checks.push(SloCheck {
+                at,
+                span: c.at.span,
+                kind,
+                fires: c.fires.as_ref().map(|l| labels_of(l)),
+            });
+        }
+        Some(SloExample {
+            name: e.name.value.clone(),
+            span: e.name.span,
+            instance,
+            series,
+            checks,
+        })
+    }
+}
+
+/// `(max(short > (f * b)) without (sloth_window) and max(long > ...)) or (...)`, Sloth's shape.
+fn burn_expr(windows: &[BurnWindow], kind: BurnKind, budget: f64, own: &str) -> Option<String> {
+    let parts: Vec<String> = windows
+        .iter()
+        .filter(|w| w.kind == kind)
+        .map(|w| {
+            let threshold = format!("({} * {})", tidy(w.factor), tidy(budget));
+            format!(
+                "(\n    max(slo:sli_error:ratio_rate{short}{{{own}}} > {threshold}) without (sloth_window)\n    and\n    max(slo:sli_error:ratio_rate{long}{{{own}}} > {threshold}) without (sloth_window)\n)",
+                short = w.short.window_name(),
+                long = w.long.window_name()
+            )
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\nor\n"))
+}
+
+/// Adds a matcher to a vector selector: `m{a="b"}` becomes `m{a="b", le="1"}`.
+fn with_matcher(selector: &str, matcher: &str) -> String {
+    match selector.trim_end().strip_suffix('}') {
+        Some(open) if open.trim_end().ends_with('{') => format!("{open}{matcher}}}"),
+        Some(open) => format!("{open}, {matcher}}}"),
+        None => format!("{selector}{{{matcher}}}"),
+    }
+}
+
+/// `requests_availability` as an alert name: `RequestsAvailability`.
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_float_noise() {
+        assert_eq!(tidy(1.0 - 0.999), "0.001");
+        assert_eq!(tidy(14.4), "14.4");
+        assert_eq!(tidy(6.0), "6");
+        assert_eq!(tidy(0.02 * 28.0 * 24.0 / 72.0), "0.186666666667");
+    }
+
+    #[test]
+    fn matchers_join_selectors() {
+        assert_eq!(
+            with_matcher("m{a=\"b\"}", "le=\"1\""),
+            "m{a=\"b\", le=\"1\"}"
+        );
+        assert_eq!(with_matcher("m{}", "le=\"1\""), "m{le=\"1\"}");
+        assert_eq!(with_matcher("m", "le=\"1\""), "m{le=\"1\"}");
+        assert_eq!(camel("requests_availability"), "RequestsAvailability");
+    }
+}

@@ -450,11 +450,13 @@ pub(crate) fn steps(t: &Threshold) -> Vec<(Option<f64>, &'static str)> {
 }
 
 fn field_defaults<'a>(model: &Model, p: &'a Panel) -> DefaultsJson<'a> {
-    let steps = match p.thresholds {
-        Some(t) => steps(&model.thresholds[t]),
-        None => vec![(None, "green")],
+    let steps = match (p.thresholds, &p.steps) {
+        (Some(t), _) => steps(&model.thresholds[t]),
+        (None, Some(own)) => own.clone(),
+        (None, None) => vec![(None, "green")],
     };
-    let by_thresholds = p.thresholds.is_some() && p.kind != PanelKind::TimeSeries;
+    let has_steps = p.thresholds.is_some() || p.steps.is_some();
+    let by_thresholds = has_steps && p.kind != PanelKind::TimeSeries;
     DefaultsJson {
         color: Some(ColorJson {
             mode: if by_thresholds {

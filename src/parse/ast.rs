@@ -321,6 +321,7 @@ pub(crate) struct Panel {
 pub(crate) enum DashboardItem {
     Row { title: Text, panels: Vec<Panel> },
     Panel(Box<Panel>),
+    Slo(Ident),
 }
 
 #[derive(Debug)]

@@ -1084,6 +1084,11 @@ impl Builder {
                         d.items.push(DashboardItem::Panel(Box::new(p)));
                     }
                 }
+                Rule::slo_row => {
+                    if let Some(name) = self.first_text(field, Rule::ident) {
+                        d.items.push(DashboardItem::Slo(name));
+                    }
+                }
                 _ => self.internal(&field, "this dashboard field"),
             }
         }

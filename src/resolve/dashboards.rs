@@ -228,6 +228,17 @@ impl Resolver<'_> {
         let mut next_id = 1;
         for item in &d.items {
             match item {
+                ast::DashboardItem::Slo(name) => {
+                    if self.lookup("slo", name).is_none() {
+                        continue;
+                    }
+                    // An SLO that failed to resolve has reported its own error already.
+                    let Some(slo) = model.slos.iter().find(|s| s.name == name.value) else {
+                        continue;
+                    };
+                    layout.newline();
+                    panels.extend(slo_panels(slo, model, name.span, &mut layout, &mut next_id));
+                }
                 ast::DashboardItem::Panel(p) => {
                     if let Some(panel) = self.panel(
                         p,
@@ -258,6 +269,7 @@ impl Resolver<'_> {
                         min: None,
                         max: None,
                         thresholds: None,
+                        steps: None,
                         runbook: Vec::new(),
                         span: title.span,
                     });
@@ -313,7 +325,7 @@ impl Resolver<'_> {
                 expr: selector::expand(&query.text, matchers),
                 legend: legend.as_ref().map(|l| l.value.clone()),
                 ref_id: ref_id(i),
-                query: index,
+                query: Some(index),
             });
         }
         let unit = first_unit.unwrap_or(Unit::None);
@@ -321,7 +333,10 @@ impl Resolver<'_> {
             Some(t) => {
                 let index = self.lookup("threshold", t)?;
                 let threshold = thresholds.get(index)?.as_ref()?;
-                if !targets.iter().any(|target| target.query == threshold.query) {
+                if !targets
+                    .iter()
+                    .any(|target| target.query == Some(threshold.query))
+                {
                     self.errors.push(ResolveError::ThresholdNotShown {
                         threshold: threshold.name.clone(),
                         query: queries[threshold.query]
@@ -369,6 +384,7 @@ impl Resolver<'_> {
             min: p.min.as_ref().and_then(|m| self.bound_value(m, unit)),
             max: p.max.as_ref().and_then(|m| self.bound_value(m, unit)),
             thresholds: threshold,
+            steps: None,
             runbook,
             span: p.title.span,
         })
@@ -387,6 +403,125 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// An SLO's row: its error ratio against the budget, its burn rate against the alerts'
+/// factors, and the error budget left over the period.
+fn slo_panels(
+    slo: &Slo,
+    model: &Model,
+    span: crate::source::Span,
+    layout: &mut Layout,
+    next_id: &mut u32,
+) -> Vec<Panel> {
+    let service = slo
+        .instances
+        .first()
+        .and_then(|i| i.labels.get("sloth_service"))
+        .cloned()
+        .unwrap_or_default();
+    let own = format!(
+        "sloth_service=\"{}\", sloth_slo=\"{}\"",
+        selector::escape_string(&service),
+        selector::escape_string(&slo.name.replace('_', "-"))
+    );
+    let budget = 1.0 - slo.objective;
+    let factor = |kind: BurnKind| {
+        slo.windows
+            .iter()
+            .filter(|w| w.kind == kind)
+            .map(|w| w.factor)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let (ticket, page) = (factor(BurnKind::Ticket), factor(BurnKind::Page));
+    let mut burn_steps = vec![(None, "green")];
+    if ticket.is_finite() {
+        burn_steps.push((Some(ticket), "yellow"));
+    }
+    if page.is_finite() {
+        burn_steps.push((Some(page), "red"));
+    }
+    let runbook = slo
+        .alert_names
+        .iter()
+        .map(|name| {
+            (
+                format!("Runbook: {name}"),
+                anchor::alert_url(&model.project.runbook_url, name),
+            )
+        })
+        .collect::<Vec<_>>();
+    type Spec<'a> = (&'a str, PanelKind, String, &'a str, Steps);
+    let specs: [Spec; 3] = [
+        (
+            "error ratio (5m)",
+            PanelKind::TimeSeries,
+            format!("slo:sli_error:ratio_rate5m{{{own}}}"),
+            "percentunit",
+            vec![(None, "green"), (Some(budget), "red")],
+        ),
+        (
+            "burn rate",
+            PanelKind::TimeSeries,
+            format!("slo:current_burn_rate:ratio{{{own}}}"),
+            "none",
+            burn_steps,
+        ),
+        (
+            "error budget remaining",
+            PanelKind::Gauge,
+            format!("slo:period_error_budget_remaining:ratio{{{own}}}"),
+            "percentunit",
+            vec![(None, "red"), (Some(0.0), "yellow"), (Some(0.25), "green")],
+        ),
+    ];
+    let mut panels = vec![Panel {
+        id: *next_id,
+        kind: PanelKind::Row,
+        title: format!(
+            "SLO: {} ({} over {})",
+            slo.title,
+            slo.objective_shown,
+            slo.period.human()
+        ),
+        description: None,
+        grid: layout.place(GRID_COLUMNS, 1),
+        targets: Vec::new(),
+        unit: None,
+        min: None,
+        max: None,
+        thresholds: None,
+        steps: None,
+        runbook: Vec::new(),
+        span,
+    }];
+    *next_id += 1;
+    layout.newline();
+    for (title, kind, expr, unit, steps) in specs {
+        panels.push(Panel {
+            id: *next_id,
+            kind,
+            title: format!("{}: {title}", slo.title),
+            description: None,
+            grid: layout.place(8, 8),
+            targets: vec![Target {
+                language: crate::parse::ast::QueryLanguage::PromQl,
+                expr,
+                legend: Some("{{sloth_id}} {{job}}".into()),
+                ref_id: "A".into(),
+                query: None,
+            }],
+            unit: Some(unit.to_string()),
+            min: None,
+            max: None,
+            thresholds: None,
+            steps: Some(steps),
+            runbook: runbook.clone(),
+            span,
+        });
+        *next_id += 1;
+    }
+    panels
 }
 
 /// Query letters as Grafana assigns them: A, B, ... Z, AA, AB, ...

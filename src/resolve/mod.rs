@@ -144,6 +144,7 @@ pub(crate) fn resolve(
         .enumerate()
         .filter_map(|(i, s)| r.slo(s, i, &model, &slo_defaults, &mut alerts, &mut records))
         .collect();
+    model.slos = slos;
     let mut dashboards: Vec<Dashboard> = decls
         .dashboards
         .iter()
@@ -156,7 +157,7 @@ pub(crate) fn resolve(
         return Err(r.errors);
     }
     model.dashboards = dashboards;
-    model.slos = slos;
+
     model.queries = queries.into_iter().flatten().collect();
     model.thresholds = thresholds.into_iter().flatten().collect();
     model.alerts = alerts;

@@ -319,6 +319,8 @@ pub(crate) struct Slo {
     pub instances: Vec<SloInstance>,
     pub page_alert: usize,
     pub ticket_alert: usize,
+    /// The names of the page and ticket alerts.
+    pub alert_names: [String; 2],
     pub examples: Vec<SloExample>,
 }
 
@@ -394,6 +396,9 @@ pub(crate) struct Record {
     pub description: Option<String>,
 }
 
+/// Grafana threshold steps: from a value (or from the bottom) on, a colour.
+pub(crate) type Steps = Vec<(Option<f64>, &'static str)>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PanelKind {
     Row,
@@ -419,8 +424,8 @@ pub(crate) struct Target {
     pub expr: String,
     pub legend: Option<String>,
     pub ref_id: String,
-    /// The named query the target shows.
-    pub query: usize,
+    /// The named query the target shows; `None` for generated ones (SLO rows).
+    pub query: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -436,6 +441,8 @@ pub(crate) struct Panel {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub thresholds: Option<usize>,
+    /// Steps computed by the compiler (SLO rows), when there is no threshold declaration.
+    pub steps: Option<Steps>,
     /// (title, url) of the runbook sections of alerts about this panel.
     pub runbook: Vec<(String, String)>,
     pub span: Span,

@@ -325,6 +325,7 @@ impl Resolver<'_> {
             (BurnKind::Ticket, &s.ticket, ticket_severity, ticket_rules),
         ];
         let mut indices = [0usize; 2];
+        let mut names = [String::new(), String::new()];
         for (i, (kind, name, severity, rules)) in alert_names.into_iter().enumerate() {
             let severity = severity?;
             let name = name.as_ref().map_or_else(
@@ -405,6 +406,7 @@ impl Resolver<'_> {
                 None => Vec::new(),
             };
             indices[i] = alerts.len();
+            names[i] = name.clone();
             alerts.push(Alert {
                 name: name.clone(),
                 span: s.name.span,
@@ -444,6 +446,7 @@ impl Resolver<'_> {
             instances: resolved_instances,
             page_alert: indices[0],
             ticket_alert: indices[1],
+            alert_names: names,
             examples,
         })
     }

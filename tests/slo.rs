@@ -1,0 +1,146 @@
+//! The OctoLLM SLOs across every artifact: recordings at every window, page and ticket alerts
+//! in the runbook, SLO rows on the Service Health dashboard, and per SLO a fast burn that
+//! pages, a slow burn that only opens a ticket and a healthy series that never fires.
+
+mod common;
+
+use common::root;
+use yaml_serde::Value;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+#[test]
+fn each_slo_records_every_window_and_its_period() {
+    let rules = read("generated/prometheus/slos.rules.yml");
+    for slo in ["availability", "latency"] {
+        for window in ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] {
+            let needle = format!("record: slo:sli_error:ratio_rate{window}");
+            let count = rules.matches(&needle).count();
+            assert_eq!(count, 2, "{needle} once per SLO");
+        }
+        assert!(rules.contains(&format!("sloth_slo: {slo}")));
+    }
+    for meta in [
+        "slo:objective:ratio",
+        "slo:error_budget:ratio",
+        "slo:period_error_budget_remaining:ratio",
+        "slo:current_burn_rate:ratio",
+    ] {
+        assert_eq!(
+            rules.matches(&format!("record: {meta}\n")).count(),
+            2,
+            "{meta}"
+        );
+    }
+}
+
+#[test]
+fn every_slo_has_a_fast_burn_a_slow_burn_and_a_healthy_example() {
+    let tests: Value =
+        yaml_serde::from_str(&read("generated/prometheus/tests/slos.test.yml")).unwrap();
+    for (slo, page, ticket) in [
+        (
+            "availability",
+            "AvailabilityBudgetBurnFast",
+            "AvailabilityBudgetBurnSlow",
+        ),
+        ("latency", "LatencyBudgetBurnFast", "LatencyBudgetBurnSlow"),
+    ] {
+        let ours: Vec<&Value> = tests["tests"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter(|t| t["name"].as_str().unwrap().starts_with(&format!("{slo}:")))
+            .collect();
+        let checks = |t: &Value| -> Vec<(String, usize)> {
+            t["alert_rule_test"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["alertname"].as_str().unwrap().to_string(),
+                        c["exp_alerts"].as_sequence().unwrap().len(),
+                    )
+                })
+                .collect()
+        };
+        let fast = ours
+            .iter()
+            .any(|t| checks(t).contains(&(page.to_string(), 1)));
+        let slow = ours.iter().any(|t| {
+            let c = checks(t);
+            c.contains(&(ticket.to_string(), 1)) && c.contains(&(page.to_string(), 0))
+        });
+        let healthy = ours
+            .iter()
+            .any(|t| checks(t).iter().all(|(_, n)| *n == 0) && checks(t).len() >= 2);
+        assert!(
+            fast && slow && healthy,
+            "{slo}: fast {fast}, slow {slow}, healthy {healthy}"
+        );
+    }
+}
+
+#[test]
+fn slo_alerts_have_runbook_sections_and_dashboard_rows() {
+    let runbook = read("generated/runbook/runbook.md");
+    for alert in [
+        "AvailabilityBudgetBurnFast",
+        "AvailabilityBudgetBurnSlow",
+        "LatencyBudgetBurnFast",
+        "LatencyBudgetBurnSlow",
+    ] {
+        assert!(runbook.contains(&format!("#### {alert}\n")), "{alert}");
+    }
+    assert!(runbook.contains(
+        "burns its error budget faster than 14.4x over both the last 1 hour and the last 5 minutes"
+    ));
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&read("generated/grafana/octollm-service-health.json")).unwrap();
+    let panels = dashboard["panels"].as_array().unwrap();
+    for (title, expr) in [
+        (
+            "Request availability: error ratio (5m)",
+            "slo:sli_error:ratio_rate5m{",
+        ),
+        (
+            "Request availability: burn rate",
+            "slo:current_burn_rate:ratio{",
+        ),
+        (
+            "Request availability: error budget remaining",
+            "slo:period_error_budget_remaining:ratio{",
+        ),
+        (
+            "Request latency under 30s: burn rate",
+            "slo:current_burn_rate:ratio{",
+        ),
+    ] {
+        let panel = panels
+            .iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("no panel {title}"));
+        assert!(
+            panel["targets"][0]["expr"]
+                .as_str()
+                .unwrap()
+                .starts_with(expr),
+            "{title}"
+        );
+    }
+    // The burn-rate panel's steps are the alerts' factors: ticket at 1x, page at 6x.
+    let burn = panels
+        .iter()
+        .find(|p| p["title"] == "Request availability: burn rate")
+        .unwrap();
+    let steps: Vec<f64> = burn["fieldConfig"]["defaults"]["thresholds"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["value"].as_f64())
+        .collect();
+    assert_eq!(steps, vec![1.0, 6.0]);
+}

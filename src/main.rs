@@ -1,6 +1,6 @@
 //! The `watchbook` command line.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,41 +23,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Compile RULES_DIR into the output directory (or check that it is up to date).
-    Compile {
-        /// Directory holding the `.wb` sources.
-        #[arg(default_value = "rules")]
-        rules: PathBuf,
-        /// Output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
-        /// Write nothing; print a diff and exit 1 when the output directory is stale.
-        #[arg(long)]
-        check: bool,
-        /// Directory of runbook templates replacing the built-in ones, by file name.
-        #[arg(long)]
-        templates: Option<PathBuf>,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    Compile(Options),
     /// Regenerate only the runbook (`OUT/runbook/`), leaving every other output alone.
-    Runbook {
-        /// Directory holding the `.wb` sources.
-        #[arg(default_value = "rules")]
-        rules: PathBuf,
-        /// Output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
-        /// Write nothing; print a diff and exit 1 when the runbook is stale.
-        #[arg(long)]
-        check: bool,
-        /// Directory of runbook templates replacing the built-in ones, by file name.
-        #[arg(long)]
-        templates: Option<PathBuf>,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    Runbook(Options),
+}
+
+#[derive(Args)]
+struct Options {
+    /// Directory holding the `.wb` sources.
+    #[arg(default_value = "rules")]
+    rules: PathBuf,
+    /// Output directory.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Write nothing; print a diff and exit 1 when the output is stale.
+    #[arg(long)]
+    check: bool,
+    /// Directory of runbook templates replacing the built-in ones, by file name.
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,27 +56,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Compile {
-            rules,
-            out,
-            check,
-            templates,
-            format,
-        } => run_compile(&rules, &out, check, templates.as_deref(), format, None),
-        Command::Runbook {
-            rules,
-            out,
-            check,
-            templates,
-            format,
-        } => run_compile(
-            &rules,
-            &out,
-            check,
-            templates.as_deref(),
-            format,
-            Some("runbook/"),
-        ),
+        Command::Compile(options) => run_compile(&options, None),
+        Command::Runbook(options) => run_compile(&options, Some("runbook/")),
     }
 }
 
@@ -109,15 +77,16 @@ fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
 
 /// Compiles and writes; with `only`, just the outputs under that prefix are compared, written
 /// and removed.
-fn run_compile(
-    rules: &std::path::Path,
-    out: &std::path::Path,
-    check: bool,
-    templates: Option<&std::path::Path>,
-    format: Format,
-    only: Option<&str>,
-) -> ExitCode {
-    let compilation = compile_with(rules, templates);
+fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
+    let Options {
+        rules,
+        out,
+        check,
+        templates,
+        format,
+    } = options;
+    let (check, format) = (*check, *format);
+    let compilation = compile_with(rules, templates.as_deref());
     let artifacts = match compilation.result {
         Ok(artifacts) => {
             if !compilation.warnings.is_empty() || matches!(format, Format::Json) {

@@ -3,42 +3,33 @@
 //! time at which the alert's escalated twin may fire cannot say what promtool should expect.
 
 use super::CheckError;
-use crate::resolve::model::Model;
+use crate::resolve::duration::Duration;
+use crate::resolve::model::{Alert, Model};
+use crate::source::Span;
 
 pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
     for slo in &model.slos {
+        let checks: Vec<(Duration, Span)> = slo
+            .examples
+            .iter()
+            .flat_map(|e| &e.checks)
+            .map(|c| (c.at, c.span))
+            .collect();
         for alert in [
             &model.alerts[slo.page_alert],
             &model.alerts[slo.ticket_alert],
         ] {
-            let Some(escalates) = alert.escalations.first().and_then(|e| e.for_) else {
-                continue;
-            };
-            for check in slo.examples.iter().flat_map(|e| &e.checks) {
-                if check.at >= escalates {
-                    errors.push(CheckError::ExamplePastEscalation {
-                        alert: alert.name.clone(),
-                        at: check.at.to_string(),
-                        escalates: escalates.to_string(),
-                        span: check.span,
-                    });
-                }
-            }
+            past_escalation(alert, &checks, errors);
         }
     }
     for alert in &model.alerts {
-        if let Some(escalates) = alert.escalations.first().and_then(|e| e.for_) {
-            for check in alert.examples.iter().flat_map(|e| &e.checks) {
-                if check.at >= escalates {
-                    errors.push(CheckError::ExamplePastEscalation {
-                        alert: alert.name.clone(),
-                        at: check.at.to_string(),
-                        escalates: escalates.to_string(),
-                        span: check.span,
-                    });
-                }
-            }
-        }
+        let checks: Vec<(Duration, Span)> = alert
+            .examples
+            .iter()
+            .flat_map(|e| &e.checks)
+            .map(|c| (c.at, c.span))
+            .collect();
+        past_escalation(alert, &checks, errors);
         let Some(for_) = alert.for_ else { continue };
         for check in alert.examples.iter().flat_map(|e| &e.checks) {
             if check.fires.is_some() && check.at < for_ {
@@ -50,5 +41,20 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
                 });
             }
         }
+    }
+}
+
+/// Checks at or after the escalated twin's `for`, where promtool would expect the twin too.
+fn past_escalation(alert: &Alert, checks: &[(Duration, Span)], errors: &mut Vec<CheckError>) {
+    let Some(escalates) = alert.escalations.first().and_then(|e| e.for_) else {
+        return;
+    };
+    for (at, span) in checks.iter().filter(|(at, _)| *at >= escalates) {
+        errors.push(CheckError::ExamplePastEscalation {
+            alert: alert.name.clone(),
+            at: at.to_string(),
+            escalates: escalates.to_string(),
+            span: *span,
+        });
     }
 }

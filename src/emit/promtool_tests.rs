@@ -111,14 +111,7 @@ fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
     Test {
         name: format!("{}: {}", alert.name, example.name),
         interval: model.project.scrape_interval.to_string(),
-        input_series: example
-            .series
-            .iter()
-            .map(|(series, values)| Series {
-                series: series.clone(),
-                values: values.clone(),
-            })
-            .collect(),
+        input_series: input_series(&example.series),
         alert_rule_test: by_time
             .into_iter()
             .map(|(at, exp_alerts)| AlertTest {
@@ -187,14 +180,7 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
     Test {
         name: format!("{}: {}", slo.name, example.name),
         interval: model.project.scrape_interval.to_string(),
-        input_series: example
-            .series
-            .iter()
-            .map(|(series, values)| Series {
-                series: series.clone(),
-                values: values.clone(),
-            })
-            .collect(),
+        input_series: input_series(&example.series),
         alert_rule_test: expected
             .into_iter()
             .map(|((at, index), exp_alerts)| AlertTest {
@@ -204,6 +190,16 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
             })
             .collect(),
     }
+}
+
+fn input_series(series: &[(String, String)]) -> Vec<Series> {
+    series
+        .iter()
+        .map(|(series, values)| Series {
+            series: series.clone(),
+            values: values.clone(),
+        })
+        .collect()
 }
 
 /// The check stage guarantees every template here is predictable.

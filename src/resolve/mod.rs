@@ -729,25 +729,8 @@ impl<'a> Resolver<'a> {
                 annotations,
             });
         }
-        // Alertmanager cannot escalate by itself: a twin rule that waits the escalation delay
-        // longer fires only if the alert is still unresolved, and is routed to the escalation.
-        let escalations = match &model.severities[severity].escalate {
-            Some((after, _)) => rules
-                .iter()
-                .map(|rule| {
-                    let mut labels = rule.labels.clone();
-                    labels.insert(route_tree::ESCALATED.into(), "true".into());
-                    AlertRule {
-                        environment: rule.environment,
-                        for_: Some(Duration(for_.map_or(0, |f| f.0) + after.0)),
-                        expr: rule.expr.clone(),
-                        labels,
-                        annotations: rule.annotations.clone(),
-                    }
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let escalations =
+            escalation_twins(&rules, for_, model.severities[severity].escalate.as_ref());
         for step in a.investigate.iter().chain(&a.resolve) {
             self.check_step(step);
         }
@@ -1007,41 +990,37 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    fn example(
+    /// Which of a rule's environments an example exercises (it must say so when there are
+    /// several), and its input series, each checked as PromQL.
+    pub(super) fn example_target(
         &mut self,
         e: &ast::Example,
-        a: &ast::Alert,
-        rules: &[AlertRule],
+        owner: &ast::Ident,
+        environments: &[Option<usize>],
         model: &Model,
-    ) -> Option<Example> {
-        let names: Vec<String> = rules
+    ) -> Option<(usize, Vec<(String, String)>)> {
+        let names: Vec<String> = environments
             .iter()
-            .filter_map(|r| {
-                r.environment
-                    .map(|env| model.environments[env].name.clone())
-            })
+            .filter_map(|env| env.map(|e| model.environments[e].name.clone()))
             .collect();
-        let rule = match &e.environment {
+        let missing = |span| ResolveError::ExampleEnvironment {
+            alert: owner.value.clone(),
+            span,
+            environments: names.clone(),
+        };
+        let index = match &e.environment {
             Some(env) => {
-                let index = self.lookup("environment", env)?;
-                match rules.iter().position(|r| r.environment == Some(index)) {
+                let wanted = self.lookup("environment", env)?;
+                match environments.iter().position(|r| *r == Some(wanted)) {
                     Some(i) => i,
                     None => {
-                        self.errors.push(ResolveError::ExampleEnvironment {
-                            alert: a.name.value.clone(),
-                            span: env.span,
-                            environments: names,
-                        });
+                        self.errors.push(missing(env.span));
                         return None;
                     }
                 }
             }
-            None if rules.len() > 1 => {
-                self.errors.push(ResolveError::ExampleEnvironment {
-                    alert: a.name.value.clone(),
-                    span: e.name.span,
-                    environments: names,
-                });
+            None if environments.len() > 1 => {
+                self.errors.push(missing(e.name.span));
                 return None;
             }
             None => 0,
@@ -1053,6 +1032,18 @@ impl<'a> Resolver<'a> {
                 series.push((text.to_string(), values.value.clone()));
             }
         }
+        Some((index, series))
+    }
+
+    fn example(
+        &mut self,
+        e: &ast::Example,
+        a: &ast::Alert,
+        rules: &[AlertRule],
+        model: &Model,
+    ) -> Option<Example> {
+        let environments: Vec<Option<usize>> = rules.iter().map(|r| r.environment).collect();
+        let (rule, series) = self.example_target(e, &a.name, &environments, model)?;
         let checks = e
             .checks
             .iter()
@@ -1160,6 +1151,32 @@ fn shared_service_labels(services: &[usize], model: &Model) -> Labels {
         }
     }
     shared
+}
+
+/// Alertmanager cannot escalate by itself: a twin of each rule that waits the escalation
+/// delay longer fires only if the alert is still unresolved, and is routed to the escalation.
+pub(super) fn escalation_twins(
+    rules: &[AlertRule],
+    for_: Option<Duration>,
+    escalate: Option<&Escalate>,
+) -> Vec<AlertRule> {
+    let Some((after, _)) = escalate else {
+        return Vec::new();
+    };
+    rules
+        .iter()
+        .map(|rule| {
+            let mut labels = rule.labels.clone();
+            labels.insert(route_tree::ESCALATED.into(), "true".into());
+            AlertRule {
+                environment: rule.environment,
+                for_: Some(Duration(for_.map_or(0, |f| f.0) + after.0)),
+                expr: rule.expr.clone(),
+                labels,
+                annotations: rule.annotations.clone(),
+            }
+        })
+        .collect()
 }
 
 pub(super) fn steps(steps: &[ast::Step]) -> Vec<Step> {

@@ -388,23 +388,11 @@ impl Resolver<'_> {
                     annotations,
                 });
             }
-            let escalations = match &model.severities[severity].escalate {
-                Some((after, _)) => alert_rules
-                    .iter()
-                    .map(|rule| {
-                        let mut labels = rule.labels.clone();
-                        labels.insert(super::route_tree::ESCALATED.into(), "true".into());
-                        AlertRule {
-                            environment: rule.environment,
-                            for_: Some(*after),
-                            expr: rule.expr.clone(),
-                            labels,
-                            annotations: rule.annotations.clone(),
-                        }
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
+            let escalations = super::escalation_twins(
+                &alert_rules,
+                None,
+                model.severities[severity].escalate.as_ref(),
+            );
             indices[i] = alerts.len();
             names[i] = name.clone();
             alerts.push(Alert {
@@ -509,45 +497,8 @@ impl Resolver<'_> {
         instances: &[SloInstance],
         model: &Model,
     ) -> Option<SloExample> {
-        let names: Vec<String> = instances
-            .iter()
-            .filter_map(|i| {
-                i.environment
-                    .map(|env| model.environments[env].name.clone())
-            })
-            .collect();
-        let instance = match &e.environment {
-            Some(env) => {
-                let index = self.lookup("environment", env)?;
-                match instances.iter().position(|i| i.environment == Some(index)) {
-                    Some(i) => i,
-                    None => {
-                        self.errors.push(ResolveError::ExampleEnvironment {
-                            alert: s.name.value.clone(),
-                            span: env.span,
-                            environments: names,
-                        });
-                        return None;
-                    }
-                }
-            }
-            None if instances.len() > 1 => {
-                self.errors.push(ResolveError::ExampleEnvironment {
-                    alert: s.name.value.clone(),
-                    span: e.name.span,
-                    environments: names,
-                });
-                return None;
-            }
-            None => 0,
-        };
-        let mut series = Vec::new();
-        for (selector, values) in &e.series {
-            let text = selector.value.trim();
-            if self.check_query(QueryLanguage::PromQl, text, selector.span, None) {
-                series.push((text.to_string(), values.value.clone()));
-            }
-        }
+        let environments: Vec<Option<usize>> = instances.iter().map(|i| i.environment).collect();
+        let (instance, series) = self.example_target(e, &s.name, &environments, model)?;
         let mut checks = Vec::new();
         for c in &e.checks {
             let at = self.duration(&c.at)?;

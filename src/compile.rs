@@ -5,10 +5,10 @@ use crate::check;
 use crate::diagnostic::{self, Diagnostic, Level, StageError};
 use crate::emit::{self, Artifact};
 use crate::load::{self, LoadError};
+use crate::parallel;
 use crate::parse::{self, ast::SourceAst};
 use crate::resolve::{self, ParsedFile};
 use crate::source::{FileId, SourceMap};
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 /// The outcome of one compile: the sources read, and the files or the diagnostics. Warnings
@@ -91,39 +91,43 @@ fn load_and_parse(
     root: &Path,
     sources: &mut SourceMap,
 ) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
-    let mut pending: VecDeque<PathBuf> = discovered.into();
+    let mut pending: Vec<PathBuf> = discovered;
     let mut parsed: Vec<(FileId, SourceAst, Vec<PathBuf>)> = Vec::new();
     let mut diagnostics = Vec::new();
-    while let Some(path) = pending.pop_front() {
-        if sources.find(&path).is_some() {
-            continue;
-        }
-        let id = match load::read(&path, root, sources) {
-            Ok(id) => id,
-            Err(e) => {
-                diagnostics.push(e.to_diagnostic());
+    // In rounds: read what is pending, parse it on every core, queue what it imports.
+    while !pending.is_empty() {
+        let mut ids = Vec::new();
+        for path in std::mem::take(&mut pending) {
+            if sources.find(&path).is_some() {
                 continue;
             }
-        };
-        let (ast, errors) = parse::parse(id, &sources.file(id).text);
-        diagnostics.extend(errors.iter().map(StageError::to_diagnostic));
-        let mut imports = Vec::new();
-        for import in &ast.imports {
-            let target = load::import_path(&path, &import.value);
-            if !target.is_file() {
-                let error = LoadError::ImportNotFound {
-                    span: import.span,
-                    path: import.value.clone(),
-                };
-                diagnostics.push(error.to_diagnostic());
-                continue;
+            match load::read(&path, root, sources) {
+                Ok(id) => ids.push((id, path)),
+                Err(e) => diagnostics.push(e.to_diagnostic()),
             }
-            if sources.find(&target).is_none() && !pending.contains(&target) {
-                pending.push_back(target.clone());
-            }
-            imports.push(target);
         }
-        parsed.push((id, ast, imports));
+        let shared: &SourceMap = sources;
+        let results = parallel::map(&ids, |(id, _)| parse::parse(*id, &shared.file(*id).text));
+        for ((id, path), (ast, errors)) in ids.into_iter().zip(results) {
+            diagnostics.extend(errors.iter().map(StageError::to_diagnostic));
+            let mut imports = Vec::new();
+            for import in &ast.imports {
+                let target = load::import_path(&path, &import.value);
+                if !target.is_file() {
+                    let error = LoadError::ImportNotFound {
+                        span: import.span,
+                        path: import.value.clone(),
+                    };
+                    diagnostics.push(error.to_diagnostic());
+                    continue;
+                }
+                if sources.find(&target).is_none() && !pending.contains(&target) {
+                    pending.push(target.clone());
+                }
+                imports.push(target);
+            }
+            parsed.push((id, ast, imports));
+        }
     }
     let files = parsed
         .into_iter()

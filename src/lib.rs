@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod emit;
 pub(crate) mod go_template;
 pub(crate) mod load;
+pub(crate) mod parallel;
 pub(crate) mod parse;
 pub(crate) mod resolve;
 pub mod source;

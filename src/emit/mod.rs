@@ -43,11 +43,18 @@ pub(crate) fn emit(
         bytes: b"Written by watchbook: every file here is regenerated from rules/ by `watchbook compile`.\n"
             .to_vec(),
     }];
-    artifacts.extend(prometheus::emit(model));
-    artifacts.extend(alertmanager::emit(model));
-    artifacts.extend(grafana::emit(model));
-    artifacts.extend(promtool_tests::emit(model));
-    artifacts.extend(runbook::emit(model, templates)?);
+    // The runbook is the slowest target: render it on another core meanwhile.
+    let runbook = std::thread::scope(|scope| {
+        let runbook = scope.spawn(|| runbook::emit(model, templates));
+        artifacts.extend(prometheus::emit(model));
+        artifacts.extend(alertmanager::emit(model));
+        artifacts.extend(grafana::emit(model));
+        artifacts.extend(promtool_tests::emit(model));
+        runbook
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    artifacts.extend(runbook?);
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }

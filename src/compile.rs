@@ -36,12 +36,34 @@ pub fn compile_with(rules_dir: &Path, templates: Option<&Path>) -> Compilation {
     }
 }
 
-fn run(
+/// What `watchbook lint` reports: the compile's own diagnostics when it fails, else the
+/// lints' findings (after suppressions).
+pub struct LintReport {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints every source below `rules_dir`; `today` (YYYY-MM-DD) decides which suppressions
+/// have expired.
+pub fn lint(rules_dir: &Path, today: &str) -> LintReport {
+    let mut sources = SourceMap::default();
+    let mut warnings = Vec::new();
+    let diagnostics = match model(rules_dir, &mut sources, &mut warnings) {
+        Ok(model) => crate::lint::run(&model, &sources, today),
+        Err(errors) => errors,
+    };
+    LintReport {
+        sources,
+        diagnostics,
+    }
+}
+
+/// Load, parse, resolve and check: the model every command starts from.
+fn model(
     rules_dir: &Path,
-    templates: Option<&Path>,
     sources: &mut SourceMap,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+) -> Result<crate::resolve::model::Model, Vec<Diagnostic>> {
     let discovered = load::discover(rules_dir).map_err(|e| vec![e.to_diagnostic()])?;
     let (files, mut diagnostics) = load_and_parse(discovered, rules_dir, sources);
     fail_if_any(&mut diagnostics)?;
@@ -54,6 +76,16 @@ fn run(
             .partition(|d| d.level == Level::Error);
     *warnings = sorted(found_warnings);
     fail_if_any(&mut diagnostics)?;
+    Ok(model)
+}
+
+fn run(
+    rules_dir: &Path,
+    templates: Option<&Path>,
+    sources: &mut SourceMap,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let model = model(rules_dir, sources, warnings)?;
     let templates = match templates {
         Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,
         None => Default::default(),

@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use watchbook::compile::compile_with;
-use watchbook::diagnostic::{render_human, render_json, Diagnostic, StageError};
+use watchbook::diagnostic::{
+    render_github, render_human, render_json, render_sarif, Diagnostic, Level, StageError,
+};
 use watchbook::source::SourceMap;
 use watchbook::write;
 
@@ -26,6 +28,31 @@ enum Command {
     Compile(Options),
     /// Regenerate only the runbook (`OUT/runbook/`), leaving every other output alone.
     Runbook(Options),
+    /// Run the lints on RULES_DIR (after the compile's own checks).
+    Lint {
+        /// Directory holding the `.wb` sources.
+        #[arg(default_value = "rules")]
+        rules: PathBuf,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Fail on warnings too: `--deny warnings`.
+        #[arg(long, value_parser = ["warnings"])]
+        deny: Option<String>,
+    },
+    /// Print the documentation of a lint, by code (`L001`) or name.
+    Explain {
+        /// A lint code or name.
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
 }
 
 #[derive(Args)]
@@ -58,6 +85,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Compile(options) => run_compile(&options, None),
         Command::Runbook(options) => run_compile(&options, Some("runbook/")),
+        Command::Lint {
+            rules,
+            format,
+            deny,
+        } => run_lint(&rules, format, deny.is_some()),
+        Command::Explain { code } => explain(&code),
     }
 }
 
@@ -151,6 +184,77 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn run_lint(rules: &std::path::Path, format: LintFormat, deny_warnings: bool) -> ExitCode {
+    let today = std::env::var("WATCHBOOK_TODAY").unwrap_or_else(|_| today());
+    let report = watchbook::compile::lint(rules, &today);
+    let (sources, found) = (&report.sources, &report.diagnostics);
+    let text = match format {
+        LintFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            render_human(found, sources, color)
+        }
+        LintFormat::Json => render_json(found, sources),
+        LintFormat::Github => render_github(found, sources),
+        LintFormat::Sarif => render_sarif(found, sources),
+    };
+    print!("{text}");
+    let errors = found.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = found.len() - errors;
+    if matches!(format, LintFormat::Human) {
+        eprintln!(
+            "lint: {errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    match watchbook::lint::find(code) {
+        Some(lint) => {
+            println!(
+                "{} ({}): {}\n\n{}",
+                lint.code,
+                lint.name,
+                match lint.level {
+                    Level::Error => "error",
+                    Level::Warning => "warning",
+                },
+                lint.doc()
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: `{code}` is not a lint code or name; see generated/docs/lints.md");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Today's date, UTC, as YYYY-MM-DD (civil calendar from the Unix epoch).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn plural(n: usize) -> &'static str {

@@ -14,6 +14,7 @@ mod unpredictable_annotation;
 mod unreached_receiver;
 
 pub(crate) use error::CheckError;
+pub(crate) use unreached_receiver::unreached as unreached_receivers;
 
 use crate::resolve::model::Model;
 

@@ -1,11 +1,15 @@
 //! What every stage reports: a [`Diagnostic`] with a stable code and a location, rendered
 //! like rustc for people ([`render`]) or as JSON for tools ([`json`]).
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::render_github;
 pub use human::render_human;
 pub use json::render_json;
+pub use sarif::render_sarif;
 
 use crate::source::Span;
 

@@ -55,6 +55,10 @@ pub(crate) fn emit(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     artifacts.extend(runbook?);
+    artifacts.push(Artifact {
+        path: "docs/lints.md".to_string(),
+        bytes: crate::lint::docs().into_bytes(),
+    });
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }

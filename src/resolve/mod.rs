@@ -414,6 +414,7 @@ impl<'a> Resolver<'a> {
             name: s.name.value.clone(),
             span: s.name.span,
             response,
+            declares_response: s.response.is_some(),
             notify,
             timing,
             escalate,

@@ -99,6 +99,8 @@ pub(crate) struct Severity {
     pub span: Span,
     /// `None` is best effort.
     pub response: Option<Duration>,
+    /// Whether the source says anything about the response time (`best_effort` included).
+    pub declares_response: bool,
     /// Receivers notified, in order.
     pub notify: Vec<usize>,
     pub timing: Timing,

@@ -1,0 +1,318 @@
+//! Every lint finding, worded in one place.
+
+use super::Lint;
+use crate::source::Span;
+use std::fmt;
+
+pub(crate) enum Finding {
+    AlertWithoutRunbook {
+        alert: String,
+        span: Span,
+    },
+    TargetPastWarning {
+        threshold: String,
+        target: String,
+        warning: String,
+        span: Span,
+        warning_span: Span,
+    },
+    CriticalWithoutFor {
+        alert: String,
+        span: Span,
+    },
+    ForTooShort {
+        alert: String,
+        for_: String,
+        minimum: String,
+        span: Span,
+    },
+    NoComparison {
+        alert: String,
+        span: Span,
+    },
+    RateOnNonCounter {
+        alert: String,
+        function: &'static str,
+        metric: String,
+        span: Span,
+    },
+    CounterWithoutRate {
+        alert: String,
+        metric: String,
+        span: Span,
+    },
+    RangeTooShort {
+        owner: String,
+        range: String,
+        minimum: String,
+        span: Span,
+    },
+    SelectorNeverMatches {
+        alert: String,
+        label: String,
+        span: Span,
+    },
+    RegexCouldBeEquality {
+        alert: String,
+        label: String,
+        value: String,
+        span: Span,
+    },
+    SummaryNotSentence {
+        alert: String,
+        span: Span,
+    },
+    DescriptionWithoutTemplate {
+        alert: String,
+        span: Span,
+    },
+    UnusedQuery {
+        query: String,
+        span: Span,
+    },
+    UnusedThreshold {
+        threshold: String,
+        span: Span,
+    },
+    UnusedReceiver {
+        receiver: String,
+        span: Span,
+    },
+    DuplicateAlert {
+        alert: String,
+        other: String,
+        span: Span,
+        other_span: Span,
+    },
+    NotCamelCase {
+        alert: String,
+        suggestion: String,
+        span: Span,
+    },
+    MissingSummary {
+        alert: String,
+        span: Span,
+    },
+    NoExamples {
+        alert: String,
+        missing: &'static str,
+        span: Span,
+    },
+    CriticalNotPaging {
+        alert: String,
+        span: Span,
+    },
+    AlertNotOnDashboard {
+        alert: String,
+        span: Span,
+    },
+    SeverityWithoutResponse {
+        severity: String,
+        span: Span,
+    },
+    ThresholdWithoutUnit {
+        threshold: String,
+        query: String,
+        span: Span,
+    },
+    /// Suppression comments.
+    SuppressionWithoutReason {
+        span: Span,
+    },
+    ExpiredSuppression {
+        lint: String,
+        until: String,
+        span: Span,
+    },
+    UnknownSuppression {
+        lint: String,
+        span: Span,
+    },
+}
+
+use Finding::*;
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AlertWithoutRunbook { alert, .. } => {
+                write!(f, "alert `{alert}` has no investigation or resolution steps")
+            }
+            TargetPastWarning { threshold, target, warning, .. } => write!(
+                f,
+                "threshold `{threshold}`: its target ({target}) is not on the safe side of its warning ({warning})"
+            ),
+            CriticalWithoutFor { alert, .. } => write!(f, "critical alert `{alert}` has no `for`"),
+            ForTooShort { alert, for_, minimum, .. } => write!(
+                f,
+                "alert `{alert}` waits only {for_}, less than two scrape intervals ({minimum})"
+            ),
+            NoComparison { alert, .. } => {
+                write!(f, "the expression of alert `{alert}` compares nothing, so it always fires")
+            }
+            RateOnNonCounter { alert, function, metric, .. } => write!(
+                f,
+                "alert `{alert}` applies `{function}` to `{metric}`, which is not named like a counter"
+            ),
+            CounterWithoutRate { alert, metric, .. } => write!(
+                f,
+                "alert `{alert}` uses counter `{metric}` without `rate` or `increase`"
+            ),
+            RangeTooShort { owner, range, minimum, .. } => write!(
+                f,
+                "`{owner}` uses a {range} range, shorter than four scrape intervals ({minimum})"
+            ),
+            SelectorNeverMatches { alert, label, .. } => write!(
+                f,
+                "a selector of alert `{alert}` requires `{label}` to equal two values at once"
+            ),
+            RegexCouldBeEquality { alert, label, value, .. } => write!(
+                f,
+                "alert `{alert}` matches `{label}=~\"{value}\"`, a regex without metacharacters"
+            ),
+            SummaryNotSentence { alert, .. } => {
+                write!(f, "the summary of alert `{alert}` is not a capitalised sentence")
+            }
+            DescriptionWithoutTemplate { alert, .. } => write!(
+                f,
+                "the description of alert `{alert}` names no label of the firing series"
+            ),
+            UnusedQuery { query, .. } => write!(f, "query `{query}` is used nowhere"),
+            UnusedThreshold { threshold, .. } => write!(f, "threshold `{threshold}` is used nowhere"),
+            UnusedReceiver { receiver, .. } => write!(f, "receiver `{receiver}` is never notified"),
+            DuplicateAlert { alert, other, .. } => write!(
+                f,
+                "alerts `{alert}` and `{other}` have the same expression and severity"
+            ),
+            NotCamelCase { alert, .. } => write!(f, "alert name `{alert}` is not CamelCase"),
+            MissingSummary { alert, .. } => write!(f, "alert `{alert}` has no summary"),
+            NoExamples { alert, missing, .. } => {
+                write!(f, "alert `{alert}` has no example where it {missing}")
+            }
+            CriticalNotPaging { alert, .. } => write!(
+                f,
+                "critical alert `{alert}` reaches no paging receiver (PagerDuty)"
+            ),
+            AlertNotOnDashboard { alert, .. } => write!(
+                f,
+                "no dashboard panel links to the runbook of alert `{alert}`"
+            ),
+            SeverityWithoutResponse { severity, .. } => {
+                write!(f, "severity `{severity}` says nothing about response time")
+            }
+            ThresholdWithoutUnit { threshold, query, .. } => write!(
+                f,
+                "threshold `{threshold}` bounds query `{query}`, which has no unit"
+            ),
+            SuppressionWithoutReason { .. } => write!(f, "suppression without a reason"),
+            ExpiredSuppression { lint, until, .. } => {
+                write!(f, "the suppression of `{lint}` expired on {until}")
+            }
+            UnknownSuppression { lint, .. } => write!(f, "suppression of unknown lint `{lint}`"),
+        }
+    }
+}
+
+impl Finding {
+    pub(crate) fn lint(&self) -> &'static Lint {
+        use super::*;
+        match self {
+            AlertWithoutRunbook { .. } => &alert_without_runbook::LINT,
+            TargetPastWarning { .. } => &threshold_target_past_warning::LINT,
+            CriticalWithoutFor { .. } | ForTooShort { .. } => &critical_without_for::LINT,
+            NoComparison { .. } => &expression_without_comparison::LINT,
+            RateOnNonCounter { .. } => &rate_on_non_counter::LINT,
+            CounterWithoutRate { .. } => &counter_without_rate::LINT,
+            RangeTooShort { .. } => &range_shorter_than_four_scrapes::LINT,
+            SelectorNeverMatches { .. } => &selector_never_matches::LINT,
+            RegexCouldBeEquality { .. } => &regex_could_be_equality::LINT,
+            SummaryNotSentence { .. } => &summary_not_a_sentence::LINT,
+            DescriptionWithoutTemplate { .. } => &description_without_template::LINT,
+            UnusedQuery { .. } => &unused_query::LINT,
+            UnusedThreshold { .. } => &unused_threshold::LINT,
+            UnusedReceiver { .. } => &unused_receiver::LINT,
+            DuplicateAlert { .. } => &duplicate_alert::LINT,
+            NotCamelCase { .. } => &alert_name_not_camel_case::LINT,
+            MissingSummary { .. } => &alert_without_summary::LINT,
+            NoExamples { .. } => &alert_without_examples::LINT,
+            CriticalNotPaging { .. } => &critical_alert_does_not_page::LINT,
+            AlertNotOnDashboard { .. } => &alert_not_on_dashboard::LINT,
+            SeverityWithoutResponse { .. } => &severity_without_response::LINT,
+            ThresholdWithoutUnit { .. } => &threshold_query_without_unit::LINT,
+            SuppressionWithoutReason { .. }
+            | ExpiredSuppression { .. }
+            | UnknownSuppression { .. } => &suppression::LINT,
+        }
+    }
+
+    pub(crate) fn primary(&self) -> Span {
+        match self {
+            AlertWithoutRunbook { span, .. }
+            | TargetPastWarning { span, .. }
+            | CriticalWithoutFor { span, .. }
+            | ForTooShort { span, .. }
+            | NoComparison { span, .. }
+            | RateOnNonCounter { span, .. }
+            | CounterWithoutRate { span, .. }
+            | RangeTooShort { span, .. }
+            | SelectorNeverMatches { span, .. }
+            | RegexCouldBeEquality { span, .. }
+            | SummaryNotSentence { span, .. }
+            | DescriptionWithoutTemplate { span, .. }
+            | UnusedQuery { span, .. }
+            | UnusedThreshold { span, .. }
+            | UnusedReceiver { span, .. }
+            | DuplicateAlert { span, .. }
+            | NotCamelCase { span, .. }
+            | MissingSummary { span, .. }
+            | NoExamples { span, .. }
+            | CriticalNotPaging { span, .. }
+            | AlertNotOnDashboard { span, .. }
+            | SeverityWithoutResponse { span, .. }
+            | ThresholdWithoutUnit { span, .. }
+            | SuppressionWithoutReason { span }
+            | ExpiredSuppression { span, .. }
+            | UnknownSuppression { span, .. } => *span,
+        }
+    }
+
+    pub(crate) fn others(&self) -> Vec<(Span, String)> {
+        match self {
+            TargetPastWarning { warning_span, .. } => {
+                vec![(*warning_span, "the warning level".into())]
+            }
+            DuplicateAlert { other_span, .. } => vec![(*other_span, "the other alert".into())],
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn hint(&self) -> Option<String> {
+        Some(match self {
+            AlertWithoutRunbook { .. } => "add `investigate { step ... }` and `resolve { step ... }`".into(),
+            TargetPastWarning { .. } => "a target lies on the healthy side of the warning: lower the target, or raise the warning".into(),
+            CriticalWithoutFor { .. } => "add `for 2m` (or longer) so that one bad scrape does not page".into(),
+            ForTooShort { minimum, .. } => format!("use `for {minimum}` or longer"),
+            NoComparison { .. } => "compare with a threshold (`when QUERY is critical`) or a number (`> 0`)".into(),
+            RateOnNonCounter { .. } => "counters end in `_total`, `_count`, `_sum` or `_bucket`; use `deriv` or `delta` for gauges".into(),
+            CounterWithoutRate { .. } => "a counter only grows; alert on `rate(...[5m])` or `increase(...[1h])`".into(),
+            RangeTooShort { minimum, .. } => format!("use a range of at least {minimum}"),
+            SelectorNeverMatches { .. } => "use `=~\"a|b\"` to match either value".into(),
+            RegexCouldBeEquality { label, value, .. } => format!("write `{label}=\"{value}\"`"),
+            SummaryNotSentence { .. } => "start with a capital letter and end with a full stop".into(),
+            DescriptionWithoutTemplate { .. } => "say which series fired: `{{ $labels.job }}`, `{{ $labels.instance }}`".into(),
+            UnusedQuery { .. } | UnusedThreshold { .. } => "use it in an alert or a panel, give it a `topic` for the runbook, or remove it".into(),
+            UnusedReceiver { .. } => "use it in a severity's `notify`, a team route or an escalation, or remove it".into(),
+            DuplicateAlert { .. } => "remove one, or tell them apart by severity or threshold".into(),
+            NotCamelCase { suggestion, .. } => format!("rename it `{suggestion}`"),
+            MissingSummary { .. } => "add `summary \"...\"`: it is the first line people read".into(),
+            NoExamples { .. } => "add an `example` with `fires at` and one with `quiet at`".into(),
+            CriticalNotPaging { .. } => "add a PagerDuty receiver to the critical severity's `notify`, or lower the severity".into(),
+            AlertNotOnDashboard { alert, .. } => format!("add `runbook {alert}` to the panel that shows its query"),
+            SeverityWithoutResponse { .. } => "add `response 15m` (or `response best_effort`)".into(),
+            ThresholdWithoutUnit { .. } => "add `unit percent` (or seconds, bytes, count...) to the query".into(),
+            SuppressionWithoutReason { .. } => "write `# watchbook: allow NAME: why it is fine here`".into(),
+            ExpiredSuppression { .. } => "fix the finding, or renew the suppression with a new date and reason".into(),
+            UnknownSuppression { .. } => "`watchbook explain` lists the lints; see generated/docs/lints.md".into(),
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! Walking PromQL expressions for lints: every selector with the function it sits in.
+
+use promql_parser::parser::{self, Expr, VectorSelector};
+
+/// A vector selector in an expression: what surrounds it matters to several lints.
+pub(super) struct SelectorUse<'a> {
+    pub selector: &'a VectorSelector,
+    /// The range of a matrix selector, in milliseconds.
+    pub range_ms: Option<u128>,
+    /// The innermost function the selector is an argument of.
+    pub function: Option<&'static str>,
+}
+
+/// Parses a rule expression as Prometheus does (regexes compiled): lints may look at them.
+pub(super) fn parse(text: &str) -> Option<Expr> {
+    parser::parse(text).ok()
+}
+
+pub(super) fn selectors(expr: &Expr) -> Vec<SelectorUse<'_>> {
+    let mut out = Vec::new();
+    walk(expr, None, &mut out);
+    out
+}
+
+fn walk<'a>(expr: &'a Expr, function: Option<&'static str>, out: &mut Vec<SelectorUse<'a>>) {
+    match expr {
+        Expr::Aggregate(a) => {
+            walk(&a.expr, function, out);
+            if let Some(p) = &a.param {
+                walk(p, function, out);
+            }
+        }
+        Expr::Unary(u) => walk(&u.expr, function, out),
+        Expr::Binary(b) => {
+            walk(&b.lhs, None, out);
+            walk(&b.rhs, None, out);
+        }
+        Expr::Paren(p) => walk(&p.expr, function, out),
+        Expr::Subquery(s) => walk(&s.expr, function, out),
+        Expr::VectorSelector(v) => out.push(SelectorUse {
+            selector: v,
+            range_ms: None,
+            function,
+        }),
+        Expr::MatrixSelector(m) => out.push(SelectorUse {
+            selector: &m.vs,
+            range_ms: Some(m.range.as_millis()),
+            function,
+        }),
+        Expr::Call(c) => {
+            for arg in &c.args.args {
+                walk(arg, Some(c.func.name), out);
+            }
+        }
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
+
+/// Whether an alert expression filters: a comparison (without `bool`), a set operation of
+/// filters, or `absent`, which only returns series when something is wrong.
+pub(super) fn filters(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(p) => filters(&p.expr),
+        Expr::Binary(b) if b.op.is_comparison_operator() => {
+            !b.modifier.as_ref().is_some_and(|m| m.return_bool)
+        }
+        Expr::Binary(b) if b.op.is_set_operator() => filters(&b.lhs) || filters(&b.rhs),
+        Expr::Call(c) => matches!(c.func.name, "absent" | "absent_over_time"),
+        Expr::Aggregate(a) => filters(&a.expr),
+        _ => false,
+    }
+}
+
+/// The metric name of a selector, from its name or its `__name__` matcher.
+pub(super) fn metric_name(selector: &VectorSelector) -> Option<&str> {
+    selector.name.as_deref().or_else(|| {
+        selector
+            .matchers
+            .matchers
+            .iter()
+            .find(|m| m.name == "__name__")
+            .map(|m| m.value.as_str())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_where_selectors_sit_and_what_filters() {
+        let e = parse("sum(rate(a_total[5m])) / sum(b)").unwrap();
+        let uses = selectors(&e);
+        assert_eq!(uses[0].function, Some("rate"));
+        assert_eq!(uses[0].range_ms, Some(300_000));
+        assert_eq!(uses[1].function, None);
+        assert!(!filters(&e));
+        assert!(filters(&parse("up == 0").unwrap()));
+        assert!(!filters(&parse("up == bool 0").unwrap()));
+        assert!(filters(&parse("absent(up)").unwrap()));
+    }
+}

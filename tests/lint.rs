@@ -193,3 +193,51 @@ fn suppressions_need_a_reason_and_expire() {
         "and the expiry is reported: {after:?}"
     );
 }
+
+#[test]
+fn tightening_the_policy_below_the_rules_fails_at_both_places() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    common::copy_dir(&root().join("rules"), &rules);
+    let policy = rules.join("policy.wb");
+    let source = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(
+        &policy,
+        source.replacen("critical at_most 10%", "critical at_most 5%", 1),
+    )
+    .unwrap();
+    let result = watchbook(&["lint", rules.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let out = text(&result.stdout);
+    assert!(out.contains("L100"), "{out}");
+    // The threshold's line and the policy's line are both shown.
+    assert!(
+        out.contains("queries.wb") && out.contains("critical above 10%"),
+        "{out}"
+    );
+    assert!(
+        out.contains("policy.wb") && out.contains("threshold error_rate critical at_most 5%"),
+        "{out}"
+    );
+
+    let json = watchbook(&["lint", rules.to_str().unwrap(), "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "L100")
+        .unwrap();
+    assert_eq!(
+        finding["message"],
+        "policy `critical error rate pages at 10% or less`: the critical level of `error_rate` is above 10%, above the policy's maximum of 5%"
+    );
+    assert!(finding["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("queries.wb"));
+    assert!(finding["related"][0]["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("policy.wb"));
+}

@@ -115,6 +115,57 @@ pub(crate) enum Finding {
         query: String,
         span: Span,
     },
+    /// Policy rules.
+    PolicyFor {
+        rule: String,
+        alert: String,
+        for_: String,
+        at_least: bool,
+        limit: String,
+        span: Span,
+        policy: Span,
+    },
+    PolicyThreshold {
+        rule: String,
+        threshold: String,
+        level: &'static str,
+        value: String,
+        at_least: bool,
+        limit: String,
+        span: Span,
+        policy: Span,
+    },
+    PolicySeverity {
+        rule: String,
+        alert: String,
+        severity: String,
+        span: Span,
+        policy: Span,
+    },
+    PolicyLabel {
+        rule: String,
+        alert: String,
+        label: String,
+        value: String,
+        span: Span,
+        policy: Span,
+    },
+    PolicyRequire {
+        rule: String,
+        alert: String,
+        part: &'static str,
+        span: Span,
+        policy: Span,
+    },
+    PolicyObjective {
+        rule: String,
+        slo: String,
+        objective: String,
+        at_least: bool,
+        limit: String,
+        span: Span,
+        policy: Span,
+    },
     /// Suppression comments.
     SuppressionWithoutReason {
         span: Span,
@@ -204,12 +255,46 @@ impl fmt::Display for Finding {
                 f,
                 "threshold `{threshold}` bounds query `{query}`, which has no unit"
             ),
+            PolicyFor { rule, alert, for_, at_least, limit, .. } => write!(
+                f,
+                "policy `{rule}`: alert `{alert}` waits {for_}, {} {limit}",
+                bound_word(*at_least)
+            ),
+            PolicyThreshold { rule, threshold, level, value, at_least, limit, .. } => write!(
+                f,
+                "policy `{rule}`: the {level} level of `{threshold}` is {value}, {} {limit}",
+                bound_word(*at_least)
+            ),
+            PolicySeverity { rule, alert, severity, .. } => {
+                write!(f, "policy `{rule}`: alert `{alert}` has severity `{severity}`, which is not allowed")
+            }
+            PolicyLabel { rule, alert, label, value, .. } => write!(
+                f,
+                "policy `{rule}`: alert `{alert}` has `{label}=\"{value}\"`, which is not allowed"
+            ),
+            PolicyRequire { rule, alert, part, .. } => {
+                write!(f, "policy `{rule}`: alert `{alert}` has no `{part}`")
+            }
+            PolicyObjective { rule, slo, objective, at_least, limit, .. } => write!(
+                f,
+                "policy `{rule}`: SLO `{slo}` aims for {objective}, {} {limit}",
+                bound_word(*at_least)
+            ),
             SuppressionWithoutReason { .. } => write!(f, "suppression without a reason"),
             ExpiredSuppression { lint, until, .. } => {
                 write!(f, "the suppression of `{lint}` expired on {until}")
             }
             UnknownSuppression { lint, .. } => write!(f, "suppression of unknown lint `{lint}`"),
         }
+    }
+}
+
+/// How a value misses its bound: "below the minimum of" / "above the maximum of".
+fn bound_word(at_least: bool) -> &'static str {
+    if at_least {
+        "below the policy's minimum of"
+    } else {
+        "above the policy's maximum of"
     }
 }
 
@@ -239,6 +324,12 @@ impl Finding {
             AlertNotOnDashboard { .. } => &alert_not_on_dashboard::LINT,
             SeverityWithoutResponse { .. } => &severity_without_response::LINT,
             ThresholdWithoutUnit { .. } => &threshold_query_without_unit::LINT,
+            PolicyFor { .. }
+            | PolicyThreshold { .. }
+            | PolicySeverity { .. }
+            | PolicyLabel { .. }
+            | PolicyRequire { .. }
+            | PolicyObjective { .. } => &policy_violation::LINT,
             SuppressionWithoutReason { .. }
             | ExpiredSuppression { .. }
             | UnknownSuppression { .. } => &suppression::LINT,
@@ -270,6 +361,12 @@ impl Finding {
             | AlertNotOnDashboard { span, .. }
             | SeverityWithoutResponse { span, .. }
             | ThresholdWithoutUnit { span, .. }
+            | PolicyFor { span, .. }
+            | PolicyThreshold { span, .. }
+            | PolicySeverity { span, .. }
+            | PolicyLabel { span, .. }
+            | PolicyRequire { span, .. }
+            | PolicyObjective { span, .. }
             | SuppressionWithoutReason { span }
             | ExpiredSuppression { span, .. }
             | UnknownSuppression { span, .. } => *span,
@@ -282,6 +379,12 @@ impl Finding {
                 vec![(*warning_span, "the warning level".into())]
             }
             DuplicateAlert { other_span, .. } => vec![(*other_span, "the other alert".into())],
+            PolicyFor { policy, .. }
+            | PolicyThreshold { policy, .. }
+            | PolicySeverity { policy, .. }
+            | PolicyLabel { policy, .. }
+            | PolicyRequire { policy, .. }
+            | PolicyObjective { policy, .. } => vec![(*policy, "the policy".into())],
             _ => Vec::new(),
         }
     }
@@ -310,6 +413,12 @@ impl Finding {
             AlertNotOnDashboard { alert, .. } => format!("add `runbook {alert}` to the panel that shows its query"),
             SeverityWithoutResponse { .. } => "add `response 15m` (or `response best_effort`)".into(),
             ThresholdWithoutUnit { .. } => "add `unit percent` (or seconds, bytes, count...) to the query".into(),
+            PolicyFor { .. } => "change the alert's `for`, or the policy if it is wrong".into(),
+            PolicyThreshold { .. } => "move the threshold within the policy's bound; weakening an alert needs the policy changed in review".into(),
+            PolicySeverity { .. } => "use one of the policy's severities".into(),
+            PolicyLabel { .. } => "use one of the values the policy lists".into(),
+            PolicyRequire { part, .. } => format!("add `{part}` to the alert"),
+            PolicyObjective { .. } => "change the objective, or the policy if it is wrong".into(),
             SuppressionWithoutReason { .. } => "write `# watchbook: allow NAME: why it is fine here`".into(),
             ExpiredSuppression { .. } => "fix the finding, or renew the suppression with a new date and reason".into(),
             UnknownSuppression { .. } => "`watchbook explain` lists the lints; see generated/docs/lints.md".into(),

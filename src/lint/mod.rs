@@ -30,6 +30,7 @@ mod critical_without_for;
 mod description_without_template;
 mod duplicate_alert;
 mod expression_without_comparison;
+mod policy_violation;
 mod range_shorter_than_four_scrapes;
 mod rate_on_non_counter;
 mod regex_could_be_equality;
@@ -72,7 +73,7 @@ impl Lint {
 }
 
 /// Every lint, in code order.
-pub const LINTS: [&Lint; 23] = [
+pub const LINTS: [&Lint; 24] = [
     &alert_without_runbook::LINT,
     &threshold_target_past_warning::LINT,
     &critical_without_for::LINT,
@@ -95,6 +96,7 @@ pub const LINTS: [&Lint; 23] = [
     &alert_not_on_dashboard::LINT,
     &severity_without_response::LINT,
     &threshold_query_without_unit::LINT,
+    &policy_violation::LINT,
     &suppression::LINT,
 ];
 
@@ -115,7 +117,7 @@ pub(crate) struct Context<'a> {
 
 type Check = fn(&Context, &mut Vec<Finding>);
 
-const CHECKS: [Check; 22] = [
+const CHECKS: [Check; 23] = [
     alert_without_runbook::check,
     threshold_target_past_warning::check,
     critical_without_for::check,
@@ -138,6 +140,7 @@ const CHECKS: [Check; 22] = [
     alert_not_on_dashboard::check,
     severity_without_response::check,
     threshold_query_without_unit::check,
+    policy_violation::check,
 ];
 
 /// Runs every lint, then applies the source's suppressions (and reports the bad ones).

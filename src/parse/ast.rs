@@ -35,6 +35,7 @@ pub(crate) enum Declaration {
     Appendix(Appendix),
     Slo(Box<Slo>),
     SloDefaults(SloDefaults),
+    Policy(Policy),
 }
 
 #[derive(Debug)]
@@ -406,4 +407,42 @@ pub(crate) struct Slo {
     pub summary: Option<Text>,
     pub description: Option<Text>,
     pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BoundKind {
+    AtLeast,
+    AtMost,
+}
+
+#[derive(Debug)]
+pub(crate) enum PolicyItem {
+    For(Spanned<BoundKind>, Text),
+    Threshold {
+        threshold: Ident,
+        level: Spanned<Level>,
+        bound: Spanned<BoundKind>,
+        value: Text,
+    },
+    Severities(Spanned<Vec<Ident>>),
+    Label {
+        label: Ident,
+        values: Vec<Text>,
+    },
+    Require(Spanned<Vec<Ident>>),
+    Objective(Spanned<BoundKind>, Text),
+}
+
+#[derive(Debug)]
+pub(crate) struct PolicyRule {
+    pub name: Text,
+    pub matchers: Vec<Matcher>,
+    /// Each requirement with the span of its line.
+    pub items: Vec<Spanned<PolicyItem>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Policy {
+    pub name: Text,
+    pub rules: Vec<PolicyRule>,
 }

@@ -131,6 +131,7 @@ impl Builder {
                 Rule::component => self.component(item).map(Declaration::Component),
                 Rule::slo => self.slo(item).map(|x| Declaration::Slo(Box::new(x))),
                 Rule::slo_defaults => Some(Declaration::SloDefaults(self.slo_defaults(item))),
+                Rule::policy => self.policy(item).map(Declaration::Policy),
                 Rule::section => self.section(item).map(Declaration::Section),
                 Rule::scenario => self.scenario(item).map(Declaration::Scenario),
                 Rule::appendix => self.appendix(item).map(Declaration::Appendix),
@@ -743,6 +744,90 @@ impl Builder {
         let parent = pair.clone();
         let body = self.next(&mut pair.into_inner(), &parent, "block body")?;
         Some(Spanned::new(body.as_str().to_string(), self.span(&body)))
+    }
+
+    fn policy(&mut self, pair: Pair<Rule>) -> Option<Policy> {
+        let (name, fields) = self.header(pair)?;
+        let mut policy = Policy {
+            name,
+            rules: Vec::new(),
+        };
+        for rule in fields {
+            let mut parts = rule.into_inner();
+            let Some(title) = parts.next() else { continue };
+            let mut r = PolicyRule {
+                name: self.string(title),
+                matchers: Vec::new(),
+                items: Vec::new(),
+            };
+            for item in parts {
+                let span = self.span(&item);
+                let bound = |b: &Pair<Rule>, this: &Self| {
+                    let kind = if b.as_str() == "at_least" {
+                        BoundKind::AtLeast
+                    } else {
+                        BoundKind::AtMost
+                    };
+                    Spanned::new(kind, this.span(b))
+                };
+                let value = match item.as_rule() {
+                    Rule::policy_match => {
+                        r.matchers.extend(self.selector(item));
+                        continue;
+                    }
+                    Rule::policy_for | Rule::policy_objective => {
+                        let is_for = item.as_rule() == Rule::policy_for;
+                        let inner: Vec<Pair<Rule>> = item.into_inner().collect();
+                        let [kind, amount] = inner.as_slice() else {
+                            continue;
+                        };
+                        let (kind, amount) = (bound(kind, self), self.ident(amount));
+                        if is_for {
+                            PolicyItem::For(kind, amount)
+                        } else {
+                            PolicyItem::Objective(kind, amount)
+                        }
+                    }
+                    Rule::policy_threshold => {
+                        let inner: Vec<Pair<Rule>> = item.into_inner().collect();
+                        let [threshold, level, kind, amount] = inner.as_slice() else {
+                            continue;
+                        };
+                        PolicyItem::Threshold {
+                            threshold: self.ident(threshold),
+                            level: self.level(level),
+                            bound: bound(kind, self),
+                            value: self.ident(amount),
+                        }
+                    }
+                    Rule::policy_severities | Rule::policy_require => {
+                        let severities = item.as_rule() == Rule::policy_severities;
+                        let Some(list) = item.into_inner().next() else {
+                            continue;
+                        };
+                        let list = self.ident_list(list);
+                        if severities {
+                            PolicyItem::Severities(list)
+                        } else {
+                            PolicyItem::Require(list)
+                        }
+                    }
+                    Rule::policy_label => {
+                        let mut inner = item.into_inner();
+                        let (Some(label), Some(values)) = (inner.next(), inner.next()) else {
+                            continue;
+                        };
+                        let label = self.ident(&label);
+                        let values = values.into_inner().map(|v| self.string(v)).collect();
+                        PolicyItem::Label { label, values }
+                    }
+                    _ => continue,
+                };
+                r.items.push(Spanned::new(value, span));
+            }
+            policy.rules.push(r);
+        }
+        Some(policy)
     }
 
     fn slo_setting(&mut self, settings: &mut SloDefaults, field: Pair<Rule>) {

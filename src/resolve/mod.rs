@@ -8,6 +8,7 @@ mod error;
 mod logql;
 pub(crate) mod model;
 mod names;
+mod policy;
 mod promql;
 pub(crate) mod quantity;
 pub(crate) mod route_tree;
@@ -121,6 +122,7 @@ pub(crate) fn resolve(
         scenarios: decls.scenarios.iter().map(|x| r.scenario(x)).collect(),
         appendices: decls.appendices.iter().map(|x| r.appendix(x)).collect(),
         slos: Vec::new(),
+        policies: Vec::new(),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
@@ -145,6 +147,12 @@ pub(crate) fn resolve(
         .filter_map(|(i, s)| r.slo(s, i, &model, &slo_defaults, &mut alerts, &mut records))
         .collect();
     model.slos = slos;
+    model.policies = decls
+        .policies
+        .iter()
+        .flat_map(|p| &p.rules)
+        .map(|rule| r.policy_rule(rule, &queries, &thresholds))
+        .collect();
     let mut dashboards: Vec<Dashboard> = decls
         .dashboards
         .iter()
@@ -189,6 +197,7 @@ struct Declarations<'a> {
     appendices: Vec<&'a ast::Appendix>,
     slos: Vec<&'a ast::Slo>,
     slo_defaults: Vec<&'a ast::SloDefaults>,
+    policies: Vec<&'a ast::Policy>,
 }
 
 impl<'a> Declarations<'a> {
@@ -217,6 +226,7 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Appendix(x) => d.appendices.push(x),
                 ast::Declaration::Slo(x) => d.slos.push(x),
                 ast::Declaration::SloDefaults(x) => d.slo_defaults.push(x),
+                ast::Declaration::Policy(x) => d.policies.push(x),
             }
         }
         d
@@ -293,6 +303,9 @@ impl<'a> Resolver<'a> {
                     errors.extend(declare(&mut self.names, "alert", name, alerts + j));
                 }
             }
+        }
+        for (i, p) in d.policies.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "policy", &p.name, i));
         }
         for (i, c) in d.components.iter().enumerate() {
             errors.extend(declare(&mut self.names, "component", &c.name, i));

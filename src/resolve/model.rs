@@ -37,6 +37,80 @@ pub(crate) struct Model {
     pub scenarios: Vec<Scenario>,
     pub appendices: Vec<Appendix>,
     pub slos: Vec<Slo>,
+    pub policies: Vec<PolicyRule>,
+}
+
+/// A part of an alert a policy can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Summary,
+    Description,
+    Investigate,
+    Resolve,
+    Causes,
+    Examples,
+}
+
+impl Part {
+    pub(crate) const NAMES: [&'static str; 6] = [
+        "summary",
+        "description",
+        "investigate",
+        "resolve",
+        "causes",
+        "examples",
+    ];
+
+    pub(crate) fn from_name(name: &str) -> Option<Part> {
+        Some(match name {
+            "summary" => Part::Summary,
+            "description" => Part::Description,
+            "investigate" => Part::Investigate,
+            "resolve" => Part::Resolve,
+            "causes" => Part::Causes,
+            "examples" => Part::Examples,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        Part::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum PolicyCheck {
+    For {
+        at_least: bool,
+        limit: Duration,
+    },
+    Threshold {
+        threshold: usize,
+        level: crate::parse::ast::Level,
+        at_least: bool,
+        limit: f64,
+        shown: String,
+    },
+    Severities(Vec<String>),
+    Label {
+        label: String,
+        values: Vec<String>,
+    },
+    Require(Vec<Part>),
+    Objective {
+        at_least: bool,
+        limit: f64,
+        shown: String,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct PolicyRule {
+    pub name: String,
+    /// Alerts the rule applies to, by their labels and `alertname`; all when empty.
+    pub matchers: Vec<Matcher>,
+    /// Each requirement with the span of its line in the policy.
+    pub checks: Vec<(PolicyCheck, Span)>,
 }
 
 #[derive(Debug)]

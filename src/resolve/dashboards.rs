@@ -4,7 +4,7 @@
 use super::duration::Duration;
 use super::error::ResolveError;
 use super::model::*;
-use super::quantity::{self, Unit};
+use super::quantity::Unit;
 use super::selector::{self, Matcher};
 use super::Resolver;
 use crate::anchor;
@@ -381,27 +381,19 @@ impl Resolver<'_> {
                 .as_ref()
                 .map(|u| u.value.clone())
                 .or(grafana_unit(unit).map(str::to_string)),
-            min: p.min.as_ref().and_then(|m| self.bound_value(m, unit)),
-            max: p.max.as_ref().and_then(|m| self.bound_value(m, unit)),
+            min: p
+                .min
+                .as_ref()
+                .and_then(|m| self.value_in(m, unit, &p.title.value)),
+            max: p
+                .max
+                .as_ref()
+                .and_then(|m| self.value_in(m, unit, &p.title.value)),
             thresholds: threshold,
             steps: None,
             runbook,
             span: p.title.span,
         })
-    }
-
-    fn bound_value(&mut self, text: &ast::Text, unit: Unit) -> Option<f64> {
-        match quantity::read(&text.value, unit) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.errors.push(ResolveError::BadQuantity {
-                    text: text.value.clone(),
-                    span: text.span,
-                    suffix: String::new(),
-                });
-                None
-            }
-        }
     }
 }
 

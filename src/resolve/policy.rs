@@ -32,7 +32,7 @@ impl Resolver<'_> {
                 } => self.lookup("threshold", threshold).and_then(|index| {
                     let t = thresholds.get(index)?.as_ref()?;
                     let query = queries.get(t.query)?.as_ref()?;
-                    let limit = self.policy_value(value, query.unit, &query.name)?;
+                    let limit = self.value_in(value, query.unit, &query.name)?;
                     Some(PolicyCheck::Threshold {
                         threshold: index,
                         level: level.value,
@@ -70,7 +70,7 @@ impl Resolver<'_> {
                     Some(PolicyCheck::Require(parts))
                 }
                 ast::PolicyItem::Objective(bound, text) => self
-                    .policy_value(text, Unit::Ratio, "objective")
+                    .value_in(text, Unit::Ratio, "objective")
                     .map(|limit| PolicyCheck::Objective {
                         at_least: bound.value == BoundKind::AtLeast,
                         limit,
@@ -86,7 +86,8 @@ impl Resolver<'_> {
         }
     }
 
-    fn policy_value(&mut self, text: &ast::Text, unit: Unit, subject: &str) -> Option<f64> {
+    /// A value written in the source, read in `unit` (that of `subject`), errors reported.
+    pub(super) fn value_in(&mut self, text: &ast::Text, unit: Unit, subject: &str) -> Option<f64> {
         match quantity::read(&text.value, unit) {
             Ok(v) => Some(v),
             Err(quantity::QuantityError::Mismatch { kind }) => {

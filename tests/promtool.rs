@@ -6,17 +6,16 @@ mod common;
 use common::{files_ending, root, text, tool};
 use std::process::Command;
 
-#[test]
-fn promtool_accepts_every_generated_rule_file() {
+/// Runs `promtool <args> FILE` on every generated file ending in `suffix`.
+fn promtool_on_all(args: &[&str], suffix: &str) {
     let Some(promtool) = tool("promtool") else {
         return;
     };
-    let files = files_ending(&root().join("generated/prometheus"), ".rules.yml");
+    let files = files_ending(&root().join("generated/prometheus"), suffix);
     assert!(!files.is_empty());
     for file in files {
         let out = Command::new(&promtool)
-            .arg("check")
-            .arg("rules")
+            .args(args)
             .arg(&file)
             .output()
             .unwrap();
@@ -30,26 +29,13 @@ fn promtool_accepts_every_generated_rule_file() {
 }
 
 #[test]
+fn promtool_accepts_every_generated_rule_file() {
+    promtool_on_all(&["check", "rules"], ".rules.yml");
+}
+
+#[test]
 fn promtool_passes_every_generated_unit_test() {
-    let Some(promtool) = tool("promtool") else {
-        return;
-    };
-    let files = files_ending(&root().join("generated/prometheus/tests"), ".test.yml");
-    assert!(!files.is_empty());
-    for file in files {
-        let out = Command::new(&promtool)
-            .arg("test")
-            .arg("rules")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{file:?}:\n{}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-    }
+    promtool_on_all(&["test", "rules"], ".test.yml");
 }
 
 /// The unit tests have teeth: expecting an alert before its `for` has elapsed fails.

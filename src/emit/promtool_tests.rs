@@ -5,7 +5,7 @@
 use super::{header, prometheus, yaml, Artifact};
 use crate::go_template;
 use crate::resolve::duration::Duration;
-use crate::resolve::model::{Alert, BurnKind, Example, Labels, Model, Slo, SloExample};
+use crate::resolve::model::{Alert, AlertRule, BurnKind, Example, Labels, Model, Slo, SloExample};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -90,22 +90,7 @@ fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
     for check in &example.checks {
         let expected = by_time.entry(check.at).or_default();
         if let Some(result) = &check.fires {
-            // Rule labels override the query's, as in Prometheus.
-            let mut labels = result.clone();
-            labels.extend(
-                rule.labels
-                    .iter()
-                    .map(|(k, v)| (k.clone(), render(v, result))),
-            );
-            let annotations = rule
-                .annotations
-                .iter()
-                .map(|(k, v)| (k.clone(), render(v, result)))
-                .collect();
-            expected.push(ExpectedAlert {
-                exp_labels: labels,
-                exp_annotations: annotations,
-            });
+            expected.push(expected_alert(rule, result.clone()));
         }
     }
     Test {
@@ -154,26 +139,12 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
                     continue;
                 };
                 // The alert's result carries the recordings' labels and the query's own.
-                let mut series_labels = instance.labels.clone();
-                series_labels.extend(result.clone());
-                let mut labels = series_labels.clone();
-                labels.extend(
-                    rule.labels
-                        .iter()
-                        .map(|(k, v)| (k.clone(), render(v, &series_labels))),
-                );
-                let annotations = rule
-                    .annotations
-                    .iter()
-                    .map(|(k, v)| (k.clone(), render(v, &series_labels)))
-                    .collect();
+                let mut series = instance.labels.clone();
+                series.extend(result.clone());
                 expected
                     .entry((check.at, index))
                     .or_default()
-                    .push(ExpectedAlert {
-                        exp_labels: labels,
-                        exp_annotations: annotations,
-                    });
+                    .push(expected_alert(rule, series));
             }
         }
     }
@@ -189,6 +160,26 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
                 exp_alerts,
             })
             .collect(),
+    }
+}
+
+/// What promtool must see for a firing rule whose expression returned `series`: those labels
+/// overridden by the rule's own (as Prometheus does), and the annotations rendered with them.
+fn expected_alert(rule: &AlertRule, series: Labels) -> ExpectedAlert {
+    let mut labels = series.clone();
+    labels.extend(
+        rule.labels
+            .iter()
+            .map(|(k, v)| (k.clone(), render(v, &series))),
+    );
+    let annotations = rule
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.clone(), render(v, &series)))
+        .collect();
+    ExpectedAlert {
+        exp_labels: labels,
+        exp_annotations: annotations,
     }
 }
 

@@ -47,7 +47,7 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         words.push(eof);
     }
     let found = found_at(text, pos);
-    let help = misspelled_keyword(text, pos, &words);
+    let help = duration_in_words(text, pos).or_else(|| misspelled_keyword(text, pos, &words));
     let len = match found.as_str() {
         "end of file" => 0,
         _ => token_len(text, pos),
@@ -139,6 +139,25 @@ fn describe(rule: Rule) -> String {
         _ => "something else",
     };
     word.to_string()
+}
+
+/// `5 minutes` where a duration was written: say how Prometheus spells it (`5m`).
+fn duration_in_words(text: &str, pos: usize) -> Option<String> {
+    let word = text[pos..pos + token_len(text, pos)].to_lowercase();
+    let unit = match word.as_str() {
+        "ms" | "millisecond" | "milliseconds" => "ms",
+        "s" | "sec" | "secs" | "second" | "seconds" => "s",
+        "min" | "mins" | "minute" | "minutes" => "m",
+        "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+        "d" | "day" | "days" => "d",
+        "w" | "week" | "weeks" => "w",
+        _ => return None,
+    };
+    let before = text[..pos].trim_end();
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let number = &before[before.len() - digits..];
+    (!number.is_empty())
+        .then(|| format!("write durations without a space, in Prometheus' units: `{number}{unit}`"))
 }
 
 /// `alrt` where `alert` was expected: suggest the keyword.

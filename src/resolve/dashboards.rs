@@ -224,8 +224,14 @@ impl Resolver<'_> {
             y: 0,
             line: 0,
         };
-        let mut panels = Vec::new();
-        let mut next_id = 1;
+        // Panel ids are positions: 1, 2, 3... in dashboard order.
+        let mut panels: Vec<Panel> = Vec::new();
+        let add =
+            |this: &mut Self, p: &ast::Panel, panels: &mut Vec<Panel>, layout: &mut Layout| {
+                let id = panels.len() as u32 + 1;
+                let panel = this.panel(p, id, layout, matchers, model, queries, thresholds);
+                panels.extend(panel);
+            };
         for item in &d.items {
             match item {
                 ast::DashboardItem::Slo(name) => {
@@ -236,58 +242,18 @@ impl Resolver<'_> {
                     let Some(slo) = model.slos.iter().find(|s| s.name == name.value) else {
                         continue;
                     };
-                    layout.newline();
-                    panels.extend(slo_panels(slo, model, name.span, &mut layout, &mut next_id));
+                    let first = panels.len() as u32 + 1;
+                    panels.extend(slo_panels(slo, model, name.span, &mut layout, first));
                 }
-                ast::DashboardItem::Panel(p) => {
-                    if let Some(panel) = self.panel(
-                        p,
-                        next_id,
-                        &mut layout,
-                        matchers,
-                        model,
-                        queries,
-                        thresholds,
-                    ) {
-                        panels.push(panel);
-                        next_id += 1;
-                    }
-                }
+                ast::DashboardItem::Panel(p) => add(self, p, &mut panels, &mut layout),
                 ast::DashboardItem::Row {
                     title,
                     panels: inner,
                 } => {
-                    layout.newline();
-                    panels.push(Panel {
-                        id: next_id,
-                        kind: PanelKind::Row,
-                        title: title.value.clone(),
-                        description: None,
-                        grid: layout.place(GRID_COLUMNS, 1),
-                        targets: Vec::new(),
-                        unit: None,
-                        min: None,
-                        max: None,
-                        thresholds: None,
-                        steps: None,
-                        runbook: Vec::new(),
-                        span: title.span,
-                    });
-                    next_id += 1;
-                    layout.newline();
+                    let id = panels.len() as u32 + 1;
+                    panels.push(row(id, &title.value, &mut layout, title.span));
                     for p in inner {
-                        if let Some(panel) = self.panel(
-                            p,
-                            next_id,
-                            &mut layout,
-                            matchers,
-                            model,
-                            queries,
-                            thresholds,
-                        ) {
-                            panels.push(panel);
-                            next_id += 1;
-                        }
+                        add(self, p, &mut panels, &mut layout);
                     }
                 }
             }
@@ -404,7 +370,7 @@ fn slo_panels(
     model: &Model,
     span: crate::source::Span,
     layout: &mut Layout,
-    next_id: &mut u32,
+    first_id: u32,
 ) -> Vec<Panel> {
     let service = slo
         .instances
@@ -467,31 +433,16 @@ fn slo_panels(
             vec![(None, "red"), (Some(0.0), "yellow"), (Some(0.25), "green")],
         ),
     ];
-    let mut panels = vec![Panel {
-        id: *next_id,
-        kind: PanelKind::Row,
-        title: format!(
-            "SLO: {} ({} over {})",
-            slo.title,
-            slo.objective_shown,
-            slo.period.human()
-        ),
-        description: None,
-        grid: layout.place(GRID_COLUMNS, 1),
-        targets: Vec::new(),
-        unit: None,
-        min: None,
-        max: None,
-        thresholds: None,
-        steps: None,
-        runbook: Vec::new(),
-        span,
-    }];
-    *next_id += 1;
-    layout.newline();
+    let title = format!(
+        "SLO: {} ({} over {})",
+        slo.title,
+        slo.objective_shown,
+        slo.period.human()
+    );
+    let mut panels = vec![row(first_id, &title, layout, span)];
     for (title, kind, expr, unit, steps) in specs {
         panels.push(Panel {
-            id: *next_id,
+            id: first_id + panels.len() as u32,
             kind,
             title: format!("{}: {title}", slo.title),
             description: None,
@@ -511,9 +462,30 @@ fn slo_panels(
             runbook: runbook.clone(),
             span,
         });
-        *next_id += 1;
     }
     panels
+}
+
+/// A row header: it starts a new line of the grid and takes the whole width.
+fn row(id: u32, title: &str, layout: &mut Layout, span: crate::source::Span) -> Panel {
+    layout.newline();
+    let grid = layout.place(GRID_COLUMNS, 1);
+    layout.newline();
+    Panel {
+        id,
+        kind: PanelKind::Row,
+        title: title.to_string(),
+        description: None,
+        grid,
+        targets: Vec::new(),
+        unit: None,
+        min: None,
+        max: None,
+        thresholds: None,
+        steps: None,
+        runbook: Vec::new(),
+        span,
+    }
 }
 
 /// Query letters as Grafana assigns them: A, B, ... Z, AA, AB, ...

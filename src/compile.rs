@@ -4,7 +4,7 @@
 use crate::check;
 use crate::diagnostic::{self, Diagnostic, Level, StageError};
 use crate::emit::{self, Artifact};
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::parallel;
 use crate::parse::{self, ast::SourceAst};
 use crate::resolve::{self, ParsedFile};
@@ -64,8 +64,14 @@ fn model(
     sources: &mut SourceMap,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<crate::resolve::model::Model, Vec<Diagnostic>> {
-    let discovered = load::discover(rules_dir).map_err(|e| vec![e.to_diagnostic()])?;
-    let (files, mut diagnostics) = load_and_parse(discovered, rules_dir, sources);
+    let root = load::Root::new(rules_dir).map_err(|e| vec![e.to_diagnostic()])?;
+    let discovered = root.discover().map_err(|errors| {
+        errors
+            .iter()
+            .map(StageError::to_diagnostic)
+            .collect::<Vec<_>>()
+    })?;
+    let (files, mut diagnostics) = load_and_parse(discovered, &root, sources);
     fail_if_any(&mut diagnostics)?;
     let model = resolve::resolve(&files, sources)
         .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
@@ -120,7 +126,7 @@ fn fail_if_any(diagnostics: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>>
 /// Reads and parses the discovered files and, transitively, every file they import.
 fn load_and_parse(
     discovered: Vec<PathBuf>,
-    root: &Path,
+    root: &load::Root,
     sources: &mut SourceMap,
 ) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let mut pending: Vec<PathBuf> = discovered;
@@ -133,7 +139,7 @@ fn load_and_parse(
             if sources.find(&path).is_some() {
                 continue;
             }
-            match load::read(&path, root, sources) {
+            match load::read(&path, &root.dir, sources) {
                 Ok(id) => ids.push((id, path)),
                 Err(e) => diagnostics.push(e.to_diagnostic()),
             }
@@ -144,15 +150,13 @@ fn load_and_parse(
             diagnostics.extend(errors.iter().map(StageError::to_diagnostic));
             let mut imports = Vec::new();
             for import in &ast.imports {
-                let target = load::import_path(&path, &import.value);
-                if !target.is_file() {
-                    let error = LoadError::ImportNotFound {
-                        span: import.span,
-                        path: import.value.clone(),
-                    };
-                    diagnostics.push(error.to_diagnostic());
-                    continue;
-                }
+                let target = match root.import(&path, &import.value, import.span) {
+                    Ok(target) => target,
+                    Err(error) => {
+                        diagnostics.push(error.to_diagnostic());
+                        continue;
+                    }
+                };
                 if sources.find(&target).is_none() && !pending.contains(&target) {
                     pending.push(target.clone());
                 }

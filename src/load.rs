@@ -9,13 +9,50 @@ use std::path::{Component, Path, PathBuf};
 pub(crate) const EXTENSION: &str = "wb";
 
 pub(crate) enum LoadError {
-    MissingDir { dir: String },
-    NoSources { dir: String },
-    Unreadable { path: String, reason: String },
-    NotUtf8 { span: Span },
-    ImportNotFound { span: Span, path: String },
-    UnknownTemplate { path: String, known: String },
+    MissingDir {
+        dir: String,
+    },
+    NoSources {
+        dir: String,
+    },
+    Unreadable {
+        path: String,
+        reason: String,
+    },
+    NotUtf8 {
+        span: Span,
+    },
+    ImportNotFound {
+        span: Span,
+        path: String,
+    },
+    UnknownTemplate {
+        path: String,
+        known: String,
+    },
+    /// An import, or a linked source, that resolves outside the rules directory.
+    Escapes {
+        span: Option<Span>,
+        path: String,
+    },
+    ImportNotSource {
+        span: Span,
+        path: String,
+    },
+    TooLarge {
+        path: String,
+        size: u64,
+    },
+    NotAFile {
+        path: String,
+    },
+    BadFileName {
+        path: String,
+    },
 }
+
+/// The largest source file read: far above any real one, far below what hurts.
+pub(crate) const MAX_FILE_BYTES: u64 = 4 << 20;
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -32,6 +69,20 @@ impl fmt::Display for LoadError {
             LoadError::UnknownTemplate { path, .. } => {
                 write!(f, "`{path}` is not a runbook template")
             }
+            LoadError::Escapes { path, .. } => {
+                write!(f, "`{path}` is outside the rules directory")
+            }
+            LoadError::ImportNotSource { path, .. } => {
+                write!(f, "`{path}` is not a `.{EXTENSION}` source file")
+            }
+            LoadError::TooLarge { path, size } => write!(
+                f,
+                "`{path}` is {size} bytes, more than the {MAX_FILE_BYTES} a source file may have"
+            ),
+            LoadError::NotAFile { path } => write!(f, "`{path}` is not a regular file"),
+            LoadError::BadFileName { path } => {
+                write!(f, "the name of `{path}` cannot name generated files")
+            }
         }
     }
 }
@@ -45,12 +96,20 @@ impl StageError for LoadError {
             LoadError::NotUtf8 { .. } => "E0004",
             LoadError::ImportNotFound { .. } => "E0005",
             LoadError::UnknownTemplate { .. } => "E0006",
+            LoadError::Escapes { .. } => "E0007",
+            LoadError::ImportNotSource { .. } => "E0008",
+            LoadError::TooLarge { .. } => "E0009",
+            LoadError::NotAFile { .. } => "E0010",
+            LoadError::BadFileName { .. } => "E0011",
         }
     }
 
     fn span(&self) -> Option<Span> {
         match self {
-            LoadError::NotUtf8 { span } | LoadError::ImportNotFound { span, .. } => Some(*span),
+            LoadError::NotUtf8 { span }
+            | LoadError::ImportNotFound { span, .. }
+            | LoadError::ImportNotSource { span, .. } => Some(*span),
+            LoadError::Escapes { span, .. } => *span,
             _ => None,
         }
     }
@@ -59,6 +118,8 @@ impl StageError for LoadError {
         match self {
             LoadError::NotUtf8 { .. } => Some("invalid byte here".into()),
             LoadError::ImportNotFound { .. } => Some("no such file".into()),
+            LoadError::Escapes { .. } => Some("outside the rules directory".into()),
+            LoadError::ImportNotSource { .. } => Some("not a source file".into()),
             _ => None,
         }
     }
@@ -78,47 +139,175 @@ impl StageError for LoadError {
             LoadError::UnknownTemplate { known, .. } => Some(format!(
                 "name a template file after a built-in one: {known}"
             )),
+            LoadError::Escapes { .. } => Some(
+                "sources may import only files below the rules directory; links are followed first"
+                    .into(),
+            ),
+            LoadError::ImportNotSource { .. } => {
+                Some(format!("only `.{EXTENSION}` files can be imported"))
+            }
+            LoadError::TooLarge { .. } => Some("split the source into several files".into()),
+            LoadError::NotAFile { .. } => {
+                Some("sources are regular files (or links to them)".into())
+            }
+            LoadError::BadFileName { .. } => Some(
+                "use letters, digits, `.`, `-` and `_` in the names of sources and their folders"
+                    .into(),
+            ),
             LoadError::Unreadable { .. } => None,
         }
     }
 }
 
-/// Every source file below `dir`, sorted by path so that output never depends on the file
-/// system's order.
-pub(crate) fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    if !dir.is_dir() {
-        return Err(LoadError::MissingDir {
+/// The rules directory: every file read must be below it, once links are followed.
+pub(crate) struct Root {
+    /// As the user named it: paths shown in diagnostics start with it.
+    pub(crate) dir: PathBuf,
+    real: PathBuf,
+}
+
+impl Root {
+    pub(crate) fn new(dir: &Path) -> Result<Root, LoadError> {
+        let missing = || LoadError::MissingDir {
             dir: dir.display().to_string(),
-        });
+        };
+        if !dir.is_dir() {
+            return Err(missing());
+        }
+        let real = std::fs::canonicalize(dir).map_err(|_| missing())?;
+        Ok(Root {
+            dir: dir.to_path_buf(),
+            real,
+        })
     }
-    let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| LoadError::Unreadable {
-            path: e
-                .path()
-                .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
-            reason: e.to_string(),
-        })?;
-        let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == EXTENSION) {
-            paths.push(normalize(path));
+
+    /// Every source file below the directory, sorted by path so that output never depends
+    /// on the file system's order. A linked source must resolve inside the directory.
+    pub(crate) fn discover(&self) -> Result<Vec<PathBuf>, Vec<LoadError>> {
+        let mut paths = Vec::new();
+        let mut errors = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    errors.push(LoadError::Unreadable {
+                        path: e.path().unwrap_or(&self.dir).display().to_string(),
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let source = path.extension().is_some_and(|e| e == EXTENSION);
+            let kind = entry.file_type();
+            if !source || !(kind.is_file() || kind.is_symlink()) {
+                continue;
+            }
+            let path = normalize(path);
+            match self.confine(&path, None) {
+                Ok(()) => paths.push(path),
+                Err(e) => errors.push(e),
+            }
+        }
+        if paths.is_empty() && errors.is_empty() {
+            errors.push(LoadError::NoSources {
+                dir: self.dir.display().to_string(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(paths)
+        } else {
+            Err(errors)
         }
     }
-    if paths.is_empty() {
-        return Err(LoadError::NoSources {
-            dir: dir.display().to_string(),
-        });
+
+    /// The file an `import` names, relative to the importing file; it must be a source
+    /// below the rules directory, links followed. Nothing outside is ever opened.
+    pub(crate) fn import(
+        &self,
+        importer: &Path,
+        target: &str,
+        span: Span,
+    ) -> Result<PathBuf, LoadError> {
+        let base = importer.parent().unwrap_or(Path::new(""));
+        let path = normalize(&base.join(target));
+        if Path::new(target).extension().is_none_or(|e| e != EXTENSION) {
+            return Err(LoadError::ImportNotSource {
+                span,
+                path: target.to_string(),
+            });
+        }
+        if !lexically_inside(&path, &normalize(&self.dir)) {
+            return Err(LoadError::Escapes {
+                span: Some(span),
+                path: target.to_string(),
+            });
+        }
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Err(LoadError::ImportNotFound {
+                span,
+                path: target.to_string(),
+            });
+        }
+        self.confine(&path, Some(span)).map(|()| path)
     }
-    Ok(paths)
+
+    /// Checks that `path`, links followed, is below the rules directory.
+    fn confine(&self, path: &Path, span: Option<Span>) -> Result<(), LoadError> {
+        let escapes = || LoadError::Escapes {
+            span,
+            path: path.display().to_string(),
+        };
+        let real = std::fs::canonicalize(path).map_err(|_| escapes())?;
+        if !real.starts_with(&self.real) {
+            return Err(escapes());
+        }
+        Ok(())
+    }
+}
+
+/// Whether a normalized path stays below a normalized root without touching the disk.
+fn lexically_inside(path: &Path, root: &Path) -> bool {
+    let relative = if root.as_os_str().is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(root).ok()
+    };
+    relative.is_some_and(|r| {
+        r.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    })
 }
 
 /// Reads one file. A non-UTF-8 file is still added (lossily) so its error can show the line.
 pub(crate) fn read(path: &Path, root: &Path, sources: &mut SourceMap) -> Result<FileId, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Unreadable {
-        path: path.display().to_string(),
+    let shown = || path.display().to_string();
+    let unreadable = |e: std::io::Error| LoadError::Unreadable {
+        path: shown(),
         reason: e.to_string(),
-    })?;
+    };
+    // Checked before opening: a fifo or a device would block or never end.
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile { path: shown() });
+    }
     let stem = stem(path, root);
+    if !is_plain_stem(&stem) {
+        return Err(LoadError::BadFileName { path: shown() });
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: shown(),
+            size: meta.len().max(bytes.len() as u64),
+        });
+    }
     let display = path.display().to_string();
     match String::from_utf8(bytes) {
         Ok(text) => Ok(sources.add(SourceFile {
@@ -188,11 +377,16 @@ pub(crate) fn templates(
     Ok(out)
 }
 
-/// The path of an import, relative to the importing file, made canonical without touching
-/// the file system so that two spellings of one file are one file.
-pub(crate) fn import_path(importer: &Path, target: &str) -> PathBuf {
-    let base = importer.parent().unwrap_or(Path::new(""));
-    normalize(&base.join(target))
+/// Whether a stem can name generated files: plain names of letters, digits, `.`, `-`, `_`.
+fn is_plain_stem(stem: &str) -> bool {
+    !stem.is_empty()
+        && stem.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        })
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -228,15 +422,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn import_paths_are_relative_to_the_importer() {
-        assert_eq!(
-            import_path(Path::new("rules/alerts/a.wb"), "../common.wb"),
-            PathBuf::from("rules/common.wb")
-        );
-        assert_eq!(
-            import_path(Path::new("rules/a.wb"), "./b.wb"),
-            PathBuf::from("rules/b.wb")
-        );
+    fn paths_stay_inside_lexically() {
+        let root = Path::new("rules");
+        assert!(lexically_inside(
+            &normalize(Path::new("rules/alerts/../a.wb")),
+            root
+        ));
+        assert!(!lexically_inside(
+            &normalize(Path::new("rules/../x.wb")),
+            root
+        ));
+        assert!(!lexically_inside(Path::new("/etc/passwd"), root));
+        assert!(!lexically_inside(
+            &normalize(Path::new("rules/../../../../etc/x.wb")),
+            root
+        ));
+        assert!(lexically_inside(Path::new("a.wb"), Path::new("")));
+        assert!(!lexically_inside(Path::new("../a.wb"), Path::new("")));
+    }
+
+    #[test]
+    fn stems_are_plain_names() {
+        assert!(is_plain_stem("alerts/node-exporter_v2.x"));
+        assert!(!is_plain_stem("a\nb"));
+        assert!(!is_plain_stem("a b"));
+        assert!(!is_plain_stem(".hidden"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use watchbook::diagnostic::{
     render_github, render_human, render_json, render_sarif, Diagnostic, Level, StageError,
 };
 use watchbook::source::SourceMap;
-use watchbook::write;
+use watchbook::write::{self, Output, WriteError};
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +72,9 @@ struct Options {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Take over an output directory that another rules directory wrote.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,12 +116,11 @@ fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format) {
 fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
     let Options {
         rules,
-        out,
-        check,
         templates,
         format,
+        ..
     } = options;
-    let (check, format) = (*check, *format);
+    let format = *format;
     let compilation = compile_with(rules, templates.as_deref());
     let artifacts = match compilation.result {
         Ok(artifacts) => {
@@ -141,14 +143,35 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let plan = match write::plan_only(out, &artifacts, only) {
-        Ok(plan) => plan,
-        Err(e) => {
-            report(&[e.to_diagnostic()], &compilation.sources, format);
-            return ExitCode::from(1);
-        }
+    let written = write_output(options, &artifacts, only, &compilation.sources);
+    written.unwrap_or_else(|code| code)
+}
+
+/// Plans the output and writes it (or, with `--check`, compares it), under the output's lock.
+fn write_output(
+    options: &Options,
+    artifacts: &[watchbook::emit::Artifact],
+    only: Option<&str>,
+    sources: &SourceMap,
+) -> Result<ExitCode, ExitCode> {
+    let Options {
+        rules,
+        out,
+        check,
+        format,
+        force,
+        ..
+    } = options;
+    let fail = |errors: &[WriteError]| {
+        let diagnostics: Vec<Diagnostic> = errors.iter().map(StageError::to_diagnostic).collect();
+        report(&diagnostics, sources, *format);
+        ExitCode::from(1)
     };
-    if check {
+    let mut output = Output::open(out).map_err(|e| fail(&[e]))?;
+    let plan = output
+        .plan(artifacts, rules, only, *force)
+        .map_err(|e| fail(&[e]))?;
+    if *check {
         if plan.is_empty() {
             if matches!(format, Format::Human) {
                 eprintln!(
@@ -157,33 +180,39 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
                     plan.unchanged
                 );
             }
-            return ExitCode::SUCCESS;
+            return Ok(ExitCode::SUCCESS);
         }
         print!("{}", write::diff(out, &plan));
         eprintln!(
             "error: `{}` is stale: {} file{} would change and {} would be removed; run `watchbook compile`",
             out.display(),
-            plan.changes.len(),
-            plural(plan.changes.len()),
+            plan.files_changed(),
+            plural(plan.files_changed()),
             plan.removals.len()
         );
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    if let Err(e) = write::apply(out, &plan) {
-        report(&[e.to_diagnostic()], &compilation.sources, format);
-        return ExitCode::from(1);
+    let applied = output.apply(&plan);
+    if !output.warnings.is_empty() {
+        let warnings: Vec<Diagnostic> = output
+            .warnings
+            .iter()
+            .map(StageError::to_diagnostic)
+            .collect();
+        report(&warnings, sources, *format);
     }
+    applied.map_err(|e| fail(&[e]))?;
     if matches!(format, Format::Human) {
         eprintln!(
             "compiled {} into `{}`: {} written, {} unchanged, {} removed",
             rules.display(),
-            out.display(),
-            plan.changes.len(),
+            output.shown().display(),
+            plan.files_changed(),
             plan.unchanged,
             plan.removals.len()
         );
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_lint(rules: &std::path::Path, format: LintFormat, deny_warnings: bool) -> ExitCode {

@@ -98,14 +98,21 @@ fn a_failed_compile_leaves_the_output_untouched() {
 }
 
 #[test]
-fn stale_files_are_removed_and_foreign_directories_refused() {
+fn files_we_no_longer_generate_are_removed_and_foreign_directories_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    assert!(compile_into(&root().join("rules"), &out).status.success());
+    let (rules, out) = (tmp.path().join("rules"), tmp.path().join("out"));
+    copy_dir(&root().join("rules"), &rules);
+    std::fs::create_dir_all(rules.join("old")).unwrap();
+    std::fs::write(
+        rules.join("old/removed.wb"),
+        "import \"../project.wb\"\nrecord \"job:up:sum\" { expr `sum by (job) (up)` }\n",
+    )
+    .unwrap();
+    assert!(compile_into(&rules, &out).status.success());
     let stale = out.join("prometheus/old/removed.rules.yml");
-    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
-    std::fs::write(&stale, "groups: []\n").unwrap();
-    let result = compile_into(&root().join("rules"), &out);
+    assert!(stale.is_file());
+    std::fs::remove_dir_all(rules.join("old")).unwrap();
+    let result = compile_into(&rules, &out);
     assert!(
         text(&result.stderr).contains("1 removed"),
         "{}",

@@ -30,19 +30,12 @@ pub(crate) const RUNBOOK_SECTIONS: [&str; 10] = [
     "appendix",
 ];
 
-/// The marker that identifies an output directory as ours, so stale files may be removed.
-pub(crate) const MARKER: &str = ".watchbook";
-
 /// Every artifact; `templates` replaces built-in runbook templates by file name.
 pub(crate) fn emit(
     model: &Model,
     templates: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<Artifact>, Vec<runbook::EmitError>> {
-    let mut artifacts = vec![Artifact {
-        path: MARKER.to_string(),
-        bytes: b"Written by watchbook: every file here is regenerated from rules/ by `watchbook compile`.\n"
-            .to_vec(),
-    }];
+    let mut artifacts = Vec::new();
     // The runbook is the slowest target: render it on another core meanwhile.
     let runbook = std::thread::scope(|scope| {
         let runbook = scope.spawn(|| runbook::emit(model, templates));

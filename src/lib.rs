@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub(crate) mod go_template;
+pub(crate) mod guard;
 pub mod lint;
 pub(crate) mod load;
 pub(crate) mod parallel;

@@ -99,8 +99,8 @@ impl StageError for LoadError {
             LoadError::Escapes { .. } => "E0007",
             LoadError::ImportNotSource { .. } => "E0008",
             LoadError::TooLarge { .. } => "E0009",
-            LoadError::NotAFile { .. } => "E0010",
-            LoadError::BadFileName { .. } => "E0011",
+            LoadError::NotAFile { .. } => "E0017",
+            LoadError::BadFileName { .. } => "E0018",
         }
     }
 

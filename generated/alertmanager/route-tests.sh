@@ -6,19 +6,19 @@ set -eu
 cd "$(dirname "$0")"
 
 # a critical service alert pages and reaches the team channel
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall,slack_platform' 'alertname=HighErrorRate' 'environment=prod' 'job=orchestrator' 'severity=critical' 'team=platform'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall,slack_platform' 'alertname="HighErrorRate"' 'environment="prod"' 'job="orchestrator"' 'severity="critical"' 'team="platform"'
 
 # a critical cluster alert pages and reaches #incidents
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall,slack_incidents' 'alertname=NodeNotReady' 'node=gke-octollm-pool-1' 'severity=critical'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall,slack_incidents' 'alertname="NodeNotReady"' 'node="gke-octollm-pool-1"' 'severity="critical"'
 
 # a warning service alert reaches the team channel only
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_platform' 'alertname=HighLatencyP95' 'environment=prod' 'job=orchestrator' 'severity=warning' 'team=platform'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_platform' 'alertname="HighLatencyP95"' 'environment="prod"' 'job="orchestrator"' 'severity="warning"' 'team="platform"'
 
 # a warning cluster alert reaches #octollm-sre only
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_sre' 'alertname=HighNodeCPUUsage' 'instance=gke-octollm-pool-1' 'severity=warning'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_sre' 'alertname="HighNodeCPUUsage"' 'instance="gke-octollm-pool-1"' 'severity="warning"'
 
 # a warning unresolved for 4 hours pages
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall' 'alertname=HighNodeCPUUsage' 'escalated=true' 'instance=gke-octollm-pool-1' 'severity=warning'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall' 'alertname="HighNodeCPUUsage"' 'escalated="true"' 'instance="gke-octollm-pool-1"' 'severity="warning"'
 
 # an info alert reaches #octollm-info
-amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_info' 'alertname=Deployment' 'severity=info'
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_info' 'alertname="Deployment"' 'severity="info"'

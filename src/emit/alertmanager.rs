@@ -4,7 +4,7 @@
 use super::{header, yaml, Artifact};
 use crate::resolve::model::{IntegrationKind, Labels, Model, Receiver, Route, Timing};
 use crate::resolve::route_tree;
-use crate::resolve::selector::Matcher;
+use crate::resolve::selector::{escape_string, Matcher};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -165,7 +165,12 @@ fn route_tests(model: &Model) -> String {
             .iter()
             .map(|r| model.receivers[*r].name.as_str())
             .collect();
-        script.push_str(&format!("\n# {}\n", test.name.replace('\n', " ")));
+        let title: String = test
+            .name
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        script.push_str(&format!("\n# {title}\n"));
         script.push_str(&format!(
             "amtool config routes test --config.file=alertmanager.yml --verify.receivers={}{}\n",
             quote(&names.join(",")),
@@ -175,10 +180,12 @@ fn route_tests(model: &Model) -> String {
     script
 }
 
+/// Each label as amtool reads a matcher, `name="value"` with the value escaped, then quoted
+/// for the shell: no value can break out of either.
 fn labels(labels: &Labels) -> String {
     labels
         .iter()
-        .map(|(k, v)| format!(" {}", quote(&format!("{k}={v}"))))
+        .map(|(k, v)| format!(" {}", quote(&format!("{k}=\"{}\"", escape_string(v)))))
         .collect()
 }
 

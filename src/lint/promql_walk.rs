@@ -13,7 +13,9 @@ pub(super) struct SelectorUse<'a> {
 
 /// Parses a rule expression as Prometheus does (regexes compiled): lints may look at them.
 pub(super) fn parse(text: &str) -> Option<Expr> {
-    parser::parse(text).ok()
+    crate::guard::catch(|| parser::parse(text).ok())
+        .ok()
+        .flatten()
 }
 
 pub(super) fn selectors(expr: &Expr) -> Vec<SelectorUse<'_>> {

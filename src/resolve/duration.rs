@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+/// The longest duration Prometheus and Alertmanager accept: a Go `time.Duration` holds
+/// `i64::MAX` nanoseconds, about 292 years.
+pub(crate) const MAX_MILLIS: u64 = (i64::MAX / 1_000_000) as u64;
+
 /// A duration in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Duration(pub u64);
@@ -61,6 +65,7 @@ impl Duration {
             total = number
                 .checked_mul(UNITS[index].1)
                 .and_then(|v| total.checked_add(v))
+                .filter(|t| *t <= MAX_MILLIS)
                 .ok_or(DurationError::Overflow)?;
         }
         Ok(Duration(total))
@@ -164,6 +169,9 @@ mod tests {
             Duration::parse("99999999999999999999s"),
             Err(DurationError::Overflow)
         );
+        assert_eq!(Duration::parse("500000y"), Err(DurationError::Overflow));
+        assert_eq!(Duration::parse("293y"), Err(DurationError::Overflow));
+        assert!(Duration::parse("292y").is_ok());
     }
 
     #[test]

@@ -129,6 +129,39 @@ pub(crate) enum ResolveError {
         query: String,
         span: Span,
     },
+    /// A Go template Prometheus or Alertmanager would refuse.
+    BadTemplate {
+        span: Span,
+        message: String,
+    },
+    /// A typed setting (boolean, number, URL) whose value is not of its type.
+    BadSetting {
+        key: String,
+        value: String,
+        expected: &'static str,
+        span: Span,
+    },
+    /// An example's values in promtool's series notation that promtool would refuse.
+    BadSeries {
+        text: String,
+        reason: String,
+        span: Span,
+    },
+    /// A `*_file` setting whose value is not a path (a URL or a key pasted in).
+    SecretNotAPath {
+        key: String,
+        span: Span,
+    },
+    /// A URL setting carrying credentials (user info or a token in its query).
+    CredentialsInUrl {
+        key: String,
+        span: Span,
+    },
+    /// A duration that must be positive is zero.
+    ZeroDuration {
+        what: &'static str,
+        span: Span,
+    },
     InlineSecret {
         key: String,
         span: Span,
@@ -212,7 +245,10 @@ impl fmt::Display for ResolveError {
                     f,
                     "invalid duration `{text}`: unit `{u}` must come before smaller units, once"
                 ),
-                DurationError::Overflow => write!(f, "invalid duration `{text}`: too large"),
+                DurationError::Overflow => write!(
+                    f,
+                    "invalid duration `{text}`: longer than the 292 years Prometheus can hold"
+                ),
             },
             BadQuantity { text, suffix, .. } => {
                 write!(f, "invalid value `{text}`: unknown unit `{suffix}`")
@@ -305,6 +341,23 @@ impl fmt::Display for ResolveError {
             QueryWithoutThreshold { query, .. } => {
                 write!(f, "query `{query}` has no threshold")
             }
+            BadTemplate { message, .. } => write!(f, "invalid template: {message}"),
+            BadSetting {
+                key,
+                value,
+                expected,
+                ..
+            } => write!(f, "`{key}` must be {expected}, not `{value}`"),
+            BadSeries { text, reason, .. } => {
+                write!(f, "invalid series values `{text}`: {reason}")
+            }
+            SecretNotAPath { key, .. } => {
+                write!(f, "`{key}` must be the path of a file holding the secret")
+            }
+            CredentialsInUrl { key, .. } => {
+                write!(f, "`{key}` carries credentials in the source")
+            }
+            ZeroDuration { what, .. } => write!(f, "{what} must be longer than 0"),
             InlineSecret { key, .. } => write!(f, "secret `{key}` is written inline"),
             UnknownSetting {
                 integration, key, ..
@@ -371,6 +424,12 @@ impl StageError for ResolveError {
             ExampleEnvironment { .. } => "E0121",
             QueryWithoutThreshold { .. } => "E0122",
             InlineSecret { .. } => "E0123",
+            BadTemplate { .. } => "E0133",
+            BadSetting { .. } => "E0134",
+            BadSeries { .. } => "E0135",
+            SecretNotAPath { .. } => "E0136",
+            CredentialsInUrl { .. } => "E0137",
+            ZeroDuration { .. } => "E0138",
             UnknownSetting { .. } => "E0124",
             MissingSetting { .. } => "E0125",
             NoDefaultReceiver { .. } => "E0126",
@@ -412,6 +471,12 @@ impl StageError for ResolveError {
             | ExampleEnvironment { span, .. }
             | QueryWithoutThreshold { span, .. }
             | InlineSecret { span, .. }
+            | BadTemplate { span, .. }
+            | BadSetting { span, .. }
+            | BadSeries { span, .. }
+            | SecretNotAPath { span, .. }
+            | CredentialsInUrl { span, .. }
+            | ZeroDuration { span, .. }
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
@@ -451,6 +516,12 @@ impl StageError for ResolveError {
             ExampleEnvironment { .. } => "which environment?",
             QueryWithoutThreshold { .. } => "no threshold with this name",
             InlineSecret { .. } => "a secret in the source",
+            BadTemplate { .. } => "here",
+            BadSetting { expected, .. } => expected,
+            BadSeries { .. } => "promtool cannot read this",
+            SecretNotAPath { .. } => "not a file path",
+            CredentialsInUrl { .. } => "credentials",
+            ZeroDuration { .. } => "zero",
             UnknownSetting { .. } => "unknown",
             MissingSetting { .. } => "incomplete",
             NoDefaultReceiver { .. } => "routing",
@@ -558,6 +629,20 @@ impl StageError for ResolveError {
             InlineSecret { key, .. } => Some(format!(
                 "use `{key}_file \"/path/to/secret\"`: Alertmanager reads the secret from a file that your deployment provides"
             )),
+            BadTemplate { .. } => Some(
+                "Prometheus parses this text as a Go template: close every `{{`, end every `if`, `range` and `with`, and use the functions of https://prometheus.io/docs/prometheus/latest/configuration/template_reference/".into(),
+            ),
+            BadSetting { expected, .. } => Some(format!("write {expected}")),
+            BadSeries { .. } => Some(
+                "write values as promtool expands them: `1 2 3`, `0+10x30`, `5-1x4`, `_x3`, `stale`, with finite numbers".into(),
+            ),
+            SecretNotAPath { key, .. } => Some(format!(
+                "put the secret in a file your deployment provides and write its path: `{key} \"/etc/alertmanager/secrets/name\"`"
+            )),
+            CredentialsInUrl { .. } => Some(
+                "keep credentials out of the source: use a `*_file` setting where the receiver has one, or a URL without user info or token".into(),
+            ),
+            ZeroDuration { what, .. } => Some(format!("give the {what} a positive duration such as `30d`")),
             NoDefaultReceiver { .. } => Some(
                 "add `routing { default RECEIVER }` for alerts no other route takes".into(),
             ),

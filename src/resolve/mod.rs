@@ -2,6 +2,7 @@
 //! read in their units, queries parsed, alerts fanned out over their environments. Every error
 //! is collected; the stage fails only at the end.
 
+mod bounds;
 mod dashboards;
 pub(crate) mod duration;
 mod error;
@@ -15,6 +16,7 @@ pub(crate) mod route_tree;
 mod routing;
 mod runbook;
 pub(crate) mod selector;
+mod series;
 pub(crate) mod slo;
 mod template;
 
@@ -344,6 +346,19 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A duration that must not be zero (a period, a window): zero is reported at it.
+    fn positive_duration(&mut self, text: &ast::Text, what: &'static str) -> Option<Duration> {
+        let d = self.duration(text)?;
+        if d.0 == 0 {
+            self.errors.push(ResolveError::ZeroDuration {
+                what,
+                span: text.span,
+            });
+            return None;
+        }
+        Some(d)
+    }
+
     fn lookup(&mut self, kind: &'static str, name: &ast::Ident) -> Option<usize> {
         match self.names.lookup(kind, name) {
             Ok(i) => Some(i),
@@ -520,6 +535,32 @@ impl<'a> Resolver<'a> {
         span: Span,
         used_at: Option<Span>,
     ) -> Option<Shape> {
+        let dialect = match language {
+            QueryLanguage::PromQl => bounds::Dialect::PromQl,
+            QueryLanguage::LogQl => bounds::Dialect::LogQl,
+        };
+        // Point at the offending token when the text is the source text.
+        let at = |offset: usize| {
+            if text.len() == span.end - span.start {
+                span.sub(offset, 1)
+            } else {
+                span
+            }
+        };
+        if let Err(e) = bounds::check(text, dialect) {
+            self.errors.push(match language {
+                QueryLanguage::PromQl => ResolveError::BadPromql {
+                    span: at(e.offset),
+                    message: e.message,
+                    used_at,
+                },
+                QueryLanguage::LogQl => ResolveError::BadLogql {
+                    span: at(e.offset),
+                    message: e.message,
+                },
+            });
+            return None;
+        }
         match language {
             QueryLanguage::PromQl => match promql::parse(text) {
                 Ok(parsed) => Some(Shape {
@@ -541,14 +582,8 @@ impl<'a> Resolver<'a> {
                     rule_value: false,
                 }),
                 Err(e) => {
-                    // Point at the offending token when the text is the source text.
-                    let at = if text.len() == span.end - span.start {
-                        span.sub(e.offset, 1)
-                    } else {
-                        span
-                    };
                     self.errors.push(ResolveError::BadLogql {
-                        span: at,
+                        span: at(e.offset),
                         message: e.message,
                     });
                     None
@@ -703,6 +738,12 @@ impl<'a> Resolver<'a> {
             }
             Condition::Expr | Condition::Slo { .. } => None,
         };
+        // Prometheus expands templates in an alert's labels as in its annotations.
+        for pair in &a.scope.labels {
+            if let Some(e) = template::check(&pair.value) {
+                self.errors.push(e);
+            }
+        }
         let mut rules = Vec::new();
         for (i, instance) in instances.iter().enumerate() {
             let environment = instance
@@ -1042,7 +1083,14 @@ impl<'a> Resolver<'a> {
         let mut series = Vec::new();
         for (selector, values) in &e.series {
             let text = selector.value.trim();
-            if self.check_query(QueryLanguage::PromQl, text, selector.span, None) {
+            let selector_ok = self.check_query(QueryLanguage::PromQl, text, selector.span, None);
+            if let Err(reason) = series::check(&values.value) {
+                self.errors.push(ResolveError::BadSeries {
+                    text: values.value.clone(),
+                    reason,
+                    span: values.span,
+                });
+            } else if selector_ok {
                 series.push((text.to_string(), values.value.clone()));
             }
         }

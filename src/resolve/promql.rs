@@ -1,5 +1,6 @@
 //! PromQL: parsed by promql-parser, so a rule that reaches Prometheus is one it accepts.
 
+use super::bounds::skip_string;
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{self, Expr};
 
@@ -11,7 +12,8 @@ use promql_parser::parser::{self, Expr};
 /// matches the empty string exactly when the regex does: the same verdict, far cheaper.
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
     let rewritten = without_regexes(text)?;
-    parser::parse(&rewritten)
+    crate::guard::catch(|| parser::parse(&rewritten))
+        .unwrap_or_else(|panic| Err(format!("promql-parser failed on this query ({panic})")))
 }
 
 /// Replaces `=~"re"` by `=""` or `="x"` (and `!~` likewise), after checking `re`.
@@ -47,23 +49,6 @@ fn without_regexes(text: &str) -> Result<String, String> {
     }
     out.push_str(&text[copied.min(text.len())..]);
     Ok(out)
-}
-
-/// The index just past the string literal starting at `start` (or the end of the text).
-fn skip_string(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let mut i = start + 1;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && quote != b'`' {
-            i += 2;
-            continue;
-        }
-        if bytes[i] == quote {
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
 }
 
 /// The value of a PromQL string literal (Go escapes; backtick strings are raw).

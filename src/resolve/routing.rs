@@ -8,14 +8,116 @@ use super::{labels_of, matchers_of, names, Resolver};
 use crate::parse::ast;
 
 /// Per integration: the settings it takes, the inline secrets it refuses (their `_file`
-/// form is accepted), and what it cannot do without.
+/// form is accepted), and what it cannot do without: each group of `required` needs one of
+/// its settings, and `needed` says so in words.
 struct Spec {
     kind: IntegrationKind,
     name: &'static str,
     settings: &'static [&'static str],
     secrets: &'static [&'static str],
-    required: &'static [&'static str],
+    required: &'static [&'static [&'static str]],
     needed: &'static str,
+}
+
+/// The type Alertmanager gives a setting, where it is not a free string.
+#[derive(Clone, Copy)]
+enum Type {
+    Bool,
+    Count,
+    Url,
+    HostPort,
+    SecretFile,
+}
+
+fn type_of(key: &str) -> Option<Type> {
+    Some(match key {
+        "send_resolved" | "require_tls" => Type::Bool,
+        "max_alerts" => Type::Count,
+        "url" => Type::Url,
+        "smarthost" => Type::HostPort,
+        k if k.ends_with("_file") => Type::SecretFile,
+        _ => return None,
+    })
+}
+
+/// Checks a value against its type; the error says what was expected.
+fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
+    let ok = match kind {
+        Type::Bool => matches!(value, "true" | "false"),
+        Type::Count => value.parse::<u32>().is_ok(),
+        Type::Url => url_parts(value).is_some(),
+        Type::HostPort => value.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty() && !host.contains(char::is_whitespace) && port.parse::<u16>().is_ok()
+        }),
+        Type::SecretFile => return looks_like_path(value),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(match kind {
+            Type::Bool => "`true` or `false`",
+            Type::Count => "a whole number",
+            Type::Url => "an `http://` or `https://` URL",
+            Type::HostPort => "`host:port`",
+            Type::SecretFile => "a file path",
+        })
+    }
+}
+
+/// A secret's file path, not the secret: no scheme, no spaces, not a bare token.
+fn looks_like_path(value: &str) -> Result<(), &'static str> {
+    let token = !value.contains('/')
+        && value.len() >= 20
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if value.is_empty() || value.contains("://") || value.contains(char::is_whitespace) || token {
+        Err("a file path")
+    } else {
+        Ok(())
+    }
+}
+
+/// The user info and query of an http(s) URL with a host; `None` when it is not one.
+fn url_parts(value: &str) -> Option<(Option<&str>, Option<&str>)> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))?;
+    if value.contains(char::is_whitespace) {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((user, host)) => (Some(user), host),
+        None => (None, authority),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let query = rest
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or(q));
+    Some((userinfo, query))
+}
+
+/// Whether a URL carries credentials: user info, or a query parameter named like a secret.
+fn has_credentials(value: &str) -> bool {
+    let Some((userinfo, query)) = url_parts(value) else {
+        return false;
+    };
+    let secret_name = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        [
+            "token", "key", "secret", "password", "passwd", "sig", "auth", "code",
+        ]
+        .iter()
+        .any(|s| name.contains(s))
+    };
+    userinfo.is_some()
+        || query.is_some_and(|q| {
+            q.split('&')
+                .any(|pair| secret_name(pair.split('=').next().unwrap_or(pair)))
+        })
 }
 
 const SPECS: [Spec; 4] = [
@@ -36,7 +138,7 @@ const SPECS: [Spec; 4] = [
             "send_resolved",
         ],
         secrets: &["routing_key", "service_key"],
-        required: &["routing_key_file", "service_key_file"],
+        required: &[&["routing_key_file", "service_key_file"]],
         needed: "`routing_key_file` or `service_key_file`",
     },
     Spec {
@@ -55,7 +157,7 @@ const SPECS: [Spec; 4] = [
             "send_resolved",
         ],
         secrets: &["api_url"],
-        required: &["api_url_file"],
+        required: &[&["api_url_file"]],
         needed: "`api_url_file`",
     },
     Spec {
@@ -73,15 +175,15 @@ const SPECS: [Spec; 4] = [
             "send_resolved",
         ],
         secrets: &["auth_password", "auth_secret"],
-        required: &["to"],
-        needed: "`to`",
+        required: &[&["to"], &["from"], &["smarthost"]],
+        needed: "`to`, `from` and `smarthost` (there is no global SMTP server)",
     },
     Spec {
         kind: IntegrationKind::Webhook,
         name: "webhook",
         settings: &["url", "max_alerts", "send_resolved"],
         secrets: &[],
-        required: &["url"],
+        required: &[&["url"]],
         needed: "`url`",
     },
 ];
@@ -111,6 +213,7 @@ impl Resolver<'_> {
                     span: value.span,
                 });
             } else if spec.settings.contains(&key.value.as_str()) {
+                self.check_setting(key, value);
                 settings.insert(key.value.clone(), value.value.clone());
             } else {
                 self.errors.push(ResolveError::UnknownSetting {
@@ -125,7 +228,11 @@ impl Resolver<'_> {
             .settings
             .iter()
             .any(|(k, _)| spec.secrets.contains(&k.value.as_str()));
-        if !inline && !spec.required.iter().any(|k| settings.contains_key(*k)) {
+        let complete = spec
+            .required
+            .iter()
+            .all(|group| group.iter().any(|k| settings.contains_key(*k)));
+        if !inline && !complete {
             self.errors.push(ResolveError::MissingSetting {
                 integration: spec.name,
                 needed: spec.needed,
@@ -136,6 +243,34 @@ impl Resolver<'_> {
             kind: spec.kind,
             settings,
         })
+    }
+
+    /// A typed setting must hold a value of its type, and a URL no credentials.
+    fn check_setting(&mut self, key: &ast::Ident, value: &ast::Text) {
+        let Some(kind) = type_of(&key.value) else {
+            return;
+        };
+        match check_type(kind, &value.value) {
+            Err(_) if matches!(kind, Type::SecretFile) => {
+                self.errors.push(ResolveError::SecretNotAPath {
+                    key: key.value.clone(),
+                    span: value.span,
+                })
+            }
+            Err(expected) => self.errors.push(ResolveError::BadSetting {
+                key: key.value.clone(),
+                value: value.value.clone(),
+                expected,
+                span: value.span,
+            }),
+            Ok(()) if matches!(kind, Type::Url) && has_credentials(&value.value) => {
+                self.errors.push(ResolveError::CredentialsInUrl {
+                    key: key.value.clone(),
+                    span: value.span,
+                })
+            }
+            Ok(()) => {}
+        }
     }
 
     pub(super) fn timing(&mut self, t: &ast::Timing) -> Timing {
@@ -278,5 +413,41 @@ impl Resolver<'_> {
             },
             Some(r.span),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_settings() {
+        assert!(check_type(Type::Bool, "true").is_ok());
+        assert!(check_type(Type::Bool, "true5").is_err());
+        assert!(check_type(Type::Count, "10").is_ok());
+        assert!(check_type(Type::Count, "-1").is_err());
+        assert!(check_type(Type::Url, "https://hooks.example/x?a=1").is_ok());
+        assert!(check_type(Type::Url, "ftp://x").is_err());
+        assert!(check_type(Type::Url, "https://").is_err());
+        assert!(check_type(Type::HostPort, "smtp.example:587").is_ok());
+        assert!(check_type(Type::HostPort, "smtp.example").is_err());
+    }
+
+    #[test]
+    fn secret_files_are_paths() {
+        assert!(looks_like_path("/etc/alertmanager/secrets/slack").is_ok());
+        assert!(looks_like_path("secrets/pd").is_ok());
+        assert!(looks_like_path("https://hooks.slack.com/services/T0/B0/x").is_err());
+        assert!(looks_like_path("0123456789abcdef0123456789abcdef").is_err());
+        assert!(looks_like_path("/etc/my secret").is_err());
+    }
+
+    #[test]
+    fn credentials_in_urls() {
+        assert!(has_credentials("https://user:pass@hooks.example/x"));
+        assert!(has_credentials("https://hooks.example/x?token=abc"));
+        assert!(has_credentials("https://hooks.example/x?a=1&api_key=abc"));
+        assert!(!has_credentials("https://hooks.example/x?channel=ops"));
+        assert!(!has_credentials("http://127.0.0.1:9093/hook"));
     }
 }

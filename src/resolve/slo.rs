@@ -67,8 +67,8 @@ impl Resolver<'_> {
             } else {
                 BurnKind::Ticket
             };
-            let long = self.duration(&w.long)?;
-            let short = self.duration(&w.short)?;
+            let long = self.positive_duration(&w.long, "a burn window")?;
+            let short = self.positive_duration(&w.short, "a burn window")?;
             let share = match quantity::read(&w.share.value, Unit::Ratio) {
                 Ok(v) => v,
                 Err(_) => {
@@ -133,7 +133,7 @@ impl Resolver<'_> {
             }
         };
         let period = match &s.period {
-            Some(p) => self.duration(p)?,
+            Some(p) => self.positive_duration(p, "an SLO's period")?,
             None => Duration(30 * 86_400_000),
         };
         let Some(sli) = &s.sli else {
@@ -344,7 +344,7 @@ impl Resolver<'_> {
             );
             let severity_name = model.severities[severity].name.clone();
             let mut alert_rules = Vec::new();
-            for (environment, expr, labels) in rules {
+            for (i, (environment, expr, labels)) in rules.into_iter().enumerate() {
                 let mut rule_labels = labels;
                 rule_labels.insert("severity".into(), severity_name.clone());
                 rule_labels.insert("sloth_severity".into(), kind.name().into());
@@ -363,18 +363,24 @@ impl Resolver<'_> {
                     period,
                     kind.name()
                 );
-                let summary = match &s.summary {
-                    Some(text) => template::substitute(text, &values).unwrap_or_else(|e| {
-                        self.errors.extend(e);
-                        String::new()
-                    }),
-                    None => default_summary,
-                };
-                annotations.insert("summary".into(), summary);
-                if let Some(text) = &s.description {
-                    if let Ok(d) = template::substitute(text, &values) {
-                        annotations.insert("description".into(), d);
-                    }
+                let mut texts = vec![("summary", s.summary.as_ref())];
+                texts.push(("description", s.description.as_ref()));
+                for (key, text) in texts {
+                    let value = match text {
+                        Some(text) => match template::substitute(text, &values) {
+                            Ok(value) => value,
+                            // The same template fails the same way in every rule: report once.
+                            Err(errors) => {
+                                if i == 0 {
+                                    self.errors.extend(errors);
+                                }
+                                continue;
+                            }
+                        },
+                        None if key == "summary" => default_summary.clone(),
+                        None => continue,
+                    };
+                    annotations.insert(key.into(), value);
                 }
                 annotations.insert(
                     "runbook_url".into(),

@@ -33,6 +33,17 @@ impl Values<'_> {
     }
 }
 
+/// Checks a label or annotation as Prometheus will parse it: a Go template in which our
+/// compile-time variables stand for text.
+pub(crate) fn check(text: &Text) -> Option<ResolveError> {
+    let e = crate::go_template::check::check(&text.value, &VARIABLES).err()?;
+    Some(ResolveError::BadTemplate {
+        // +1 skips the opening quote of the string; escapes before this point may shift it.
+        span: text.span.sub(1 + e.offset, e.len),
+        message: e.message,
+    })
+}
+
 pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<ResolveError>> {
     let source = &text.value;
     let mut out = String::with_capacity(source.len());
@@ -72,8 +83,12 @@ pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<Res
         rest = &rest[open + close + 2..];
     }
     out.push_str(rest);
+    // Our variables first: a misspelt one gets a suggestion rather than "no such function".
     if errors.is_empty() {
-        Ok(out)
+        match check(text) {
+            Some(e) => Err(vec![e]),
+            None => Ok(out),
+        }
     } else {
         Err(errors)
     }
@@ -104,13 +119,24 @@ mod tests {
             ..Values::default()
         };
         let out = substitute(
-            &text("{{ $labels.job }} above {{ threshold }} for {{for}}{{ end }}"),
+            &text("{{ $labels.job }} above {{ threshold }} for {{for}}{{ if true }}!{{ end }}"),
             &values,
         );
         assert_eq!(
             out.ok().unwrap(),
-            "{{ $labels.job }} above 10% for 5 minutes{{ end }}"
+            "{{ $labels.job }} above 10% for 5 minutes{{ if true }}!{{ end }}"
         );
+    }
+
+    #[test]
+    fn refuses_templates_prometheus_cannot_parse() {
+        for bad in ["{{ threshold }", "{{ .Foo", "{{ range $x }}"] {
+            let errors = substitute(&text(bad), &Values::default()).err().unwrap();
+            assert!(
+                errors[0].to_string().starts_with("invalid template"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

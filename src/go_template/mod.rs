@@ -1,6 +1,9 @@
 //! The small part of Go's text/template that Prometheus alert annotations use and that can be
 //! predicted without evaluating the query: `{{ $labels.name }}` and `{{ .Labels.name }}`.
-//! Used to write the exact annotations promtool expects in a unit test.
+//! Used to write the exact annotations promtool expects in a unit test. [`check`] checks a
+//! whole template as Prometheus parses it.
+
+pub(crate) mod check;
 
 /// Renders `template` with the alert's labels; `Err` names the first action it cannot predict.
 pub(crate) fn render(

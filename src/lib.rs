@@ -10,6 +10,7 @@ pub(crate) mod go_template;
 pub(crate) mod guard;
 pub mod lint;
 pub(crate) mod load;
+pub(crate) mod markdown;
 pub(crate) mod parallel;
 pub(crate) mod parse;
 pub(crate) mod resolve;

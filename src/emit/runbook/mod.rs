@@ -11,6 +11,7 @@ pub use error::EmitError;
 
 use super::{Artifact, RUNBOOK_SECTIONS};
 use crate::anchor;
+use crate::markdown;
 use crate::resolve::model::Model;
 use minijinja::Environment;
 use serde::Serialize;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The built-in templates, by file name.
-pub const TEMPLATES: [(&str, &str); 15] = [
+pub const TEMPLATES: [(&str, &str); 14] = [
     ("_steps.md", include_str!("templates/_steps.md")),
     ("overview.md", include_str!("templates/overview.md")),
     ("quick_access.md", include_str!("templates/quick_access.md")),
@@ -36,14 +37,9 @@ pub const TEMPLATES: [(&str, &str); 15] = [
     ("runbook.md", include_str!("templates/runbook.md")),
     ("README.md", include_str!("templates/README.md")),
     ("SUMMARY.md", include_str!("templates/SUMMARY.md")),
-    (
-        "book.toml",
-        "[book]\ntitle = \"{{ project.name }} Monitoring Runbook\"\nsrc = \"src\"\n",
-    ),
 ];
 
 /// A section as the document and the book list it.
-#[derive(Serialize)]
 struct TocEntry {
     title: String,
     anchor: String,
@@ -51,16 +47,60 @@ struct TocEntry {
     text: String,
 }
 
-/// Escapes text for a markdown table cell.
-fn cell(value: String) -> String {
-    value.replace('|', "\\|").replace('\n', " ")
+impl TocEntry {
+    /// As templates see it: the rendered text and the link targets are ours, already markdown.
+    fn value(&self) -> minijinja::Value {
+        minijinja::context! {
+            title => &self.title,
+            anchor => minijinja::Value::from_safe_string(self.anchor.clone()),
+            file => minijinja::Value::from_safe_string(self.file.clone()),
+            text => minijinja::Value::from_safe_string(self.text.clone()),
+        }
+    }
+}
+
+/// Every value a template prints is escaped as markdown prose unless it is marked safe: text
+/// from the source can never become markup (see [`crate::markdown`]).
+fn formatter(
+    out: &mut minijinja::Output,
+    _: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let written = if value.is_safe() {
+        out.write_str(value.as_str().unwrap_or_default())
+    } else if let Some(text) = value.as_str() {
+        out.write_str(&markdown::prose(text))
+    } else if value.is_undefined() || value.is_none() {
+        Ok(())
+    } else {
+        write!(out, "{value}")
+    };
+    written.map_err(minijinja::Error::from)
+}
+
+fn safe(text: String) -> minijinja::Value {
+    minijinja::Value::from_safe_string(text)
 }
 
 fn environment(
     overrides: &BTreeMap<String, String>,
 ) -> Result<Environment<'static>, Vec<EmitError>> {
     let mut env = Environment::new();
-    env.add_filter("cell", cell);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("markdown"));
+    env.set_formatter(formatter);
+    env.add_filter("cell", |v: String| safe(markdown::cell(&v)));
+    env.add_filter("code", |v: String| safe(markdown::code_span(&v)));
+    env.add_filter("markdown", |v: String| safe(markdown::block(&v)));
+    env.add_filter(
+        "fence",
+        |v: String, language: Option<String>, indent: Option<usize>| {
+            safe(markdown::fence(
+                &v,
+                language.as_deref().unwrap_or_default(),
+                indent.unwrap_or(0),
+            ))
+        },
+    );
     let mut errors = Vec::new();
     for (name, source) in TEMPLATES {
         let source = overrides
@@ -143,20 +183,18 @@ pub(crate) fn emit(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let with_toc = minijinja::context! { project => &context_project(model), toc => &toc };
+    let toc_values: Vec<minijinja::Value> = toc.iter().map(TocEntry::value).collect();
+    let with_toc = minijinja::context! { project => &context_project(model), toc => toc_values };
     let document = render(env, "runbook.md", &with_toc).map(|t| collapse_blank_lines(&t));
     let summary = render(env, "SUMMARY.md", &with_toc);
     let readme = render(env, "README.md", &with_toc);
-    let book_toml = render(env, "book.toml", &with_toc);
-    let (document, summary, readme, book_toml) = match (document, summary, readme, book_toml) {
-        (Ok(d), Ok(s), Ok(r), Ok(b)) => (d, s, r, b),
-        (d, s, r, b) => {
-            return Err([d.err(), s.err(), r.err(), b.err()]
-                .into_iter()
-                .flatten()
-                .collect());
+    let (document, summary, readme) = match (document, summary, readme) {
+        (Ok(d), Ok(s), Ok(r)) => (d, s, r),
+        (d, s, r) => {
+            return Err([d.err(), s.err(), r.err()].into_iter().flatten().collect());
         }
     };
+    let book_toml = book_toml(&model.project.name);
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
@@ -180,6 +218,25 @@ pub(crate) fn emit(
             bytes: text.into_bytes(),
         })
         .collect())
+}
+
+/// mdBook's configuration, written by a TOML serializer: a project name can never add a
+/// table (a `[preprocessor]` would run a command at build time).
+fn book_toml(project: &str) -> String {
+    #[derive(Serialize)]
+    struct Book {
+        book: BookTable,
+    }
+    #[derive(Serialize)]
+    struct BookTable {
+        title: String,
+        src: &'static str,
+    }
+    let title = format!("{project} Monitoring Runbook");
+    let book = Book {
+        book: BookTable { title, src: "src" },
+    };
+    toml::to_string(&book).unwrap_or_else(|_| "[book]\nsrc = \"src\"\n".to_string())
 }
 
 #[derive(Serialize)]

@@ -172,8 +172,11 @@ impl Resolver<'_> {
     /// out over environments goes to the same environment's copy when there is one.
     pub(super) fn dashboard_links(&mut self, d: &ast::Dashboard, dashboards: &mut [Dashboard]) {
         for link in &d.links {
-            if let ast::Link::Dashboard(target) = link {
-                self.lookup("dashboard", target);
+            match link {
+                ast::Link::Dashboard(target) => {
+                    self.lookup("dashboard", target);
+                }
+                ast::Link::Url { url, .. } => self.check_link("link", url),
             }
         }
         let known: Vec<(String, Option<usize>, String, String)> = dashboards

@@ -19,6 +19,7 @@ pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
 mod template;
+mod url;
 
 pub(crate) use error::ResolveError;
 pub(crate) use names::suggest;
@@ -346,6 +347,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A URL a person will click (a runbook, a dashboard link): http(s) or a path only.
+    pub(super) fn check_link(&mut self, key: &str, url: &ast::Text) {
+        if !url::is_link(&url.value) {
+            self.errors.push(ResolveError::BadSetting {
+                key: key.to_string(),
+                value: url.value.clone(),
+                expected: "an `http://` or `https://` URL, or a path",
+                span: url.span,
+            });
+        }
+    }
+
     /// A duration that must not be zero (a period, a window): zero is reported at it.
     fn positive_duration(&mut self, text: &ast::Text, what: &'static str) -> Option<Duration> {
         let d = self.duration(text)?;
@@ -384,6 +397,9 @@ impl<'a> Resolver<'a> {
             .evaluation_interval
             .as_ref()
             .and_then(|t| self.duration(t));
+        if let Some(url) = &p.runbook_url {
+            self.check_link("runbook_url", url);
+        }
         Project {
             name: p.name.value.clone(),
             runbook_url: p

@@ -4,7 +4,7 @@
 use super::duration::Duration;
 use super::error::ResolveError;
 use super::model::*;
-use super::{labels_of, matchers_of, names, Resolver};
+use super::{labels_of, matchers_of, names, url, Resolver};
 use crate::parse::ast;
 
 /// Per integration: the settings it takes, the inline secrets it refuses (their `_file`
@@ -45,7 +45,7 @@ fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
     let ok = match kind {
         Type::Bool => matches!(value, "true" | "false"),
         Type::Count => value.parse::<u32>().is_ok(),
-        Type::Url => url_parts(value).is_some(),
+        Type::Url => url::parts(value).is_some(),
         Type::HostPort => value.rsplit_once(':').is_some_and(|(host, port)| {
             !host.is_empty() && !host.contains(char::is_whitespace) && port.parse::<u16>().is_ok()
         }),
@@ -76,48 +76,6 @@ fn looks_like_path(value: &str) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
-}
-
-/// The user info and query of an http(s) URL with a host; `None` when it is not one.
-fn url_parts(value: &str) -> Option<(Option<&str>, Option<&str>)> {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))?;
-    if value.contains(char::is_whitespace) {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((user, host)) => (Some(user), host),
-        None => (None, authority),
-    };
-    if host.is_empty() {
-        return None;
-    }
-    let query = rest
-        .split_once('?')
-        .map(|(_, q)| q.split('#').next().unwrap_or(q));
-    Some((userinfo, query))
-}
-
-/// Whether a URL carries credentials: user info, or a query parameter named like a secret.
-fn has_credentials(value: &str) -> bool {
-    let Some((userinfo, query)) = url_parts(value) else {
-        return false;
-    };
-    let secret_name = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        [
-            "token", "key", "secret", "password", "passwd", "sig", "auth", "code",
-        ]
-        .iter()
-        .any(|s| name.contains(s))
-    };
-    userinfo.is_some()
-        || query.is_some_and(|q| {
-            q.split('&')
-                .any(|pair| secret_name(pair.split('=').next().unwrap_or(pair)))
-        })
 }
 
 const SPECS: [Spec; 4] = [
@@ -263,7 +221,7 @@ impl Resolver<'_> {
                 expected,
                 span: value.span,
             }),
-            Ok(()) if matches!(kind, Type::Url) && has_credentials(&value.value) => {
+            Ok(()) if matches!(kind, Type::Url) && url::has_credentials(&value.value) => {
                 self.errors.push(ResolveError::CredentialsInUrl {
                     key: key.value.clone(),
                     span: value.span,
@@ -440,14 +398,5 @@ mod tests {
         assert!(looks_like_path("https://hooks.slack.com/services/T0/B0/x").is_err());
         assert!(looks_like_path("0123456789abcdef0123456789abcdef").is_err());
         assert!(looks_like_path("/etc/my secret").is_err());
-    }
-
-    #[test]
-    fn credentials_in_urls() {
-        assert!(has_credentials("https://user:pass@hooks.example/x"));
-        assert!(has_credentials("https://hooks.example/x?token=abc"));
-        assert!(has_credentials("https://hooks.example/x?a=1&api_key=abc"));
-        assert!(!has_credentials("https://hooks.example/x?channel=ops"));
-        assert!(!has_credentials("http://127.0.0.1:9093/hook"));
     }
 }

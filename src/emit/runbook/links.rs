@@ -46,7 +46,8 @@ pub(super) fn anchors(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Link targets `](target)` outside code, skipping inline code spans.
+/// Link targets `](target)` outside code, skipping inline code spans and escaped
+/// brackets (`\](` is text).
 fn links(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (line, content) in prose_lines(text) {
@@ -54,6 +55,10 @@ fn links(text: &str) -> Vec<(usize, String)> {
         let bytes = content.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            if bytes[i] == b'\\' && !in_inline {
+                i += 2;
+                continue;
+            }
             if bytes[i] == b'`' {
                 in_inline = !in_inline;
             } else if !in_inline && bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
@@ -179,7 +184,7 @@ mod tests {
 
     #[test]
     fn finds_links_outside_code() {
-        let text = "see [x](#a) and `[y](#b)`\n```\n[z](#c)\n```\n";
+        let text = "see [x](#a) and `[y](#b)` \\[w\\](#d)\n```\n[z](#c)\n```\n";
         assert_eq!(links(text), vec![(1, "#a".to_string())]);
     }
 

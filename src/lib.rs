@@ -6,6 +6,8 @@ pub(crate) mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod emit;
+#[doc(hidden)]
+pub mod fuzz;
 pub(crate) mod go_template;
 pub(crate) mod guard;
 pub mod lint;

@@ -34,6 +34,21 @@ use quantity::{QuantityError, Unit};
 use selector::Matcher;
 
 /// A parsed file with its imports already found on disk.
+/// Whether a query passes the limits and its language's parser, as in a compile.
+pub(crate) fn query_ok(logql: bool, text: &str) -> bool {
+    let dialect = if logql {
+        bounds::Dialect::LogQl
+    } else {
+        bounds::Dialect::PromQl
+    };
+    bounds::check(text, dialect).is_ok()
+        && if logql {
+            logql::check(text).is_ok()
+        } else {
+            promql::parse(text).is_ok()
+        }
+}
+
 pub(crate) struct ParsedFile {
     pub file: FileId,
     pub ast: ast::SourceAst,

@@ -53,7 +53,12 @@ fn without_regexes(text: &str) -> Result<String, String> {
 
 /// The value of a PromQL string literal (Go escapes; backtick strings are raw).
 fn unquote(literal: &str) -> String {
-    let inner = &literal[1..literal.len().saturating_sub(1).max(1)];
+    // The first character is the (ASCII) quote; an unterminated literal has no closing one.
+    let Some(quote) = literal.chars().next() else {
+        return String::new();
+    };
+    let body = &literal[quote.len_utf8()..];
+    let inner = body.strip_suffix(quote).unwrap_or(body);
     if literal.starts_with('`') {
         return inner.to_string();
     }
@@ -147,6 +152,8 @@ mod tests {
         // A selector whose only matcher matches the empty string is still rejected.
         assert!(parse(r#"{job=~".*"}"#).is_err());
         assert!(parse(r#"{job=~".+"}"#).is_ok());
+        // Found by fuzzing: an unterminated regex ending in a multi-byte character.
+        assert!(parse("x{a=~\"ü 🦀 \u{202e}").is_err());
         assert_eq!(
             without_regexes(r#"x{a=~"b\\d"} or y{c!~'d'}"#).unwrap(),
             r#"x{a="x"} or y{c!="x"}"#

@@ -167,7 +167,12 @@ fn write_output(
         report(&diagnostics, sources, *format);
         ExitCode::from(1)
     };
-    let mut output = Output::open(out).map_err(|e| fail(&[e]))?;
+    let opened = if *check {
+        Output::open_to_read(out)
+    } else {
+        Output::open(out)
+    };
+    let mut output = opened.map_err(|e| fail(&[e]))?;
     let plan = output
         .plan(artifacts, rules, only, *force)
         .map_err(|e| fail(&[e]))?;

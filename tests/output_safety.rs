@@ -385,3 +385,13 @@ fn normalized(tree: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+#[test]
+fn check_writes_nothing_not_even_directories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("missing/parent/out");
+    let result = compile(&root().join("rules"), &out, &["--check"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stderr).contains("is stale"));
+    assert!(!tmp.path().join("missing").exists());
+}

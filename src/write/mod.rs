@@ -32,14 +32,25 @@ pub struct Output {
     dir: PathBuf,
     parent: PathBuf,
     name: String,
-    _lock: lock::Lock,
+    _lock: Option<lock::Lock>,
     /// What was left in place while cleaning up.
     pub warnings: Vec<WriteError>,
 }
 
 impl Output {
-    /// Locks the output directory `out` and reclaims what dead writers left beside it.
+    /// Locks the output directory `out` and reclaims what dead writers left beside it; the
+    /// directories above it are created.
     pub fn open(out: &Path) -> Result<Output, WriteError> {
+        Output::open_with(out, true)
+    }
+
+    /// Like [`Output::open`] for reading only (`--check`): nothing is created, and an output
+    /// whose parent does not exist is simply empty.
+    pub fn open_to_read(out: &Path) -> Result<Output, WriteError> {
+        Output::open_with(out, false)
+    }
+
+    fn open_with(out: &Path, create: bool) -> Result<Output, WriteError> {
         let not_a_dir = || WriteError::NotADirectory {
             path: out.display().to_string(),
         };
@@ -52,16 +63,23 @@ impl Output {
                     Some(p) if !p.as_os_str().is_empty() => p,
                     _ => Path::new("."),
                 };
-                std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                std::fs::canonicalize(parent)
-                    .map_err(|e| io(parent, e))?
-                    .join(name)
+                if create {
+                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+                }
+                match std::fs::canonicalize(parent) {
+                    Ok(real) => real.join(name),
+                    Err(_) if !create => std::path::absolute(out).map_err(|e| io(out, e))?,
+                    Err(e) => return Err(io(parent, e)),
+                }
             }
         };
         let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
             return Err(not_a_dir());
         };
-        let lock = lock::lock(parent, out)?;
+        let lock = match parent.is_dir() {
+            true => Some(lock::lock(parent, out)?),
+            false => None,
+        };
         let mut output = Output {
             shown: out.to_path_buf(),
             parent: parent.to_path_buf(),
@@ -70,7 +88,9 @@ impl Output {
             _lock: lock,
             warnings: Vec::new(),
         };
-        output.reclaim_dead();
+        if create {
+            output.reclaim_dead();
+        }
         Ok(output)
     }
 

@@ -263,8 +263,21 @@ fn check_output(out: &Path, keep: &Path, case: usize) {
     }
 }
 
-/// Runs promtool and amtool over everything kept.
+/// Runs promtool and amtool over everything kept; on a failure the kept files (with the
+/// sources that made them) are saved under `target/fuzz-failures/validate/`.
 fn validate(keep: &Path) {
+    if catch_unwind(AssertUnwindSafe(|| run_validators(keep))).is_err() {
+        let saved = root().join("target/fuzz-failures/validate");
+        let _ = std::fs::remove_dir_all(&saved);
+        copy_dir(keep, &saved);
+        panic!(
+            "a validator refused generated files; inputs saved to {}",
+            saved.display()
+        );
+    }
+}
+
+fn run_validators(keep: &Path) {
     let files = |suffix: &str| common::files_ending(keep, suffix);
     let rules = files(".rules.yml");
     if let (Some(promtool), false) = (tool("promtool"), rules.is_empty()) {
@@ -325,6 +338,7 @@ fn whole_compiles_of_mutated_sources_never_panic_and_pass_the_validators() {
         });
         if ok {
             compiled += 1;
+            std::fs::write(keep.join(format!("{case}-source.wb")), &text).unwrap();
             check_output(&out, &keep, case);
         }
         std::fs::remove_dir_all(&rules).unwrap();
@@ -366,6 +380,7 @@ fn hostile_strings_in_every_field_are_refused_or_stay_harmless() {
             });
             if let Ok(artifacts) = compilation.result {
                 compiled += 1;
+                std::fs::write(keep.join(format!("{cases}-source.wb")), &changed).unwrap();
                 let out = tmp.path().join(format!("out{cases}"));
                 for a in &artifacts {
                     let path = out.join(&a.path);

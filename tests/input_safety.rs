@@ -197,10 +197,44 @@ fn what_prometheus_and_alertmanager_would_refuse_is_refused() {
         "period",
     );
     refused(
+        "service s { team \"{{ end }}\" selector { job = \"s\" } }\nalert A {\n  expr `up{$selector} == 0`\n  services [s]\n  severity critical\n}\n",
+        "E0214",
+        "`team` of alert `A`",
+    );
+    refused(
         "dashboard d \"D\" {\n  link \"Click\" \"javascript:alert(1)\"\n}\n",
         "E0134",
         "URL",
     );
+}
+
+/// Titles carried into templates stay text: Prometheus accepts the rules.
+#[test]
+fn titles_in_templates_stay_text() {
+    let (tmp, result) = compile(concat!(
+        "severity warning { response 1h notify [hook] }\n",
+        "slo lat \"Latency {{ end }} {{ .Foo\" {\n  objective 99%\n  sli availability `up`\n}\n",
+        "query q \"Q {{ end }}\" { promql `up` unit none }\n",
+        "threshold q { critical below 1 }\n",
+        "alert B {\n  when q is critical\n  summary \"{{ query }} is low\"\n}\n",
+    ));
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    for file in common::files_ending(&tmp.path().join("out/prometheus"), ".rules.yml") {
+        let check = Command::new(&promtool)
+            .args(["check", "rules"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}{}",
+            text(&check.stdout),
+            text(&check.stderr)
+        );
+    }
 }
 
 /// Label values with quotes, backslashes and shell metacharacters reach amtool intact.

@@ -26,6 +26,13 @@ pub(crate) enum CheckError {
         action: String,
         span: Span,
     },
+    /// A finished label or annotation Prometheus would refuse as a template.
+    RuleTemplate {
+        alert: String,
+        key: String,
+        message: String,
+        span: Span,
+    },
     SeverityWithoutRoute {
         severity: String,
         alert: String,
@@ -100,6 +107,12 @@ impl fmt::Display for CheckError {
             CheckError::ExampleWithoutChecks { .. } => {
                 write!(f, "example checks nothing")
             }
+            CheckError::RuleTemplate {
+                alert, key, message, ..
+            } => write!(
+                f,
+                "`{key}` of alert `{alert}` is not a template Prometheus can read: {message}"
+            ),
             CheckError::UnpredictableAnnotation { alert, action, .. } => write!(
                 f,
                 "the example of alert `{alert}` cannot predict the annotation part `{action}`"
@@ -168,6 +181,7 @@ impl StageError for CheckError {
             CheckError::ExampleBeforeFor { .. } => "E0202",
             CheckError::ExampleWithoutChecks { .. } => "E0203",
             CheckError::UnpredictableAnnotation { .. } => "E0204",
+            CheckError::RuleTemplate { .. } => "E0214",
             CheckError::SeverityWithoutRoute { .. } => "E0205",
             CheckError::DefaultRouteOnly { .. } => "E0206",
             CheckError::RouteTestMismatch { .. } => "E0207",
@@ -194,6 +208,7 @@ impl StageError for CheckError {
             | CheckError::ExampleBeforeFor { span, .. }
             | CheckError::ExampleWithoutChecks { span }
             | CheckError::UnpredictableAnnotation { span, .. }
+            | CheckError::RuleTemplate { span, .. }
             | CheckError::SeverityWithoutRoute { span, .. }
             | CheckError::DefaultRouteOnly { span, .. }
             | CheckError::RouteTestMismatch { span, .. }
@@ -214,6 +229,7 @@ impl StageError for CheckError {
                 CheckError::ExampleBeforeFor { .. } => "too early",
                 CheckError::ExampleWithoutChecks { .. } => "no `fires at` or `quiet at`",
                 CheckError::UnpredictableAnnotation { .. } => "this alert",
+                CheckError::RuleTemplate { .. } => "this alert",
                 CheckError::SeverityWithoutRoute { .. } => "needs a route",
                 CheckError::DefaultRouteOnly { .. } => "falls through to the default",
                 CheckError::RouteTestMismatch { .. } => "this test",
@@ -255,6 +271,9 @@ impl StageError for CheckError {
             CheckError::ExampleWithoutChecks { .. } => {
                 "add `fires at 10m { ... }` or `quiet at 5m`".to_string()
             }
+            CheckError::RuleTemplate { key, .. } => format!(
+                "a value that reaches `{key}` (a team, a label, a title or a URL) holds `{{{{` or `}}}}`: write it without them"
+            ),
             CheckError::SeverityWithoutRoute { severity, .. } => {
                 format!("add `notify [RECEIVER, ...]` to severity `{severity}`")
             }

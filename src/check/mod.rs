@@ -9,6 +9,7 @@ mod error;
 mod example_before_for;
 mod example_without_checks;
 mod route_test_mismatch;
+mod rule_template;
 mod undefined_variable;
 mod unpredictable_annotation;
 mod unreached_receiver;
@@ -23,6 +24,7 @@ pub(crate) fn check(model: &Model) -> Vec<CheckError> {
     anchor_collision::check(model, &mut errors);
     example_before_for::check(model, &mut errors);
     example_without_checks::check(model, &mut errors);
+    rule_template::check(model, &mut errors);
     unpredictable_annotation::check(model, &mut errors);
     alert_routes::check(model, &mut errors);
     route_test_mismatch::check(model, &mut errors);

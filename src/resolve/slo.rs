@@ -358,7 +358,7 @@ impl Resolver<'_> {
                 let mut annotations = Labels::new();
                 let default_summary = format!(
                     "{} SLO ({} over {}): the error budget burns too fast ({}).",
-                    s.title.value,
+                    template::literal(&s.title.value),
                     objective_text.value,
                     period,
                     kind.name()

@@ -44,6 +44,12 @@ pub(crate) fn check(text: &Text) -> Option<ResolveError> {
     })
 }
 
+/// Text placed into a template as text: a title holding `{{ end }}` must not become template
+/// code, so every `{{` is written as an action that prints it.
+pub(crate) fn literal(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
+}
+
 pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<ResolveError>> {
     let source = &text.value;
     let mut out = String::with_capacity(source.len());
@@ -61,7 +67,7 @@ pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<Res
         let span = text.span.sub(1 + consumed + open, whole.len());
         if is_bare_word(inner) && !GO_KEYWORDS.contains(&inner) {
             match values.get(inner) {
-                Some(Some(value)) => out.push_str(&value),
+                Some(Some(value)) => out.push_str(&literal(&value)),
                 Some(None) => {
                     let name = VARIABLES
                         .iter()
@@ -126,6 +132,19 @@ mod tests {
             out.ok().unwrap(),
             "{{ $labels.job }} above 10% for 5 minutes{{ if true }}!{{ end }}"
         );
+    }
+
+    #[test]
+    fn substituted_values_stay_text() {
+        let values = Values {
+            query: Some("Latency {{ end }}"),
+            ..Values::default()
+        };
+        let out = substitute(&text("{{ query }} burns"), &values)
+            .ok()
+            .unwrap();
+        assert_eq!(out, "Latency {{ \"{{\" }} end }} burns");
+        assert!(crate::go_template::check::check(&out, &[]).is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{text, tool};
+use common::{compile_command, text, tool};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -15,14 +15,7 @@ routing { default hook }
 "#;
 
 fn compile_dir(rules: &Path, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchbook"))
-        .args([
-            "compile",
-            rules.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("NO_COLOR", "1")
+    compile_command(rules, out)
         .env("WATCHBOOK_TEST_SECRET", "hunter2-in-the-environment")
         .output()
         .expect("the watchbook binary runs")

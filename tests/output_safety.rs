@@ -4,21 +4,14 @@
 
 mod common;
 
-use common::{copy_dir, root, snapshot_dir, text};
+use common::{compile_command, copy_dir, root, snapshot_dir, text};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn compile(rules: &Path, out: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchbook"))
-        .args([
-            "compile",
-            rules.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
+    compile_command(rules, out)
         .args(extra)
-        .env("NO_COLOR", "1")
         .output()
         .expect("the watchbook binary runs")
 }
@@ -272,13 +265,7 @@ fn concurrent_compiles_wait_for_each_other_and_agree() {
     let expected = snapshot_dir(&expected_dir);
     let children: Vec<_> = (0..6)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_watchbook"))
-                .args([
-                    "compile",
-                    rules.to_str().unwrap(),
-                    "--out",
-                    out.to_str().unwrap(),
-                ])
+            compile_command(&rules, &out)
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
@@ -325,14 +312,8 @@ fn a_compile_killed_at_any_point_leaves_the_old_tree_or_the_new_one() {
     let mut seen = [0, 0];
     for step in 0..40u64 {
         // Swap the new rules in with `--force` (they are another directory).
-        let mut child = Command::new(env!("CARGO_BIN_EXE_watchbook"))
-            .args([
-                "compile",
-                new_rules.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--force",
-            ])
+        let mut child = compile_command(&new_rules, &out)
+            .arg("--force")
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();

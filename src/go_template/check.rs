@@ -214,29 +214,19 @@ impl<'a> Checker<'a> {
                         Tok::Str
                     }
                 }
-                b'(' => {
-                    i += 1;
-                    Tok::Open
-                }
-                b')' => {
-                    i += 1;
-                    Tok::Close
-                }
-                b'|' => {
-                    i += 1;
-                    Tok::Pipe
-                }
-                b',' => {
-                    i += 1;
-                    Tok::Comma
-                }
                 b':' if bytes.get(i + 1) == Some(&b'=') => {
                     i += 2;
                     Tok::Declare
                 }
-                b'=' => {
+                b'(' | b')' | b'|' | b',' | b'=' => {
                     i += 1;
-                    Tok::Assign
+                    match c {
+                        b'(' => Tok::Open,
+                        b')' => Tok::Close,
+                        b'|' => Tok::Pipe,
+                        b',' => Tok::Comma,
+                        _ => Tok::Assign,
+                    }
                 }
                 b'$' => {
                     i = word_end(bytes, i + 1);

@@ -20,6 +20,18 @@ pub fn watchbook(args: &[&str]) -> Output {
         .expect("the watchbook binary runs")
 }
 
+/// `watchbook compile RULES --out OUT`, ready for more arguments.
+pub fn compile_command(rules: &Path, out: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_watchbook"));
+    command
+        .arg("compile")
+        .arg(rules)
+        .arg("--out")
+        .arg(out)
+        .env("NO_COLOR", "1");
+    command
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

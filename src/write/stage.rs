@@ -74,9 +74,9 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     part.push(PART);
     let part = PathBuf::from(part);
     let mode = if bytes.starts_with(b"#!") {
-        0o777
+        0o755
     } else {
-        0o666
+        0o644
     };
     let mut file = std::fs::OpenOptions::new()
         .write(true)

@@ -9,6 +9,7 @@ use crate::parallel;
 use crate::parse::{self, ast::SourceAst};
 use crate::resolve::{self, ParsedFile};
 use crate::source::{FileId, SourceMap};
+use crate::timing;
 use std::path::{Path, PathBuf};
 
 /// The outcome of one compile: the sources read, and the files or the diagnostics. Warnings
@@ -71,12 +72,13 @@ fn model(
             .map(StageError::to_diagnostic)
             .collect::<Vec<_>>()
     })?;
-    let (files, mut diagnostics) = load_and_parse(discovered, &root, sources);
+    let (files, mut diagnostics) =
+        timing::stage("parse", || load_and_parse(discovered, &root, sources));
     fail_if_any(&mut diagnostics)?;
-    let model = resolve::resolve(&files, sources)
+    let model = timing::stage("resolve", || resolve::resolve(&files, sources))
         .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
     let (mut diagnostics, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        check::check(&model)
+        timing::stage("check", || check::check(&model))
             .iter()
             .map(StageError::to_diagnostic)
             .partition(|d| d.level == Level::Error);
@@ -96,7 +98,7 @@ fn run(
         Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,
         None => Default::default(),
     };
-    emit::emit(&model, &templates)
+    timing::stage("emit", || emit::emit(&model, &templates))
         .map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
 }
 

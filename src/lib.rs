@@ -17,4 +17,5 @@ pub(crate) mod parallel;
 pub(crate) mod parse;
 pub(crate) mod resolve;
 pub mod source;
+pub mod timing;
 pub mod write;

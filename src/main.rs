@@ -173,8 +173,7 @@ fn write_output(
         Output::open(out)
     };
     let mut output = opened.map_err(|e| fail(&[e]))?;
-    let plan = output
-        .plan(artifacts, rules, only, *force)
+    let plan = watchbook::timing::stage("plan", || output.plan(artifacts, rules, only, *force))
         .map_err(|e| fail(&[e]))?;
     if *check {
         if plan.is_empty() {
@@ -197,7 +196,7 @@ fn write_output(
         );
         return Err(ExitCode::from(1));
     }
-    let applied = output.apply(&plan);
+    let applied = watchbook::timing::stage("write", || output.apply(&plan));
     if !output.warnings.is_empty() {
         let warnings: Vec<Diagnostic> = output
             .warnings

@@ -56,12 +56,15 @@ pub struct SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<std::path::PathBuf, FileId>,
 }
 
 impl SourceMap {
     pub(crate) fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.by_path.insert(file.path.clone(), id);
         self.files.push(file);
-        FileId(self.files.len() as u32 - 1)
+        id
     }
 
     /// Every file's id, in the order read.
@@ -74,10 +77,7 @@ impl SourceMap {
     }
 
     pub(crate) fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

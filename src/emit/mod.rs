@@ -8,6 +8,7 @@ mod promtool_tests;
 pub mod runbook;
 
 use crate::resolve::model::Model;
+use crate::timing::stage;
 
 /// One generated file, its path relative to the output directory with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +39,11 @@ pub(crate) fn emit(
     let mut artifacts = Vec::new();
     // The runbook is the slowest target: render it on another core meanwhile.
     let runbook = std::thread::scope(|scope| {
-        let runbook = scope.spawn(|| runbook::emit(model, templates));
-        artifacts.extend(prometheus::emit(model));
-        artifacts.extend(alertmanager::emit(model));
-        artifacts.extend(grafana::emit(model));
-        artifacts.extend(promtool_tests::emit(model));
+        let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates)));
+        artifacts.extend(stage("prometheus", || prometheus::emit(model)));
+        artifacts.extend(stage("alertmgr", || alertmanager::emit(model)));
+        artifacts.extend(stage("grafana", || grafana::emit(model)));
+        artifacts.extend(stage("promtool", || promtool_tests::emit(model)));
         runbook
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))

@@ -9,6 +9,7 @@ use super::selector::{self, Matcher};
 use super::Resolver;
 use crate::anchor;
 use crate::parse::ast::{self, MatchOp};
+use std::collections::HashMap;
 
 /// Grafana's grid is 24 columns wide.
 pub(crate) const GRID_COLUMNS: u32 = 24;
@@ -170,27 +171,36 @@ impl Resolver<'_> {
 
     /// Dashboard links, once every dashboard's uid is known. A link to a dashboard fanned
     /// out over environments goes to the same environment's copy when there is one.
-    pub(super) fn dashboard_links(&mut self, d: &ast::Dashboard, dashboards: &mut [Dashboard]) {
-        for link in &d.links {
-            match link {
-                ast::Link::Dashboard(target) => {
-                    self.lookup("dashboard", target);
+    pub(super) fn dashboard_links(
+        &mut self,
+        decls: &[&ast::Dashboard],
+        dashboards: &mut [Dashboard],
+    ) {
+        // Every dashboard by name (with its environment, title and uid), indexed once.
+        let mut known: HashMap<String, Vec<(Option<usize>, String, String)>> = HashMap::new();
+        for x in dashboards.iter() {
+            known.entry(x.name.clone()).or_default().push((
+                x.environment,
+                x.title.clone(),
+                x.uid.clone(),
+            ));
+        }
+        let mut by_name: HashMap<&str, &ast::Dashboard> = HashMap::new();
+        for d in decls {
+            by_name.entry(d.name.value.as_str()).or_insert(d);
+            for link in &d.links {
+                match link {
+                    ast::Link::Dashboard(target) => {
+                        self.lookup("dashboard", target);
+                    }
+                    ast::Link::Url { url, .. } => self.check_link("link", url),
                 }
-                ast::Link::Url { url, .. } => self.check_link("link", url),
             }
         }
-        let known: Vec<(String, Option<usize>, String, String)> = dashboards
-            .iter()
-            .map(|x| {
-                (
-                    x.name.clone(),
-                    x.environment,
-                    x.title.clone(),
-                    x.uid.clone(),
-                )
-            })
-            .collect();
-        for own in dashboards.iter_mut().filter(|x| x.name == d.name.value) {
+        for own in dashboards.iter_mut() {
+            let Some(d) = by_name.get(own.name.as_str()) else {
+                continue;
+            };
             own.links = d
                 .links
                 .iter()
@@ -200,10 +210,13 @@ impl Resolver<'_> {
                         url: url.value.clone(),
                     }),
                     ast::Link::Dashboard(target) => {
-                        let mut candidates = known.iter().filter(|k| k.0 == target.value);
-                        let first = candidates.clone().next();
-                        let (_, _, title, uid) =
-                            candidates.find(|k| k.1 == own.environment).or(first)?;
+                        // A link to a dashboard fanned out over environments goes to the same
+                        // environment's copy when there is one.
+                        let candidates = known.get(target.value.as_str())?;
+                        let (_, title, uid) = candidates
+                            .iter()
+                            .find(|k| k.0 == own.environment)
+                            .or(candidates.first())?;
                         Some(DashboardLink {
                             title: title.clone(),
                             url: format!("/d/{uid}"),

@@ -176,9 +176,7 @@ pub(crate) fn resolve(
         .iter()
         .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))
         .collect();
-    for d in &decls.dashboards {
-        r.dashboard_links(d, &mut dashboards);
-    }
+    r.dashboard_links(&decls.dashboards, &mut dashboards);
     if !r.errors.is_empty() {
         return Err(r.errors);
     }

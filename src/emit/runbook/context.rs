@@ -8,6 +8,7 @@ use crate::resolve::model::{self, IntegrationKind, Labels, Model};
 use crate::resolve::route_tree;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 #[derive(Serialize)]
 pub(super) struct Context {
@@ -423,17 +424,41 @@ fn severities(model: &Model) -> Vec<Severity> {
         .collect()
 }
 
+/// "Dashboard › Panel" entries by the runbook anchor their panels link to, built once so
+/// that each alert finds its panels without scanning every dashboard.
+fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<String>> {
+    let mut index: HashMap<&str, Vec<String>> = HashMap::new();
+    for d in &model.dashboards {
+        for p in &d.panels {
+            for (_, url) in &p.runbook {
+                let Some((_, anchor)) = url.rsplit_once('#') else {
+                    continue;
+                };
+                let entries = index.entry(anchor).or_default();
+                let entry = format!("{} › {}", d.title, p.title);
+                if !entries.contains(&entry) {
+                    entries.push(entry);
+                }
+            }
+        }
+    }
+    index
+}
+
 fn alert_groups(model: &Model) -> Vec<AlertGroup> {
+    let panels = panels_by_anchor(model);
+    let mut by_severity: Vec<Vec<&model::Alert>> = vec![Vec::new(); model.severities.len()];
+    for a in &model.alerts {
+        by_severity[a.severity].push(a);
+    }
     model
         .severities
         .iter()
-        .enumerate()
-        .filter_map(|(index, severity)| {
-            let alerts: Vec<Alert> = model
-                .alerts
-                .iter()
-                .filter(|a| a.severity == index)
-                .map(|a| alert(model, a))
+        .zip(by_severity)
+        .filter_map(|(severity, alerts)| {
+            let alerts: Vec<Alert> = alerts
+                .into_iter()
+                .map(|a| alert(model, a, &panels))
                 .collect();
             (!alerts.is_empty()).then(|| AlertGroup {
                 severity: capitalize(&severity.name),
@@ -443,7 +468,7 @@ fn alert_groups(model: &Model) -> Vec<AlertGroup> {
         .collect()
 }
 
-fn alert(model: &Model, a: &model::Alert) -> Alert {
+fn alert(model: &Model, a: &model::Alert, panels: &HashMap<&str, Vec<String>>) -> Alert {
     // The last rule is the one to show: environments are declared dev, staging, prod.
     let shown = a.rules.last();
     let environments: Vec<&str> = a
@@ -528,20 +553,7 @@ fn alert(model: &Model, a: &model::Alert) -> Alert {
             names.join(", ")
         ));
     }
-    let mut panels = Vec::new();
-    for d in &model.dashboards {
-        for p in &d.panels {
-            if p.runbook
-                .iter()
-                .any(|(_, url)| url.ends_with(&format!("#{}", a.anchor)))
-            {
-                let entry = format!("{} › {}", d.title, p.title);
-                if !panels.contains(&entry) {
-                    panels.push(entry);
-                }
-            }
-        }
-    }
+    let panels = panels.get(a.anchor.as_str()).cloned().unwrap_or_default();
     Alert {
         name: a.name.clone(),
         anchor: anchor::alert(&a.name),

@@ -141,20 +141,20 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
 /// Each alert's `runbook_url` ends in `#anchor`: exactly one heading of the document may
 /// have that anchor, or the link lands on the wrong one.
 pub(super) fn check_alert_sections(model: &Model, document: &str, file: &str) -> Vec<EmitError> {
-    let ids = anchors(document);
+    // Heading lines by anchor, and by the anchor a numbered repeat (`x-1`) was made from.
+    let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
+    for (line, id) in anchors(document) {
+        if let Some((base, n)) = id.rsplit_once('-') {
+            if n.parse::<u32>().is_ok() {
+                lines.entry(base.to_string()).or_default().push(line);
+            }
+        }
+        lines.entry(id).or_default().push(line);
+    }
     let mut errors = Vec::new();
     for alert in &model.alerts {
-        let same: Vec<usize> = ids
-            .iter()
-            .filter(|(_, id)| {
-                id == &alert.anchor
-                    || id
-                        .strip_prefix(&alert.anchor)
-                        .and_then(|rest| rest.strip_prefix('-'))
-                        .is_some_and(|n| n.parse::<u32>().is_ok())
-            })
-            .map(|(line, _)| *line)
-            .collect();
+        let mut same = lines.get(&alert.anchor).cloned().unwrap_or_default();
+        same.sort_unstable();
         match same.as_slice() {
             [] => errors.push(EmitError::MissingAlertSection {
                 alert: alert.name.clone(),

@@ -98,8 +98,10 @@ fn run(
         Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,
         None => Default::default(),
     };
-    timing::stage("emit", || emit::emit(&model, &templates))
-        .map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+    let artifacts = timing::stage("emit", || emit::emit(&model, &templates));
+    // Freeing a large model takes a while and nothing waits for it.
+    std::thread::spawn(move || drop(model));
+    artifacts.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
 }
 
 const TEMPLATE_NAMES: [&str; emit::runbook::TEMPLATES.len()] = {

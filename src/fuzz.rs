@@ -29,7 +29,7 @@ pub fn compile_into(rules: &Path, out: &Path) -> bool {
     let Ok(mut output) = crate::write::Output::open(out) else {
         return false;
     };
-    let Ok(plan) = output.plan(&artifacts, rules, None, true) else {
+    let Ok(plan) = output.plan(artifacts, rules, None, true, false) else {
         return false;
     };
     output.apply(&plan).is_ok()

@@ -143,14 +143,14 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let written = write_output(options, &artifacts, only, &compilation.sources);
+    let written = write_output(options, artifacts, only, &compilation.sources);
     written.unwrap_or_else(|code| code)
 }
 
 /// Plans the output and writes it (or, with `--check`, compares it), under the output's lock.
 fn write_output(
     options: &Options,
-    artifacts: &[watchbook::emit::Artifact],
+    artifacts: Vec<watchbook::emit::Artifact>,
     only: Option<&str>,
     sources: &SourceMap,
 ) -> Result<ExitCode, ExitCode> {
@@ -173,7 +173,9 @@ fn write_output(
         Output::open(out)
     };
     let mut output = opened.map_err(|e| fail(&[e]))?;
-    let plan = watchbook::timing::stage("plan", || output.plan(artifacts, rules, only, *force))
+    let plan = watchbook::timing::stage("plan", || {
+        output.plan(artifacts, rules, only, *force, *check)
+    })
         .map_err(|e| fail(&[e]))?;
     if *check {
         if plan.is_empty() {

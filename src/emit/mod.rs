@@ -6,6 +6,7 @@ pub(crate) mod grafana;
 mod prometheus;
 mod promtool_tests;
 pub mod runbook;
+mod yaml_scalar;
 
 use crate::resolve::model::Model;
 use crate::timing::stage;

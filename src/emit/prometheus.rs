@@ -1,35 +1,24 @@
 //! Prometheus rule files: one per source file, one group each, recording rules then alerts.
 
-use super::{header, yaml, Artifact};
+use super::yaml_scalar::scalar;
+use super::{header, Artifact};
+use crate::parallel;
+use crate::resolve::duration::Duration;
 use crate::resolve::model::{Labels, Model};
-use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
-#[derive(Serialize)]
-struct RuleFile<'a> {
-    groups: Vec<Group<'a>>,
-}
-
-#[derive(Serialize)]
-struct Group<'a> {
-    name: String,
-    rules: Vec<Rule<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
+/// One rule of a group, borrowed from the model.
 enum Rule<'a> {
     Record {
         record: &'a str,
         expr: &'a str,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
         labels: &'a Labels,
     },
     Alert {
         alert: &'a str,
         expr: &'a str,
-        #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
-        for_: Option<String>,
+        for_: Option<Duration>,
         labels: &'a Labels,
         annotations: &'a Labels,
     },
@@ -65,26 +54,80 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
                 .map(|r| Rule::Alert {
                     alert: &alert.name,
                     expr: &r.expr,
-                    for_: r.for_.map(|f| f.to_string()),
+                    for_: r.for_,
                     labels: &r.labels,
                     annotations: &r.annotations,
                 }),
         );
     }
-    groups
-        .into_iter()
-        .map(|(stem, rules)| {
-            let file = RuleFile {
-                groups: vec![Group {
-                    name: group_name(stem),
-                    rules,
-                }],
-            };
-            let text = header(&format!("{stem}.wb")) + &yaml(&file);
-            Artifact {
-                path: path(stem),
-                bytes: text.into_bytes(),
+    let groups: Vec<(&str, Vec<Rule>)> = groups.into_iter().collect();
+    parallel::map(&groups, |(stem, rules)| Artifact {
+        path: path(stem),
+        bytes: rule_file(stem, rules).into_bytes(),
+    })
+}
+
+/// A rule file as Prometheus reads it, written directly: the same text a YAML serializer
+/// gives, an order of magnitude faster on large sources.
+fn rule_file(stem: &str, rules: &[Rule]) -> String {
+    let mut out = header(&format!("{stem}.wb"));
+    out.reserve(rules.len() * 512);
+    out.push_str("groups:\n- name: ");
+    scalar(&mut out, &group_name(stem), 2);
+    out.push_str("\n  rules:\n");
+    for rule in rules {
+        match rule {
+            Rule::Record {
+                record,
+                expr,
+                labels,
+            } => {
+                field(&mut out, "  - record: ", record);
+                field(&mut out, "    expr: ", expr);
+                if !labels.is_empty() {
+                    map(&mut out, "labels", labels);
+                }
             }
-        })
-        .collect()
+            Rule::Alert {
+                alert,
+                expr,
+                for_,
+                labels,
+                annotations,
+            } => {
+                field(&mut out, "  - alert: ", alert);
+                field(&mut out, "    expr: ", expr);
+                if let Some(f) = for_ {
+                    let _ = writeln!(out, "    for: {f}");
+                }
+                map(&mut out, "labels", labels);
+                map(&mut out, "annotations", annotations);
+            }
+        }
+    }
+    out
+}
+
+/// `prefix` (a key, indented) and its scalar value, on its own line.
+fn field(out: &mut String, prefix: &str, value: &str) {
+    out.push_str(prefix);
+    let indent = prefix.len() - prefix.trim_start_matches([' ', '-']).len();
+    scalar(out, value, indent);
+    out.push('\n');
+}
+
+/// A rule's `labels` or `annotations`: `{}` when empty, else one key per line.
+fn map(out: &mut String, key: &str, entries: &Labels) {
+    if entries.is_empty() {
+        let _ = writeln!(out, "    {key}: {{}}");
+        return;
+    }
+    let _ = writeln!(out, "    {key}:");
+    for (k, v) in entries {
+        out.push_str("      ");
+        scalar(out, k, 6);
+        out.push_str(": ");
+        scalar(out, v, 6);
+        out.push('\n');
+    }
 }

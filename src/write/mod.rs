@@ -94,22 +94,26 @@ impl Output {
         Ok(output)
     }
 
-    /// Compares the artifacts with what the directory holds. `only` restricts the plan to
-    /// the outputs under a prefix (`runbook/`); `rules` is the directory they come from.
+    /// Compares the artifacts, which the plan takes over, with what the directory holds.
+    /// `only` restricts the plan to the outputs under a prefix (`runbook/`); `rules` is the
+    /// directory they come from; with `diff`, the plan keeps the old bytes of what changes,
+    /// for [`diff`].
     pub fn plan(
         &self,
-        artifacts: &[Artifact],
+        artifacts: Vec<Artifact>,
         rules: &Path,
         only: Option<&str>,
         force: bool,
+        diff: bool,
     ) -> Result<Plan, WriteError> {
         let rules = std::fs::canonicalize(rules).map_err(|e| io(rules, e))?;
-        plan::plan(&plan::Request {
+        plan::plan(plan::Request {
             out: &self.dir,
             artifacts,
             only,
             rules: relative(&self.dir, &rules),
             force,
+            diff,
         })
     }
 

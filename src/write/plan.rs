@@ -49,21 +49,19 @@ impl Plan {
 
 pub(super) struct Request<'a> {
     pub out: &'a Path,
-    pub artifacts: &'a [Artifact],
+    pub artifacts: Vec<Artifact>,
     /// Only outputs under this prefix are compared, written and removed.
     pub only: Option<&'a str>,
     /// The rules directory relative to the output directory.
     pub rules: String,
     pub force: bool,
+    /// Keep the old bytes of changed files, to show a diff.
+    pub diff: bool,
 }
 
-pub(super) fn plan(request: &Request) -> Result<Plan, WriteError> {
-    let Request {
-        out,
-        artifacts,
-        only,
-        ..
-    } = *request;
+pub(super) fn plan(request: Request) -> Result<Plan, WriteError> {
+    let out = request.out;
+    let only = request.only;
     let tree = Tree::scan(out)?;
     let old = read_manifest(out, &tree)?;
     if old.is_none() && !tree.is_empty() {
@@ -72,7 +70,7 @@ pub(super) fn plan(request: &Request) -> Result<Plan, WriteError> {
         });
     }
     let old = old.unwrap_or_default();
-    check_rules(request, &old)?;
+    check_rules(&request, &old)?;
     let wanted = |path: &str| only.is_none_or(|p| path.starts_with(p));
     let mut manifest = Manifest {
         rules: Some(request.rules.clone()),
@@ -86,21 +84,29 @@ pub(super) fn plan(request: &Request) -> Result<Plan, WriteError> {
     }
     let mut changes = Vec::new();
     let mut unchanged = 0;
-    for artifact in artifacts.iter().filter(|a| wanted(&a.path)) {
+    let selected: Vec<Artifact> = request
+        .artifacts
+        .into_iter()
+        .filter(|a| wanted(&a.path))
+        .collect();
+    // Reading, comparing and hashing every file is most of a plan: spread it over the cores.
+    let compared = crate::parallel::map(&selected, |artifact| {
         let old_bytes = existing(out, &tree, &old, &artifact.path)?;
-        manifest.files.insert(
-            artifact.path.clone(),
-            super::manifest::hash(&artifact.bytes),
-        );
         let same = old_bytes.as_deref() == Some(artifact.bytes.as_slice())
             && mode_fits(&out.join(&artifact.path), &artifact.bytes);
+        let kept = if request.diff { old_bytes } else { None };
+        Ok((super::manifest::hash(&artifact.bytes), kept, same))
+    });
+    for (artifact, result) in selected.into_iter().zip(compared) {
+        let (hash, old_bytes, same) = result?;
+        manifest.files.insert(artifact.path.clone(), hash);
         if same {
             unchanged += 1;
         } else {
             changes.push(Change {
-                path: artifact.path.clone(),
+                path: artifact.path,
                 old: old_bytes,
-                new: artifact.bytes.clone(),
+                new: artifact.bytes,
             });
         }
     }

@@ -85,18 +85,19 @@ pub(super) fn link_across_chapters(chapters: &[(String, String)]) -> Vec<(String
     chapters
         .iter()
         .map(|(file, text)| {
-            let mut out = text.clone();
-            for (_, target) in links(text) {
-                let Some(id) = target.strip_prefix('#') else {
-                    continue;
-                };
-                match home.get(id) {
-                    Some(other) if *other != file => {
-                        out = out.replace(&format!("](#{id})"), &format!("]({other}#{id})"));
-                    }
-                    _ => {}
+            // One pass over the text: every `](#id)` whose heading is in another chapter.
+            let mut out = String::with_capacity(text.len() + 256);
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("](#") {
+                let after = &rest[at + 3..];
+                let id = after.split(')').next().unwrap_or_default();
+                out.push_str(&rest[..at + 2]);
+                if let Some(other) = home.get(id).filter(|other| **other != file.as_str()) {
+                    out.push_str(other);
                 }
+                rest = &rest[at + 2..];
             }
+            out.push_str(rest);
             (file.clone(), out)
         })
         .collect()

@@ -157,7 +157,9 @@ pub(crate) fn emit(
         &own
     };
     // Converted once: every section template reads the same context.
-    let context = minijinja::Value::from_serialize(context::build(model));
+    let context = crate::timing::stage("rb-context", || {
+        minijinja::Value::from_serialize(context::build(model))
+    });
     let mut errors = Vec::new();
     let mut toc = Vec::new();
     for section in RUNBOOK_SECTIONS {
@@ -203,10 +205,11 @@ pub(crate) fn emit(
         .iter()
         .map(|s| (s.file.clone(), s.text.clone()))
         .collect();
-    for (file, text) in links::link_across_chapters(&chapters) {
+    for (file, text) in crate::timing::stage("rb-across", || links::link_across_chapters(&chapters))
+    {
         files.push((format!("runbook/book/src/{file}"), text));
     }
-    let mut errors = links::check(&files);
+    let mut errors = crate::timing::stage("rb-links", || links::check(&files));
     errors.extend(links::check_alert_sections(model, &files[0].1, &files[0].0));
     if !errors.is_empty() {
         return Err(errors);

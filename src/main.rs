@@ -176,7 +176,7 @@ fn write_output(
     let plan = watchbook::timing::stage("plan", || {
         output.plan(artifacts, rules, only, *force, *check)
     })
-        .map_err(|e| fail(&[e]))?;
+    .map_err(|e| fail(&[e]))?;
     if *check {
         if plan.is_empty() {
             if matches!(format, Format::Human) {

@@ -155,6 +155,11 @@ fn what_prometheus_and_alertmanager_would_refuse_is_refused() {
         "`true` or `false`",
     );
     refused(
+        "receiver s { slack { api_url_file \"/s\" title \"{{ .CommonLabels.alertname | humanize }}\" } }\n",
+        "E0133",
+        "function `humanize`",
+    );
+    refused(
         "receiver m { email { to \"a@example.com\" } }\n",
         "E0125",
         "smarthost",

@@ -4,7 +4,7 @@
 //! template syntax is caught before Prometheus refuses the file.
 
 use super::CheckError;
-use crate::go_template::check::check as check_template;
+use crate::go_template::check::{check as check_template, PROMETHEUS};
 use crate::resolve::model::Model;
 
 pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
@@ -15,7 +15,7 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
             .chain(&alert.escalations)
             .flat_map(|r| r.labels.iter().chain(&r.annotations));
         for (key, text) in texts {
-            if let Err(e) = check_template(text, &[]) {
+            if let Err(e) = check_template(text, &PROMETHEUS, &[]) {
                 errors.push(CheckError::RuleTemplate {
                     alert: alert.name.clone(),
                     key: key.clone(),

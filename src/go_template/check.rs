@@ -51,6 +51,36 @@ const PROMETHEUS_FUNCTIONS: [&str; 26] = [
 const PROMETHEUS_VARIABLES: [&str; 5] =
     ["$", "$labels", "$value", "$externalLabels", "$externalURL"];
 
+/// The functions Alertmanager 0.25 adds for notification templates.
+const ALERTMANAGER_FUNCTIONS: [&str; 8] = [
+    "toUpper",
+    "toLower",
+    "title",
+    "join",
+    "match",
+    "safeHtml",
+    "reReplaceAll",
+    "stringSlice",
+];
+
+/// Who parses the template: the functions and variables it provides beside Go's.
+pub(crate) struct Dialect {
+    functions: &'static [&'static str],
+    variables: &'static [&'static str],
+}
+
+/// Prometheus' alert labels and annotations.
+pub(crate) const PROMETHEUS: Dialect = Dialect {
+    functions: &PROMETHEUS_FUNCTIONS,
+    variables: &PROMETHEUS_VARIABLES,
+};
+
+/// Alertmanager's notification fields (`title`, `text`, `channel`...).
+pub(crate) const ALERTMANAGER: Dialect = Dialect {
+    functions: &ALERTMANAGER_FUNCTIONS,
+    variables: &["$"],
+};
+
 /// Parentheses open at once inside one action.
 const MAX_DEPTH: usize = 32;
 
@@ -85,15 +115,17 @@ struct Block {
     else_seen: bool,
 }
 
-/// Checks `text`; `ours` are bare words replaced at compile time (`threshold`, `for`).
-pub(crate) fn check(text: &str, ours: &[&str]) -> Result<(), TemplateError> {
+/// Checks `text` as `dialect` parses it; `ours` are bare words replaced at compile time
+/// (`threshold`, `for`).
+pub(crate) fn check(text: &str, dialect: &Dialect, ours: &[&str]) -> Result<(), TemplateError> {
     let mut checker = Checker {
         text,
         ours,
+        functions: dialect.functions,
         blocks: vec![Block {
             keyword: "",
             offset: 0,
-            variables: PROMETHEUS_VARIABLES.iter().map(|v| v.to_string()).collect(),
+            variables: dialect.variables.iter().map(|v| v.to_string()).collect(),
             else_seen: false,
         }],
     };
@@ -115,6 +147,7 @@ pub(crate) fn check(text: &str, ours: &[&str]) -> Result<(), TemplateError> {
 struct Checker<'a> {
     text: &'a str,
     ours: &'a [&'a str],
+    functions: &'static [&'static str],
     blocks: Vec<Block>,
 }
 
@@ -537,9 +570,7 @@ impl<'a> Checker<'a> {
     }
 
     fn is_function(&self, name: &str) -> bool {
-        GO_FUNCTIONS.contains(&name)
-            || PROMETHEUS_FUNCTIONS.contains(&name)
-            || self.ours.contains(&name)
+        GO_FUNCTIONS.contains(&name) || self.functions.contains(&name) || self.ours.contains(&name)
     }
 }
 
@@ -582,11 +613,11 @@ mod tests {
     use super::*;
 
     fn ok(t: &str) {
-        assert_eq!(check(t, &["threshold", "for"]), Ok(()), "{t}");
+        assert_eq!(check(t, &PROMETHEUS, &["threshold", "for"]), Ok(()), "{t}");
     }
 
     fn bad(t: &str) -> String {
-        check(t, &["threshold"])
+        check(t, &PROMETHEUS, &["threshold"])
             .err()
             .unwrap_or_else(|| panic!("accepted {t}"))
             .message
@@ -604,6 +635,14 @@ mod tests {
         ok("{{ range query \"x\" }}{{ if true }}{{ break }}{{ end }}{{ end }}");
         ok("plain text, no actions; single { braces }");
         ok("{{ $value | $labels }} {{ (.A).B }} {{ define \"x\" }}a{{ end }}{{ template \"x\" }}");
+    }
+
+    #[test]
+    fn alertmanager_has_its_own_functions() {
+        let text = "{{ .CommonLabels.alertname | toUpper }} {{ range .Alerts }}{{ .Annotations.summary }}{{ end }}";
+        assert_eq!(check(text, &ALERTMANAGER, &[]), Ok(()));
+        assert!(check("{{ $value | humanize }}", &ALERTMANAGER, &[]).is_err());
+        assert!(check("{{ .X | trimSpace }}", &ALERTMANAGER, &[]).is_err());
     }
 
     #[test]

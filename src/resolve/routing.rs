@@ -27,6 +27,8 @@ enum Type {
     Url,
     HostPort,
     SecretFile,
+    /// Every other setting is a Go template Alertmanager expands for each notification.
+    Template,
 }
 
 fn type_of(key: &str) -> Option<Type> {
@@ -36,7 +38,7 @@ fn type_of(key: &str) -> Option<Type> {
         "url" => Type::Url,
         "smarthost" => Type::HostPort,
         k if k.ends_with("_file") => Type::SecretFile,
-        _ => return None,
+        _ => Type::Template,
     })
 }
 
@@ -50,6 +52,7 @@ fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
             !host.is_empty() && !host.contains(char::is_whitespace) && port.parse::<u16>().is_ok()
         }),
         Type::SecretFile => return looks_like_path(value),
+        Type::Template => return Ok(()),
     };
     if ok {
         Ok(())
@@ -60,6 +63,7 @@ fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
             Type::Url => "an `http://` or `https://` URL",
             Type::HostPort => "`host:port`",
             Type::SecretFile => "a file path",
+            Type::Template => "a template",
         })
     }
 }
@@ -208,6 +212,16 @@ impl Resolver<'_> {
         let Some(kind) = type_of(&key.value) else {
             return;
         };
+        if matches!(kind, Type::Template) {
+            use crate::go_template::check::{check, ALERTMANAGER};
+            if let Err(e) = check(&value.value, &ALERTMANAGER, &[]) {
+                self.errors.push(ResolveError::BadTemplate {
+                    span: value.span.sub(1 + e.offset, e.len),
+                    message: e.message,
+                });
+            }
+            return;
+        }
         match check_type(kind, &value.value) {
             Err(_) if matches!(kind, Type::SecretFile) => {
                 self.errors.push(ResolveError::SecretNotAPath {

@@ -36,7 +36,12 @@ impl Values<'_> {
 /// Checks a label or annotation as Prometheus will parse it: a Go template in which our
 /// compile-time variables stand for text.
 pub(crate) fn check(text: &Text) -> Option<ResolveError> {
-    let e = crate::go_template::check::check(&text.value, &VARIABLES).err()?;
+    let e = crate::go_template::check::check(
+        &text.value,
+        &crate::go_template::check::PROMETHEUS,
+        &VARIABLES,
+    )
+    .err()?;
     Some(ResolveError::BadTemplate {
         // +1 skips the opening quote of the string; escapes before this point may shift it.
         span: text.span.sub(1 + e.offset, e.len),
@@ -144,7 +149,12 @@ mod tests {
             .ok()
             .unwrap();
         assert_eq!(out, "Latency {{ \"{{\" }} end }} burns");
-        assert!(crate::go_template::check::check(&out, &[]).is_ok());
+        assert!(crate::go_template::check::check(
+            &out,
+            &crate::go_template::check::PROMETHEUS,
+            &[]
+        )
+        .is_ok());
     }
 
     #[test]

@@ -186,7 +186,14 @@ fn found_at(text: &str, pos: usize) -> String {
     match rest.chars().next() {
         None => "end of file".to_string(),
         Some('\n') | Some('\r') => "end of line".to_string(),
-        Some(_) => format!("`{}`", &rest[..token_len(text, pos)]),
+        Some(_) => {
+            // A word of megabytes would fill the terminal: show its start.
+            let word = &rest[..token_len(text, pos)];
+            match word.char_indices().nth(40) {
+                Some((cut, _)) => format!("`{}…`", &word[..cut]),
+                None => format!("`{word}`"),
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{copy_dir, root, text, tool};
+use common::{copy_dir, root};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -279,39 +279,8 @@ fn validate(keep: &Path) {
 
 fn run_validators(keep: &Path) {
     let files = |suffix: &str| common::files_ending(keep, suffix);
-    let rules = files(".rules.yml");
-    if let (Some(promtool), false) = (tool("promtool"), rules.is_empty()) {
-        for chunk in rules.chunks(200) {
-            let out = std::process::Command::new(&promtool)
-                .arg("check")
-                .arg("rules")
-                .args(chunk)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "promtool: {}{}",
-                text(&out.stdout),
-                text(&out.stderr)
-            );
-        }
-    }
-    let configs = files("alertmanager.yml");
-    if let (Some(amtool), false) = (tool("amtool"), configs.is_empty()) {
-        for chunk in configs.chunks(200) {
-            let out = std::process::Command::new(&amtool)
-                .arg("check-config")
-                .args(chunk)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "amtool: {}{}",
-                text(&out.stdout),
-                text(&out.stderr)
-            );
-        }
-    }
+    common::validate("promtool", &["check", "rules"], &files(".rules.yml"));
+    common::validate("amtool", &["check-config"], &files("alertmanager.yml"));
 }
 
 #[test]

@@ -217,22 +217,8 @@ fn titles_in_templates_stay_text() {
         "alert B {\n  when q is critical\n  summary \"{{ query }} is low\"\n}\n",
     ));
     assert!(result.status.success(), "{}", text(&result.stderr));
-    let Some(promtool) = tool("promtool") else {
-        return;
-    };
-    for file in common::files_ending(&tmp.path().join("out/prometheus"), ".rules.yml") {
-        let check = Command::new(&promtool)
-            .args(["check", "rules"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            check.status.success(),
-            "{}{}",
-            text(&check.stdout),
-            text(&check.stderr)
-        );
-    }
+    let rules = common::files_ending(&tmp.path().join("out/prometheus"), ".rules.yml");
+    common::validate("promtool", &["check", "rules"], &rules);
 }
 
 /// Label values with quotes, backslashes and shell metacharacters reach amtool intact.

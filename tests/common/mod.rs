@@ -96,3 +96,26 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// Runs validator `name` with `args` over `files` (many at a time) and asserts that it accepts
+/// them all; false when the validator is missing outside CI.
+pub fn validate(name: &str, args: &[&str], files: &[PathBuf]) -> bool {
+    let Some(program) = tool(name) else {
+        return false;
+    };
+    for chunk in files.chunks(200) {
+        let out = Command::new(&program)
+            .args(args)
+            .args(chunk)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name} {}: {}{}",
+            args.join(" "),
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    true
+}

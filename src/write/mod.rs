@@ -136,11 +136,12 @@ impl Output {
                 return Err(e);
             }
         };
-        stage::sync_dir(&self.parent)?;
+        // The switch is done: the old tree is reclaimed even if the sync below fails.
+        let synced = stage::sync_dir(&self.parent);
         if swapped {
             self.warnings.extend(reclaim::reclaim(&stage, &self.dir));
         }
-        Ok(())
+        synced
     }
 
     /// The directory as the user named it.

@@ -200,6 +200,16 @@ fn what_prometheus_and_alertmanager_would_refuse_is_refused() {
         "`team` of alert `A`",
     );
     refused(
+        "alert A {\n  expr `up == 0`\n  severity critical\n  labels { __name__ = \"x\" }\n}\n",
+        "E0139",
+        "`__name__`",
+    );
+    refused(
+        "record \"a b\" { expr `up` }\n",
+        "E0140",
+        "not a metric name",
+    );
+    refused(
         "dashboard d \"D\" {\n  link \"Click\" \"javascript:alert(1)\"\n}\n",
         "E0134",
         "URL",

@@ -157,6 +157,15 @@ pub(crate) enum ResolveError {
         key: String,
         span: Span,
     },
+    /// A recording rule's name that is not a metric name.
+    BadRecordName {
+        name: String,
+        span: Span,
+    },
+    /// `__name__` among a rule's labels, which Prometheus refuses.
+    ReservedLabel {
+        span: Span,
+    },
     /// A duration that must be positive is zero.
     ZeroDuration {
         what: &'static str,
@@ -358,6 +367,10 @@ impl fmt::Display for ResolveError {
                 write!(f, "`{key}` carries credentials in the source")
             }
             ZeroDuration { what, .. } => write!(f, "{what} must be longer than 0"),
+            ReservedLabel { .. } => write!(f, "`__name__` cannot be a label of a rule"),
+            BadRecordName { name, .. } => {
+                write!(f, "`{name}` is not a metric name for a recording rule")
+            }
             InlineSecret { key, .. } => write!(f, "secret `{key}` is written inline"),
             UnknownSetting {
                 integration, key, ..
@@ -430,6 +443,8 @@ impl StageError for ResolveError {
             SecretNotAPath { .. } => "E0136",
             CredentialsInUrl { .. } => "E0137",
             ZeroDuration { .. } => "E0138",
+            ReservedLabel { .. } => "E0139",
+            BadRecordName { .. } => "E0140",
             UnknownSetting { .. } => "E0124",
             MissingSetting { .. } => "E0125",
             NoDefaultReceiver { .. } => "E0126",
@@ -477,6 +492,8 @@ impl StageError for ResolveError {
             | SecretNotAPath { span, .. }
             | CredentialsInUrl { span, .. }
             | ZeroDuration { span, .. }
+            | ReservedLabel { span }
+            | BadRecordName { span, .. }
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
@@ -522,6 +539,8 @@ impl StageError for ResolveError {
             SecretNotAPath { .. } => "not a file path",
             CredentialsInUrl { .. } => "credentials",
             ZeroDuration { .. } => "zero",
+            ReservedLabel { .. } => "reserved",
+            BadRecordName { .. } => "letters, digits, `_` and `:`",
             UnknownSetting { .. } => "unknown",
             MissingSetting { .. } => "incomplete",
             NoDefaultReceiver { .. } => "routing",
@@ -643,6 +662,12 @@ impl StageError for ResolveError {
                 "keep credentials out of the source: use a `*_file` setting where the receiver has one, or a URL without user info or token".into(),
             ),
             ZeroDuration { what, .. } => Some(format!("give the {what} a positive duration such as `30d`")),
+            BadRecordName { .. } => Some(
+                "name it like `level:metric:operations`, e.g. `job:http_requests:rate5m`".into(),
+            ),
+            ReservedLabel { .. } => Some(
+                "Prometheus names series itself: `record \"name\"` sets the metric name of a recording rule".into(),
+            ),
             NoDefaultReceiver { .. } => Some(
                 "add `routing { default RECEIVER }` for alerts no other route takes".into(),
             ),

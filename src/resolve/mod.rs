@@ -255,6 +255,15 @@ struct Resolver<'a> {
     errors: Vec<ResolveError>,
 }
 
+/// A Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+fn is_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
 fn labels_of(pairs: &[ast::LabelPair]) -> Labels {
     pairs
         .iter()
@@ -372,6 +381,16 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Labels that rules will carry: Prometheus refuses `__name__` among them.
+    pub(super) fn rule_labels(&mut self, pairs: &[ast::LabelPair]) -> Labels {
+        for pair in pairs.iter().filter(|p| p.name.value == "__name__") {
+            self.errors.push(ResolveError::ReservedLabel {
+                span: pair.name.span,
+            });
+        }
+        labels_of(pairs)
+    }
+
     /// A duration that must not be zero (a period, a window): zero is reported at it.
     fn positive_duration(&mut self, text: &ast::Text, what: &'static str) -> Option<Duration> {
         let d = self.duration(text)?;
@@ -436,7 +455,7 @@ impl<'a> Resolver<'a> {
             name: e.name.value.clone(),
             namespace: e.namespace.as_ref().map(|n| n.value.clone()),
             matchers,
-            labels: labels_of(&e.labels),
+            labels: self.rule_labels(&e.labels),
             description: e.description.as_ref().map(|d| d.value.clone()),
         }
     }
@@ -494,7 +513,7 @@ impl<'a> Resolver<'a> {
             team: s.team.as_ref().map(|t| t.value.clone()),
             matchers: matchers_of(&s.selector),
             environments,
-            labels: labels_of(&s.labels),
+            labels: self.rule_labels(&s.labels),
             description: s.description.as_ref().map(|d| d.value.clone()),
         }
     }
@@ -804,7 +823,7 @@ impl<'a> Resolver<'a> {
             let expr = self.rule_expr(&expr_text, &instance.matchers, expr_span, a.name.span)?;
             let mut labels = instance.labels.clone();
             labels.insert("severity".into(), severity_name.to_string());
-            labels.extend(labels_of(&a.scope.labels));
+            labels.extend(self.rule_labels(&a.scope.labels));
             rules.push(AlertRule {
                 environment: instance.environment,
                 for_,
@@ -1168,6 +1187,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn record(&mut self, rec: &ast::Record, model: &Model) -> Option<Record> {
+        if !is_metric_name(&rec.name.value) {
+            self.errors.push(ResolveError::BadRecordName {
+                name: rec.name.value.clone(),
+                span: rec.name.span,
+            });
+        }
         let Some(expr) = &rec.expr else {
             self.errors.push(ResolveError::NoQueryBody {
                 query: rec.name.value.clone(),
@@ -1182,7 +1207,7 @@ impl<'a> Resolver<'a> {
         for instance in instances {
             let expr = self.rule_expr(&text, &instance.matchers, expr.span, rec.name.span)?;
             let mut labels = instance.labels;
-            labels.extend(labels_of(&rec.scope.labels));
+            labels.extend(self.rule_labels(&rec.scope.labels));
             rules.push(RecordRule {
                 environment: instance.environment,
                 expr,

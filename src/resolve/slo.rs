@@ -214,7 +214,7 @@ impl Resolver<'_> {
                 sloth_id = format!("{sloth_id}-{env}");
             }
             let mut labels = instance.labels.clone();
-            labels.extend(labels_of(&s.scope.labels));
+            labels.extend(self.rule_labels(&s.scope.labels));
             labels.insert("sloth_id".into(), sloth_id.clone());
             labels.insert("sloth_service".into(), service.clone());
             labels.insert("sloth_slo".into(), slo_id.clone());

@@ -89,6 +89,9 @@ const DICTIONARY: &[&str] = &[
     "example \"x\" { series `up` \"1e400x10\" fires at 5m }",
     "ü",
     "\u{202e}",
+    "record \"a b\" { expr `up` }",
+    "labels { __name__ = \"x\" }",
+    "labels { a = \"{{ end }}\" }",
 ];
 
 /// Strings no field should trust.

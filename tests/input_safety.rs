@@ -123,6 +123,12 @@ fn hostile_queries_are_errors_not_panics_or_hangs() {
     };
     refused(&logql(40_000), "E0107", "the limit is");
     refused(&logql(100), "E0107", "nested");
+    // Newer than the Prometheus the output is for, or regex syntax Go refuses.
+    refused(&alert("limitk(2, up)"), "E0106", "not in Prometheus 2.42");
+    refused(&alert("{\"my.metric\"}"), "E0106", "quoted metric");
+    refused(&alert("x{a=~\"(?<n>a)\"}"), "E0106", "named groups");
+    refused(&alert("x{a=~\"a++\"}"), "E0106", "repetition");
+    refused(&alert("x{a=~\"a{2,1001}\"}"), "E0106", "1000");
     let chain = vec!["x"; 2_000].join(" + ");
     refused(&alert(&chain), "E0106", "operators");
 }

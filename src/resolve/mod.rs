@@ -11,6 +11,7 @@ pub(crate) mod model;
 mod names;
 mod policy;
 mod promql;
+mod promql_version;
 pub(crate) mod quantity;
 pub(crate) mod route_tree;
 mod routing;

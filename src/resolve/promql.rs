@@ -11,7 +11,8 @@ use promql_parser::parser::{self, Expr};
 /// regex-syntax (as Prometheus anchors it) and promql-parser sees an equality matcher that
 /// matches the empty string exactly when the regex does: the same verdict, far cheaper.
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
-    let rewritten = without_regexes(text)?;
+    super::promql_version::check(text)?;
+    let rewritten = without_regexes(&super::promql_version::for_parser(text))?;
     crate::guard::catch(|| parser::parse(&rewritten))
         .unwrap_or_else(|panic| Err(format!("promql-parser failed on this query ({panic})")))
 }
@@ -81,11 +82,68 @@ fn unquote(literal: &str) -> String {
 
 /// Checks a regex as Prometheus uses it (fully anchored); says whether it matches "".
 fn check_regex(pattern: &str) -> Result<bool, String> {
+    go_only(pattern).map_err(|why| format!("invalid regex `{pattern}`: {why}"))?;
     let anchored = format!("^(?:{pattern})$");
     let hir = regex_syntax::Parser::new()
         .parse(&anchored)
         .map_err(|e| format!("invalid regex `{pattern}`: {}", first_line(&e.to_string())))?;
     Ok(hir.properties().minimum_len() == Some(0))
+}
+
+/// What Go's RE2 (Prometheus' and Alertmanager's regex engine) refuses and regex-syntax
+/// accepts: `(?<name>` groups, repeat counts over 1000, and a repetition of a repetition
+/// (`a**`, `a++`; the lazy `a*?` is fine).
+fn go_only(pattern: &str) -> Result<(), String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let mut in_class = false;
+    // Whether the previous token was a repetition, and whether it was already made lazy.
+    let mut repeated = false;
+    let mut lazy = false;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut repetition = false;
+        match c {
+            '\\' => i += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            _ if in_class => {}
+            '(' if chars.get(i + 1) == Some(&'?') && chars.get(i + 2) == Some(&'<') => {
+                return Err("named groups are written `(?P<name>...)`".into());
+            }
+            '*' | '+' | '?' => repetition = true,
+            '{' => {
+                let close = chars[i..].iter().position(|c| *c == '}').map(|n| i + n);
+                let counts: Option<Vec<u32>> = close.and_then(|end| {
+                    // `{n}`, `{n,}`, `{n,m}`; anything else (`{,5}`) is literal text.
+                    let inner: String = chars[i + 1..end].iter().collect();
+                    let (min, max) = inner.split_once(',').unwrap_or((&inner, "0"));
+                    let max = if max.is_empty() { "0" } else { max };
+                    Some(vec![min.parse().ok()?, max.parse().ok()?])
+                });
+                if let (Some(end), Some(counts)) = (close, counts) {
+                    if counts.iter().any(|n| *n > 1000) {
+                        return Err("a repeat count is at most 1000".into());
+                    }
+                    repetition = true;
+                    i = end;
+                }
+            }
+            _ => {}
+        }
+        if repetition {
+            if repeated && !(c == '?' && !lazy) {
+                return Err("a repetition cannot repeat another (`a**`, `a++`)".into());
+            }
+            lazy = repeated && c == '?';
+            repeated = true;
+        } else {
+            repeated = false;
+            lazy = false;
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn first_line(text: &str) -> String {
@@ -158,6 +216,27 @@ mod tests {
             without_regexes(r#"x{a=~"b\\d"} or y{c!~'d'}"#).unwrap(),
             r#"x{a="x"} or y{c!="x"}"#
         );
+    }
+
+    #[test]
+    fn regexes_are_held_to_go_syntax() {
+        for bad in ["(?<n>a)", "a{2,1001}", "a++", "a**", "a*??", "a{2}{3}"] {
+            assert!(go_only(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "(?P<n>a)",
+            "a{2,1000}",
+            "a*?",
+            "a+?b",
+            "[*+]+",
+            "\\*+",
+            "x{2}?",
+            "(?i)a|b",
+            "a{,5}*",
+            "a{2,}",
+        ] {
+            assert_eq!(go_only(good), Ok(()), "{good}");
+        }
     }
 
     #[test]

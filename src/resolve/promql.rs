@@ -132,7 +132,9 @@ fn go_only(pattern: &str) -> Result<(), String> {
             _ => {}
         }
         if repetition {
-            if repeated && !(c == '?' && !lazy) {
+            // Only one `?` may follow a repetition, making it lazy.
+            let makes_lazy = c == '?' && !lazy;
+            if repeated && !makes_lazy {
                 return Err("a repetition cannot repeat another (`a**`, `a++`)".into());
             }
             lazy = repeated && c == '?';

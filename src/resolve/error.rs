@@ -157,6 +157,11 @@ pub(crate) enum ResolveError {
         key: String,
         span: Span,
     },
+    /// A label listed twice in `group_by`, which Alertmanager refuses.
+    DuplicateGroupBy {
+        label: String,
+        span: Span,
+    },
     /// A recording rule's name that is not a metric name.
     BadRecordName {
         name: String,
@@ -368,6 +373,9 @@ impl fmt::Display for ResolveError {
             }
             ZeroDuration { what, .. } => write!(f, "{what} must be longer than 0"),
             ReservedLabel { .. } => write!(f, "`__name__` cannot be a label of a rule"),
+            DuplicateGroupBy { label, .. } => {
+                write!(f, "`{label}` appears twice in `group_by`")
+            }
             BadRecordName { name, .. } => {
                 write!(f, "`{name}` is not a metric name for a recording rule")
             }
@@ -445,6 +453,7 @@ impl StageError for ResolveError {
             ZeroDuration { .. } => "E0138",
             ReservedLabel { .. } => "E0139",
             BadRecordName { .. } => "E0140",
+            DuplicateGroupBy { .. } => "E0141",
             UnknownSetting { .. } => "E0124",
             MissingSetting { .. } => "E0125",
             NoDefaultReceiver { .. } => "E0126",
@@ -494,6 +503,7 @@ impl StageError for ResolveError {
             | ZeroDuration { span, .. }
             | ReservedLabel { span }
             | BadRecordName { span, .. }
+            | DuplicateGroupBy { span, .. }
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
@@ -541,6 +551,7 @@ impl StageError for ResolveError {
             ZeroDuration { .. } => "zero",
             ReservedLabel { .. } => "reserved",
             BadRecordName { .. } => "letters, digits, `_` and `:`",
+            DuplicateGroupBy { .. } => "again",
             UnknownSetting { .. } => "unknown",
             MissingSetting { .. } => "incomplete",
             NoDefaultReceiver { .. } => "routing",

@@ -245,15 +245,32 @@ impl Resolver<'_> {
         }
     }
 
+    /// Alertmanager's timing; it refuses zero intervals and a label grouped twice.
     pub(super) fn timing(&mut self, t: &ast::Timing) -> Timing {
+        if let Some(list) = &t.group_by {
+            for (i, label) in list.value.iter().enumerate() {
+                if list.value[..i].iter().any(|l| l.value == label.value) {
+                    self.errors.push(ResolveError::DuplicateGroupBy {
+                        label: label.value.clone(),
+                        span: label.span,
+                    });
+                }
+            }
+        }
         Timing {
             group_by: t
                 .group_by
                 .as_ref()
                 .map(|l| l.value.iter().map(|i| i.value.clone()).collect()),
             group_wait: t.group_wait.as_ref().and_then(|d| self.duration(d)),
-            group_interval: t.group_interval.as_ref().and_then(|d| self.duration(d)),
-            repeat_interval: t.repeat_interval.as_ref().and_then(|d| self.duration(d)),
+            group_interval: t
+                .group_interval
+                .as_ref()
+                .and_then(|d| self.positive_duration(d, "`group_interval`")),
+            repeat_interval: t
+                .repeat_interval
+                .as_ref()
+                .and_then(|d| self.positive_duration(d, "`repeat_interval`")),
         }
     }
 

@@ -190,10 +190,12 @@ impl Resolver<'_> {
             .settings
             .iter()
             .any(|(k, _)| spec.secrets.contains(&k.value.as_str()));
-        let complete = spec
-            .required
-            .iter()
-            .all(|group| group.iter().any(|k| settings.contains_key(*k)));
+        // An empty value is as good as none: Alertmanager refuses an empty `to`.
+        let complete = spec.required.iter().all(|group| {
+            group
+                .iter()
+                .any(|k| settings.get(*k).is_some_and(|v| !v.trim().is_empty()))
+        });
         if !inline && !complete {
             self.errors.push(ResolveError::MissingSetting {
                 integration: spec.name,

@@ -196,6 +196,11 @@ fn what_prometheus_and_alertmanager_would_refuse_is_refused() {
         "out of range",
     );
     refused(
+        "alert A {\n  expr `up == 0`\n  severity critical\n  summary \"a\"\n  example \"x\" {\n    series `up` \"0x10\"\n    fires at 100y\n  }\n}\n",
+        "E0142",
+        "at most",
+    );
+    refused(
         "slo s \"S\" {\n  objective 99%\n  period 0\n  sli availability `up`\n}\n",
         "E0138",
         "period",

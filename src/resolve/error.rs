@@ -157,6 +157,11 @@ pub(crate) enum ResolveError {
         key: String,
         span: Span,
     },
+    /// An example checked so late that promtool would evaluate for minutes.
+    ExampleTooLate {
+        limit: String,
+        span: Span,
+    },
     /// A label listed twice in `group_by`, which Alertmanager refuses.
     DuplicateGroupBy {
         label: String,
@@ -373,6 +378,9 @@ impl fmt::Display for ResolveError {
             }
             ZeroDuration { what, .. } => write!(f, "{what} must be longer than 0"),
             ReservedLabel { .. } => write!(f, "`__name__` cannot be a label of a rule"),
+            ExampleTooLate { limit, .. } => {
+                write!(f, "an example can check at most {limit} after its start")
+            }
             DuplicateGroupBy { label, .. } => {
                 write!(f, "`{label}` appears twice in `group_by`")
             }
@@ -454,6 +462,7 @@ impl StageError for ResolveError {
             ReservedLabel { .. } => "E0139",
             BadRecordName { .. } => "E0140",
             DuplicateGroupBy { .. } => "E0141",
+            ExampleTooLate { .. } => "E0142",
             UnknownSetting { .. } => "E0124",
             MissingSetting { .. } => "E0125",
             NoDefaultReceiver { .. } => "E0126",
@@ -504,6 +513,7 @@ impl StageError for ResolveError {
             | ReservedLabel { span }
             | BadRecordName { span, .. }
             | DuplicateGroupBy { span, .. }
+            | ExampleTooLate { span, .. }
             | UnknownSetting { span, .. }
             | MissingSetting { span, .. }
             | GroupWaitTooLong { span, .. }
@@ -552,6 +562,7 @@ impl StageError for ResolveError {
             ReservedLabel { .. } => "reserved",
             BadRecordName { .. } => "letters, digits, `_` and `:`",
             DuplicateGroupBy { .. } => "again",
+            ExampleTooLate { .. } => "too late",
             UnknownSetting { .. } => "unknown",
             MissingSetting { .. } => "incomplete",
             NoDefaultReceiver { .. } => "routing",

@@ -392,6 +392,22 @@ impl<'a> Resolver<'a> {
         labels_of(pairs)
     }
 
+    /// When an example checks an alert: promtool evaluates every step up to it, so it is held
+    /// to as many steps as a series may have.
+    pub(super) fn example_time(&mut self, text: &ast::Text, model: &Model) -> Option<Duration> {
+        let at = self.duration(text)?;
+        let step = model.project.scrape_interval.0.max(1);
+        let steps = series::MAX_REPEAT;
+        if at.0 / step > steps {
+            self.errors.push(ResolveError::ExampleTooLate {
+                limit: Duration(step.saturating_mul(steps)).to_string(),
+                span: text.span,
+            });
+            return None;
+        }
+        Some(at)
+    }
+
     /// A duration that must not be zero (a period, a window): zero is reported at it.
     fn positive_duration(&mut self, text: &ast::Text, what: &'static str) -> Option<Duration> {
         let d = self.duration(text)?;
@@ -1160,7 +1176,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter_map(|c| {
                 Some(model::ExampleCheck {
-                    at: self.duration(&c.at)?,
+                    at: self.example_time(&c.at, model)?,
                     span: c.at.span,
                     fires: c.fires.as_ref().map(|l| labels_of(l)),
                 })

@@ -507,7 +507,7 @@ impl Resolver<'_> {
         let (instance, series) = self.example_target(e, &s.name, &environments, model)?;
         let mut checks = Vec::new();
         for c in &e.checks {
-            let at = self.duration(&c.at)?;
+            let at = self.example_time(&c.at, model)?;
             let kind = c.burn.as_ref().map(|k| {
                 if k.value == "page" {
                     BurnKind::Page

@@ -51,6 +51,12 @@ fn looks_typed(value: &str) -> bool {
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
         "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
     ];
+    // Most text (names, sentences, queries) cannot be typed: decide without allocating.
+    let short = value.len() <= 5;
+    let numeric = value.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    if !short && !numeric {
+        return false;
+    }
     let lower = value.to_ascii_lowercase();
     if WORDS.contains(&value)
         || matches!(

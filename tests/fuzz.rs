@@ -1,7 +1,8 @@
 //! Bounded fuzzing, run by the test suite: random mutations of the real sources and of every
 //! fixture, through the parser, the PromQL and LogQL checks and whole compiles into temp dirs;
 //! and a sweep of hostile strings through every string of `rules/`. Nothing may panic, and
-//! whatever compiles must pass promtool and amtool and give an inert runbook.
+//! whatever compiles must pass promtool and amtool, give dashboards valid against Grafana's
+//! schema, and give an inert runbook.
 //!
 //! `WATCHBOOK_FUZZ_RUNS` scales the number of cases (default 1) and `WATCHBOOK_FUZZ_SEED`
 //! varies them; see the README for a long run. A failing input is saved under
@@ -260,6 +261,10 @@ fn check_output(out: &Path, keep: &Path, case: usize) {
         )
         .unwrap();
     }
+    for file in common::files_ending(&out.join("grafana"), ".json") {
+        let name = format!("{case}-{}", file.file_name().unwrap().to_string_lossy());
+        std::fs::copy(&file, keep.join(name)).unwrap();
+    }
     let am = out.join("alertmanager/alertmanager.yml");
     if am.exists() {
         std::fs::copy(&am, keep.join(format!("{case}-alertmanager.yml"))).unwrap();
@@ -284,6 +289,19 @@ fn run_validators(keep: &Path) {
     let files = |suffix: &str| common::files_ending(keep, suffix);
     common::validate("promtool", &["check", "rules"], &files(".rules.yml"));
     common::validate("amtool", &["check-config"], &files("alertmanager.yml"));
+    let schema = common::shared("schemas/grafana-dashboard.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for file in files(".json") {
+        let dashboard: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&dashboard)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
 }
 
 #[test]

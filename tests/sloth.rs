@@ -8,17 +8,9 @@ use common::{root, text, watchbook};
 use std::collections::BTreeMap;
 use yaml_serde::Value;
 
-fn sloth_reference() -> Option<Value> {
-    let path = root().join("../shared/reference/sloth/generated-getting-started.yml");
-    if !path.is_file() {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "{path:?} is missing in CI"
-        );
-        eprintln!("SKIPPED: {path:?} is missing");
-        return None;
-    }
-    Some(yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+fn sloth_reference() -> Value {
+    let path = common::shared("reference/sloth/generated-getting-started.yml");
+    yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn ours() -> Value {
@@ -97,9 +89,7 @@ fn alert_terms(rules: &[Value], severity_label: &str) -> Vec<(String, f64, f64)>
 
 #[test]
 fn recording_rules_match_sloths() {
-    let Some(reference) = sloth_reference() else {
-        return;
-    };
+    let reference = sloth_reference();
     let theirs = recordings(&rules(&reference));
     let ours = recordings(&rules(&ours()));
     for window in ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] {
@@ -150,9 +140,7 @@ fn recording_rules_match_sloths() {
 
 #[test]
 fn alerts_use_sloths_windows_factors_and_budget() {
-    let Some(reference) = sloth_reference() else {
-        return;
-    };
+    let reference = sloth_reference();
     let theirs = rules(&reference);
     let ours = rules(&ours());
     for kind in ["page", "ticket"] {

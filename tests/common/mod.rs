@@ -119,3 +119,16 @@ pub fn validate(name: &str, args: &[&str], files: &[PathBuf]) -> bool {
     }
     true
 }
+
+/// A file of `../shared` (the project's shared folder, laid beside this checkout: schemas and
+/// reference outputs). Tests that need it fail when it is missing; they never skip.
+pub fn shared(relative: &str) -> PathBuf {
+    let path = root().join("../shared").join(relative);
+    assert!(
+        path.is_file(),
+        "{} is missing: the tests need the project's shared folder beside this checkout \
+         (../shared, with schemas/ and reference/), as CI lays it out",
+        path.display()
+    );
+    path
+}

@@ -376,3 +376,22 @@ fn check_writes_nothing_not_even_directories() {
     assert!(text(&result.stderr).contains("is stale"));
     assert!(!tmp.path().join("missing").exists());
 }
+
+#[test]
+fn a_dangling_link_as_the_output_is_refused_and_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::os::unix::fs::symlink(tmp.path().join("nowhere"), &out).unwrap();
+    let result = compile(&root().join("rules"), &out, &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(
+        text(&result.stderr).contains("E0305"),
+        "{}",
+        text(&result.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&out)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(!tmp.path().join("nowhere").exists());
+}

@@ -57,6 +57,8 @@ impl Output {
         let dir = match std::fs::canonicalize(out) {
             Ok(real) if real.is_dir() => real,
             Ok(_) => return Err(not_a_dir()),
+            // A link to nothing: never replaced by a directory of ours.
+            Err(_) if std::fs::symlink_metadata(out).is_ok() => return Err(not_a_dir()),
             Err(_) => {
                 let name = out.file_name().ok_or_else(not_a_dir)?;
                 let parent = match out.parent() {

@@ -4,7 +4,8 @@
 libfuzzer_sys::fuzz_target!(|text: &str| {
     let Ok(tmp) = tempfile::tempdir() else { return };
     let rules = tmp.path().join("rules");
-    if std::fs::create_dir(&rules).is_err() || std::fs::write(rules.join("main.wb"), text).is_err() {
+    if std::fs::create_dir(&rules).is_err() || std::fs::write(rules.join("main.wb"), text).is_err()
+    {
         return;
     }
     watchbook::fuzz::compile_into(&rules, &tmp.path().join("out"));

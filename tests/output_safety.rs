@@ -395,3 +395,21 @@ fn a_dangling_link_as_the_output_is_refused_and_kept() {
         .is_symlink());
     assert!(!tmp.path().join("nowhere").exists());
 }
+
+#[test]
+fn a_file_where_a_generated_directory_goes_changes_nothing() {
+    let (_tmp, rules, out) = compiled();
+    std::fs::remove_dir_all(out.join("grafana")).unwrap();
+    std::fs::write(out.join("grafana"), "a file, not a directory\n").unwrap();
+    let before = snapshot_dir(&out);
+    change_threshold(&rules, "12");
+    let result = compile(&rules, &out, &[]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = text(&result.stderr);
+    assert!(
+        stderr.contains("E0303") && stderr.contains("grafana"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot_dir(&out), before);
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}

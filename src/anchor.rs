@@ -28,6 +28,19 @@ pub(crate) fn alert_url(runbook_url: &str, name: &str) -> String {
     format!("{runbook_url}#{}", alert(name))
 }
 
+/// The markdown file of a runbook page, beside `runbook.md`.
+pub(crate) fn page_file(page: &str) -> String {
+    format!("alerts-{page}.md")
+}
+
+/// The `runbook_url` of an alert whose section is on a page of a runbook split by team:
+/// `runbook_url` then names the directory that holds the runbook's markdown.
+pub(crate) fn page_url(runbook_url: &str, page: &str, name: &str) -> String {
+    let base = runbook_url.trim_end_matches('/');
+    let base = base.strip_suffix("/runbook.md").unwrap_or(base);
+    format!("{base}/{}#{}", page_file(page), alert(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -321,3 +321,77 @@ fn the_runbook_command_regenerates_only_the_runbook() {
     ]);
     assert_eq!(stale.status.code(), Some(1));
 }
+
+/// A source with `services` services of one team each (teams cycle over `teams`), each with
+/// three alerts.
+fn many_alerts(dir: &Path, services: usize, teams: usize) {
+    let mut text = String::from(
+        "project \"Big\" { runbook_url \"https://runbooks.example/big\" }\n\
+         severity critical { response 15m }\n\
+         environment prod { namespace \"prod\" }\n",
+    );
+    for n in 0..services {
+        text.push_str(&format!(
+            "service s{n} {{ team \"team-{}\" selector {{ job = \"s{n}\" }} environments [prod] }}\n",
+            n % teams
+        ));
+        for kind in ["Down", "Slow", "Full"] {
+            text.push_str(&format!(
+                "alert S{n}{kind} {{\n  expr `up{{$selector}} == 0`\n  services [s{n}]\n  severity critical\n  summary \"{{{{ $labels.job }}}} is {kind}.\"\n}}\n"
+            ));
+        }
+    }
+    text.push_str("alert Everywhere {\n  expr `up == 0`\n  severity critical\n}\n");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("main.wb"), text).unwrap();
+}
+
+#[test]
+fn a_large_runbook_gets_a_page_per_team_and_every_runbook_url_lands_on_its_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (rules, out) = (tmp.path().join("rules"), tmp.path().join("out"));
+    many_alerts(&rules, 60, 4);
+    let result = watchbook(&[
+        "compile",
+        rules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let document = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
+    assert!(
+        !document.contains("#### S1Down"),
+        "alert sections stay off the document"
+    );
+    let summary = std::fs::read_to_string(out.join("runbook/book/src/SUMMARY.md")).unwrap();
+    for page in ["alerts-team-0.md", "alerts-team-3.md", "alerts-shared.md"] {
+        assert!(
+            document.contains(&format!("]({page})")),
+            "{page} in the document"
+        );
+        assert!(summary
+            .lines()
+            .any(|l| l.starts_with("  - [") && l.ends_with(&format!("]({page})"))));
+        assert!(out.join("runbook/book/src").join(page).is_file());
+    }
+    // Every alert rule's runbook_url names an existing page and a heading on it.
+    let rules_yaml = std::fs::read_to_string(out.join("prometheus/main.rules.yml")).unwrap();
+    let urls: Vec<&str> = rules_yaml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("runbook_url: "))
+        .collect();
+    assert_eq!(urls.len(), 181);
+    for url in urls {
+        let rest = url.strip_prefix("https://runbooks.example/big/").unwrap();
+        let (file, anchor) = rest.split_once('#').unwrap();
+        let page = std::fs::read_to_string(out.join("runbook").join(file)).unwrap();
+        let headings: Vec<String> = page
+            .lines()
+            .filter_map(|l| l.strip_prefix("#### "))
+            .map(|h| h.to_lowercase())
+            .collect();
+        assert!(headings.iter().any(|h| h == anchor), "{url}");
+    }
+    let shared = std::fs::read_to_string(out.join("runbook/alerts-shared.md")).unwrap();
+    assert!(shared.contains("#### Everywhere"));
+}

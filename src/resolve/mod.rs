@@ -16,6 +16,7 @@ pub(crate) mod quantity;
 pub(crate) mod route_tree;
 mod routing;
 mod runbook;
+mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
@@ -187,6 +188,7 @@ pub(crate) fn resolve(
     model.thresholds = thresholds.into_iter().flatten().collect();
     model.alerts = alerts;
     model.records = records;
+    runbook_pages::lay_out(&mut model);
     Ok(model)
 }
 
@@ -879,6 +881,7 @@ impl<'a> Resolver<'a> {
             resolve: steps(&a.resolve),
             examples,
             anchor: anchor::alert(&a.name.value),
+            page: None,
         })
     }
 

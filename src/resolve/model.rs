@@ -455,6 +455,9 @@ pub(crate) struct Alert {
     pub examples: Vec<Example>,
     /// The anchor of the alert's runbook section.
     pub anchor: String,
+    /// The runbook page of its section when the runbook is split by team (its team's slug,
+    /// or `shared`); `None` in a one-document runbook.
+    pub page: Option<String>,
 }
 
 #[derive(Debug)]

@@ -418,6 +418,7 @@ impl Resolver<'_> {
                 resolve: Vec::new(),
                 examples: Vec::new(),
                 anchor: anchor::alert(&name),
+                page: None,
             });
         }
         let examples = s

@@ -21,6 +21,8 @@ pub(super) struct Context {
     logql_topics: Vec<Topic>,
     severities: Vec<Severity>,
     alert_groups: Vec<AlertGroup>,
+    /// The pages of a runbook split by team, each with its alerts; empty otherwise.
+    pages: Vec<Page>,
     scenarios: Vec<Scenario>,
     escalation_levels: Vec<EscalationLevel>,
     appendices: Vec<Appendix>,
@@ -88,6 +90,15 @@ struct Severity {
 struct AlertGroup {
     severity: String,
     alerts: Vec<Alert>,
+}
+
+/// A page of a runbook split by team.
+#[derive(Serialize)]
+pub(super) struct Page {
+    pub title: String,
+    pub file: String,
+    pub count: usize,
+    alert_groups: Vec<AlertGroup>,
 }
 
 #[derive(Serialize)]
@@ -239,6 +250,7 @@ fn receiver_label(model: &Model, r: usize) -> String {
 }
 
 pub(super) fn build(model: &Model) -> Context {
+    let panels = panels_by_anchor(model);
     Context {
         project: Project {
             name: model.project.name.clone(),
@@ -261,7 +273,8 @@ pub(super) fn build(model: &Model) -> Context {
         promql_topics: topics(model, QueryLanguage::PromQl),
         logql_topics: topics(model, QueryLanguage::LogQl),
         severities: severities(model),
-        alert_groups: alert_groups(model),
+        alert_groups: alert_groups(model, None, &panels),
+        pages: pages(model, &panels),
         scenarios: model
             .scenarios
             .iter()
@@ -445,10 +458,14 @@ fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<String>> {
     index
 }
 
-fn alert_groups(model: &Model) -> Vec<AlertGroup> {
-    let panels = panels_by_anchor(model);
+/// The alerts of one page (`None`: the alerts of the one-document runbook), by severity.
+fn alert_groups(
+    model: &Model,
+    page: Option<&str>,
+    panels: &HashMap<&str, Vec<String>>,
+) -> Vec<AlertGroup> {
     let mut by_severity: Vec<Vec<&model::Alert>> = vec![Vec::new(); model.severities.len()];
-    for a in &model.alerts {
+    for a in model.alerts.iter().filter(|a| a.page.as_deref() == page) {
         by_severity[a.severity].push(a);
     }
     model
@@ -458,12 +475,33 @@ fn alert_groups(model: &Model) -> Vec<AlertGroup> {
         .filter_map(|(severity, alerts)| {
             let alerts: Vec<Alert> = alerts
                 .into_iter()
-                .map(|a| alert(model, a, &panels))
+                .map(|a| alert(model, a, panels))
                 .collect();
             (!alerts.is_empty()).then(|| AlertGroup {
                 severity: capitalize(&severity.name),
                 alerts,
             })
+        })
+        .collect()
+}
+
+/// The pages of a runbook split by team, in name order, `shared` last.
+fn pages(model: &Model, panels: &HashMap<&str, Vec<String>>) -> Vec<Page> {
+    let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
+    for page in model.alerts.iter().filter_map(|a| a.page.as_deref()) {
+        *counts.entry((page == "shared", page)).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|((_, name), count)| Page {
+            title: if name == "shared" {
+                "Shared".to_string()
+            } else {
+                capitalize(name)
+            },
+            file: anchor::page_file(name),
+            count,
+            alert_groups: alert_groups(model, Some(name), panels),
         })
         .collect()
 }

@@ -139,21 +139,36 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
     errors
 }
 
-/// Each alert's `runbook_url` ends in `#anchor`: exactly one heading of the document may
-/// have that anchor, or the link lands on the wrong one.
-pub(super) fn check_alert_sections(model: &Model, document: &str, file: &str) -> Vec<EmitError> {
+/// Each alert's `runbook_url` ends in `#anchor`: exactly one heading of the page it points at
+/// (the document, or its team's page) may have that anchor, or the link lands on the wrong one.
+pub(super) fn check_alert_sections(model: &Model, files: &[(String, String)]) -> Vec<EmitError> {
     // Heading lines by anchor, and by the anchor a numbered repeat (`x-1`) was made from.
-    let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
-    for (line, id) in anchors(document) {
-        if let Some((base, n)) = id.rsplit_once('-') {
-            if n.parse::<u32>().is_ok() {
-                lines.entry(base.to_string()).or_default().push(line);
+    let headings = |text: &str| {
+        let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
+        for (line, id) in anchors(text) {
+            if let Some((base, n)) = id.rsplit_once('-') {
+                if n.parse::<u32>().is_ok() {
+                    lines.entry(base.to_string()).or_default().push(line);
+                }
             }
+            lines.entry(id).or_default().push(line);
         }
-        lines.entry(id).or_default().push(line);
-    }
+        lines
+    };
+    let mut by_file: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut errors = Vec::new();
     for alert in &model.alerts {
+        let file = match &alert.page {
+            Some(page) => format!("runbook/{}", crate::anchor::page_file(page)),
+            None => "runbook/runbook.md".to_string(),
+        };
+        let lines = by_file.entry(file.clone()).or_insert_with(|| {
+            let text = files
+                .iter()
+                .find(|(p, _)| *p == file)
+                .map(|(_, t)| t.as_str());
+            headings(text.unwrap_or_default())
+        });
         let mut same = lines.get(&alert.anchor).cloned().unwrap_or_default();
         same.sort_unstable();
         match same.as_slice() {
@@ -163,7 +178,7 @@ pub(super) fn check_alert_sections(model: &Model, document: &str, file: &str) ->
             }),
             [_] => {}
             [_, second, ..] => errors.push(EmitError::DuplicateAnchor {
-                file: file.to_string(),
+                file: file.clone(),
                 line: *second,
                 anchor: alert.anchor.clone(),
             }),

@@ -19,8 +19,10 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The built-in templates, by file name.
-pub const TEMPLATES: [(&str, &str); 14] = [
+pub const TEMPLATES: [(&str, &str); 16] = [
     ("_steps.md", include_str!("templates/_steps.md")),
+    ("_alerts.md", include_str!("templates/_alerts.md")),
+    ("page.md", include_str!("templates/page.md")),
     ("overview.md", include_str!("templates/overview.md")),
     ("quick_access.md", include_str!("templates/quick_access.md")),
     ("dashboards.md", include_str!("templates/dashboards.md")),
@@ -186,7 +188,12 @@ pub(crate) fn emit(
         return Err(errors);
     }
     let toc_values: Vec<minijinja::Value> = toc.iter().map(TocEntry::value).collect();
-    let with_toc = minijinja::context! { project => &context_project(model), toc => toc_values };
+    let pages = context.get_attr("pages").unwrap_or_default();
+    let with_toc = minijinja::context! {
+        project => &context_project(model),
+        toc => toc_values,
+        pages => pages.clone(),
+    };
     let document = render(env, "runbook.md", &with_toc).map(|t| collapse_blank_lines(&t));
     let summary = render(env, "SUMMARY.md", &with_toc);
     let readme = render(env, "README.md", &with_toc);
@@ -198,6 +205,25 @@ pub(crate) fn emit(
     };
     let book_toml = book_toml(&model.project.name);
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
+    // A runbook split by team: each page beside the document and in the book.
+    for page in pages.try_iter().into_iter().flatten() {
+        let file = page.get_attr("file").unwrap_or_default().to_string();
+        for (dir, back) in [
+            ("runbook", "runbook.md#alert-investigation"),
+            ("runbook/book/src", "alerts.md"),
+        ] {
+            let text = render(
+                env,
+                "page.md",
+                minijinja::context! { project => &context_project(model), page => page.clone(), back => back },
+            )
+            .map(|t| collapse_blank_lines(&t));
+            match text {
+                Ok(text) => files.push((format!("{dir}/{file}"), text)),
+                Err(e) => return Err(vec![e]),
+            }
+        }
+    }
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
     files.push(("runbook/book/src/README.md".into(), readme));
@@ -210,7 +236,7 @@ pub(crate) fn emit(
         files.push((format!("runbook/book/src/{file}"), text));
     }
     let mut errors = crate::timing::stage("rb-links", || links::check(&files));
-    errors.extend(links::check_alert_sections(model, &files[0].1, &files[0].0));
+    errors.extend(links::check_alert_sections(model, &files));
     if !errors.is_empty() {
         return Err(errors);
     }

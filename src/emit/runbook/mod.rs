@@ -205,24 +205,20 @@ pub(crate) fn emit(
     };
     let book_toml = book_toml(&model.project.name);
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
-    // A runbook split by team: each page beside the document and in the book.
+    // A runbook split by team: each page beside the document and in the book, rendered once;
+    // only the link back differs (the book has no `runbook.md`).
     for page in pages.try_iter().into_iter().flatten() {
         let file = page.get_attr("file").unwrap_or_default().to_string();
-        for (dir, back) in [
-            ("runbook", "runbook.md#alert-investigation"),
-            ("runbook/book/src", "alerts.md"),
-        ] {
-            let text = render(
-                env,
-                "page.md",
-                minijinja::context! { project => &context_project(model), page => page.clone(), back => back },
-            )
-            .map(|t| collapse_blank_lines(&t));
-            match text {
-                Ok(text) => files.push((format!("{dir}/{file}"), text)),
-                Err(e) => return Err(vec![e]),
-            }
-        }
+        let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");
+        let context = minijinja::context! {
+            project => &context_project(model), page => page.clone(), back => doc_back,
+        };
+        let text = render(env, "page.md", context)
+            .map(|t| collapse_blank_lines(&t))
+            .map_err(|e| vec![e])?;
+        let book = text.replacen(&format!("]({doc_back})"), &format!("]({book_back})"), 1);
+        files.push((format!("runbook/{file}"), text));
+        files.push((format!("runbook/book/src/{file}"), book));
     }
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));

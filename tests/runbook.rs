@@ -351,12 +351,7 @@ fn a_large_runbook_gets_a_page_per_team_and_every_runbook_url_lands_on_its_secti
     let tmp = tempfile::tempdir().unwrap();
     let (rules, out) = (tmp.path().join("rules"), tmp.path().join("out"));
     many_alerts(&rules, 60, 4);
-    let result = watchbook(&[
-        "compile",
-        rules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let result = common::compile_command(&rules, &out).output().unwrap();
     assert!(result.status.success(), "{}", text(&result.stderr));
     let document = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
     assert!(

@@ -104,12 +104,27 @@ impl Duration {
         format!("{}ms", self.0)
     }
 
-    /// Words for people: `5 minutes`, `1 hour 30 minutes`.
+    /// Words for people: `5 minutes`, `1 hour 30 minutes`, `30 days` (never weeks: a period
+    /// of 30 days reads as such, not as 4 weeks 2 days).
     pub(crate) fn human(self) -> String {
         if self.0 == 0 {
             return "0 seconds".to_string();
         }
         self.parts()
+            .into_iter()
+            .fold(Vec::<(u64, usize)>::new(), |mut parts, (n, i)| {
+                // Weeks become days, added to the days that follow.
+                let (n, i) = if UNITS[i].0 == "w" {
+                    (n * 7, i + 1)
+                } else {
+                    (n, i)
+                };
+                match parts.last_mut() {
+                    Some((m, j)) if *j == i => *m += n,
+                    _ => parts.push((n, i)),
+                }
+                parts
+            })
             .iter()
             .map(|(n, i)| {
                 let word = UNITS[*i].2;
@@ -181,6 +196,9 @@ mod tests {
         assert_eq!(d.human(), "1 minute 30 seconds");
         assert_eq!(Duration::parse("7d").unwrap().to_string(), "1w");
         assert_eq!(Duration::parse("10m").unwrap().human(), "10 minutes");
+        assert_eq!(Duration::parse("30d").unwrap().human(), "30 days");
+        assert_eq!(Duration::parse("7d").unwrap().human(), "7 days");
+        assert_eq!(Duration::parse("1y2w1d").unwrap().human(), "1 year 15 days");
         assert_eq!(Duration::parse("30d").unwrap().window_name(), "30d");
         assert_eq!(Duration::parse("90m").unwrap().window_name(), "90m");
     }

@@ -360,7 +360,7 @@ impl Resolver<'_> {
                     "{} SLO ({} over {}): the error budget burns too fast ({}).",
                     template::literal(&s.title.value),
                     objective_text.value,
-                    period,
+                    period.human(),
                     kind.name()
                 );
                 let mut texts = vec![("summary", s.summary.as_ref())];

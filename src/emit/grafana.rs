@@ -2,7 +2,7 @@
 //! fields Grafana would otherwise fill in, so that dashboards load without migration.
 
 use super::Artifact;
-use crate::parse::ast::{Direction, Level, QueryLanguage};
+use crate::parse::ast::{Level, QueryLanguage};
 use crate::resolve::model::{Dashboard, Model, Panel, PanelKind, Target, Threshold};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -413,39 +413,45 @@ fn target<'a>(kind: PanelKind, t: &'a Target, datasource: DatasourceJson) -> Tar
 /// Threshold steps from the threshold declaration: the very numbers its alerts compare
 /// against. Grafana colours a value by the last step it meets or exceeds, so steps ascend.
 /// Healthy values are green, those past the warning level (or outside the target) yellow,
-/// those past the critical level red.
+/// those past the critical level red: each stretch between two of the threshold's numbers
+/// takes the colour its levels give a value inside it.
 pub(crate) fn steps(t: &Threshold) -> Vec<(Option<f64>, &'static str)> {
-    let critical = t.bound(Level::Critical).map(|b| b.value);
-    // Where healthy ends: the warning level, or else the target.
-    let caution = t
-        .bound(Level::Warning)
-        .or(t.bound(Level::Target))
-        .map(|b| b.value);
-    let bad_above = match t.bounds.iter().find(|b| b.level != Level::Target) {
-        Some(b) => b.direction == Direction::Above,
-        // A target alone: `target below 1%` means high is bad.
-        None => t
-            .bounds
-            .first()
-            .is_some_and(|b| b.direction == Direction::Below),
+    let mut points: Vec<f64> = t
+        .bounds
+        .iter()
+        .flat_map(|b| std::iter::once(b.value).chain(b.upper))
+        .filter(|v| v.is_finite())
+        .collect();
+    points.sort_by(f64::total_cmp);
+    points.dedup();
+    let Some((&first, &last)) = points.first().zip(points.last()) else {
+        return vec![(None, "green")];
     };
-    if bad_above {
-        let mut steps = vec![(None, "green")];
-        if let Some(c) = caution.filter(|v| critical.is_none_or(|c| *v < c)) {
-            steps.push((Some(c), "yellow"));
+    let margin = |v: f64| v.abs().max(1.0);
+    let mut steps = vec![(None, colour(t, first - margin(first)))];
+    for (i, &p) in points.iter().enumerate() {
+        let inside = match points.get(i + 1) {
+            Some(next) => p + (next - p) / 2.0,
+            None => last + margin(last),
+        };
+        let c = colour(t, inside);
+        if steps.last().is_some_and(|(_, previous)| *previous != c) {
+            steps.push((Some(p), c));
         }
-        steps.extend(critical.map(|c| (Some(c), "red")));
-        steps
+    }
+    steps
+}
+
+/// The colour of a value: red where the critical level holds, yellow where the warning level
+/// holds or the target does not, green elsewhere.
+fn colour(t: &Threshold, value: f64) -> &'static str {
+    let holds = |level| t.bound(level).is_some_and(|b| b.holds(value));
+    if holds(Level::Critical) {
+        "red"
+    } else if holds(Level::Warning) || t.bound(Level::Target).is_some_and(|b| !b.holds(value)) {
+        "yellow"
     } else {
-        match (
-            critical,
-            caution.filter(|v| critical.is_none_or(|c| *v > c)),
-        ) {
-            (Some(c), Some(h)) => vec![(None, "red"), (Some(c), "yellow"), (Some(h), "green")],
-            (Some(c), None) => vec![(None, "red"), (Some(c), "green")],
-            (None, Some(h)) => vec![(None, "yellow"), (Some(h), "green")],
-            (None, None) => vec![(None, "green")],
-        }
+        "green"
     }
 }
 

@@ -45,18 +45,23 @@ struct ExpectedAlert {
 
 pub(super) fn emit(model: &Model) -> Vec<Artifact> {
     let mut files: BTreeMap<&str, Vec<Test>> = BTreeMap::new();
-    for alert in &model.alerts {
+    for (index, alert) in model.alerts.iter().enumerate() {
+        // The variants of a declaration follow its primary alert, which holds the examples.
+        let variants: Vec<&Alert> = model.alerts[index..]
+            .iter()
+            .take_while(|a| a.declaration == alert.declaration)
+            .collect();
         for example in &alert.examples {
             files
-                .entry(&alert.group)
+                .entry(&model.groups[alert.group].file)
                 .or_default()
-                .push(test(model, alert, example));
+                .push(test(model, &variants, example));
         }
     }
     for slo in &model.slos {
         for example in &slo.examples {
             files
-                .entry(&slo.group)
+                .entry(&model.groups[slo.group].file)
                 .or_default()
                 .push(slo_test(model, slo, example));
         }
@@ -84,13 +89,19 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
         .collect()
 }
 
-fn test(model: &Model, alert: &Alert, example: &Example) -> Test {
-    let rule = &alert.rules[example.rule];
+/// An alert's example: at each time it checks, exactly the variants it says fire are
+/// expected (promtool compares every alert of the name).
+fn test(model: &Model, variants: &[&Alert], example: &Example) -> Test {
+    let alert = variants[0];
     let mut by_time: BTreeMap<Duration, Vec<ExpectedAlert>> = BTreeMap::new();
     for check in &example.checks {
         let expected = by_time.entry(check.at).or_default();
+        let variant = variants
+            .iter()
+            .find(|v| Some(v.severity) == check.severity)
+            .unwrap_or(&alert);
         if let Some(result) = &check.fires {
-            expected.push(expected_alert(rule, result.clone()));
+            expected.push(expected_alert(&variant.rules[example.rule], result.clone()));
         }
     }
     Test {

@@ -1,6 +1,6 @@
 use super::{Context, Finding};
 use crate::diagnostic::Level;
-use crate::parse::ast::{Direction, Level as Bound, MatchOp};
+use crate::parse::ast::{Level as Bound, MatchOp};
 use crate::resolve::model::{Alert, Condition, Labels, Part, PolicyCheck, PolicyRule};
 use crate::resolve::selector::Matcher;
 use crate::source::Span;
@@ -106,7 +106,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let Some(bound) = t.bound(*level) else {
                         continue;
                     };
-                    if outside(bound.value, *at_least, *limit) {
+                    let ends = std::iter::once(bound.value).chain(bound.upper);
+                    if ends.into_iter().any(|v| outside(v, *at_least, *limit)) {
                         out.push(Finding::PolicyThreshold {
                             rule: name(),
                             threshold: t.name.clone(),
@@ -115,15 +116,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                                 Bound::Warning => "warning",
                                 Bound::Critical => "critical",
                             },
-                            value: format!(
-                                "{} {}",
-                                if bound.direction == Direction::Above {
-                                    "above"
-                                } else {
-                                    "below"
-                                },
-                                bound.shown
-                            ),
+                            value: format!("{} {}", bound.comparison.word(), bound.shown),
                             at_least: *at_least,
                             limit: shown.clone(),
                             span: bound.span,

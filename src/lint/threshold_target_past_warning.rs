@@ -23,9 +23,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let past = match warning.direction {
-            Direction::Above => target.value > warning.value,
-            Direction::Below => target.value < warning.value,
+        let past = match warning.comparison.direction() {
+            Some(Direction::Above) => target.value > warning.value,
+            Some(Direction::Below) => target.value < warning.value,
+            None => false,
         };
         if past {
             out.push(Finding::TargetPastWarning {

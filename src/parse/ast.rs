@@ -36,6 +36,7 @@ pub(crate) enum Declaration {
     Slo(Box<Slo>),
     SloDefaults(SloDefaults),
     Policy(Policy),
+    Group(RuleGroup),
 }
 
 #[derive(Debug)]
@@ -44,6 +45,7 @@ pub(crate) struct Project {
     pub runbook_url: Option<Text>,
     pub scrape_interval: Option<Text>,
     pub evaluation_interval: Option<Text>,
+    pub prometheus_version: Option<Text>,
     pub description: Option<Text>,
 }
 
@@ -193,17 +195,103 @@ pub(crate) enum Level {
     Critical,
 }
 
+/// The side of a threshold's value where a level lies, for comparisons that have one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Direction {
     Above,
     Below,
 }
 
+/// How a threshold level compares a query's value with its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Comparison {
+    /// `above`, `>`.
+    Above,
+    /// `below`, `<`.
+    Below,
+    /// `at_least`, `>=`.
+    AtLeast,
+    /// `at_most`, `<=`.
+    AtMost,
+    /// `equal`, `==`.
+    Equal,
+    /// `not_equal`, `!=`.
+    NotEqual,
+    /// `between A and B`: the closed interval.
+    Between,
+}
+
+impl Comparison {
+    pub(crate) fn from_word(word: &str) -> Option<Comparison> {
+        Some(match word {
+            "above" | ">" => Comparison::Above,
+            "below" | "<" => Comparison::Below,
+            "at_least" | ">=" => Comparison::AtLeast,
+            "at_most" | "<=" => Comparison::AtMost,
+            "equal" | "==" => Comparison::Equal,
+            "not_equal" | "!=" => Comparison::NotEqual,
+            "between" => Comparison::Between,
+            _ => return None,
+        })
+    }
+
+    /// The word the formatter writes.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Comparison::Above => "above",
+            Comparison::Below => "below",
+            Comparison::AtLeast => "at_least",
+            Comparison::AtMost => "at_most",
+            Comparison::Equal => "equal",
+            Comparison::NotEqual => "not_equal",
+            Comparison::Between => "between",
+        }
+    }
+
+    /// The PromQL operator; `None` for a band, which takes two.
+    pub(crate) fn operator(self) -> Option<&'static str> {
+        Some(match self {
+            Comparison::Above => ">",
+            Comparison::Below => "<",
+            Comparison::AtLeast => ">=",
+            Comparison::AtMost => "<=",
+            Comparison::Equal => "==",
+            Comparison::NotEqual => "!=",
+            Comparison::Between => return None,
+        })
+    }
+
+    /// Which side of the value the level covers, when it covers one side.
+    pub(crate) fn direction(self) -> Option<Direction> {
+        match self {
+            Comparison::Above | Comparison::AtLeast => Some(Direction::Above),
+            Comparison::Below | Comparison::AtMost => Some(Direction::Below),
+            _ => None,
+        }
+    }
+
+    /// The comparison that holds exactly where this one does not (for a target, whose alert
+    /// fires outside it). `above`/`below` keep their historical strict opposites.
+    pub(crate) fn outside(self) -> Comparison {
+        match self {
+            Comparison::Above => Comparison::Below,
+            Comparison::Below => Comparison::Above,
+            Comparison::AtLeast => Comparison::Below,
+            Comparison::AtMost => Comparison::Above,
+            Comparison::Equal => Comparison::NotEqual,
+            Comparison::NotEqual => Comparison::Equal,
+            Comparison::Between => Comparison::Between,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Bound {
     pub level: Spanned<Level>,
-    pub direction: Spanned<Direction>,
+    pub comparison: Spanned<Comparison>,
     pub value: Text,
+    /// The upper end of a band (`between value and upper`).
+    pub upper: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -219,6 +307,9 @@ pub(crate) struct Threshold {
 pub(crate) struct When {
     pub threshold: Ident,
     pub level: Spanned<Level>,
+    /// `when ... for 5m`.
+    pub for_: Option<Text>,
+    pub span: crate::source::Span,
 }
 
 #[derive(Debug)]
@@ -253,8 +344,8 @@ pub(crate) struct Step {
 pub(crate) struct ExampleCheck {
     pub at: Text,
     pub fires: Option<Vec<LabelPair>>,
-    /// `page` or `ticket`, in an SLO's example.
-    pub burn: Option<Ident>,
+    /// `page` or `ticket` in an SLO's example; a variant's severity in an alert's.
+    pub which: Option<Ident>,
 }
 
 #[derive(Debug)]
@@ -273,16 +364,45 @@ pub(crate) struct Scope {
     pub labels: Vec<LabelPair>,
 }
 
+/// What a variant of an alert may set; the alert's own fields are the defaults.
+#[derive(Debug, Default)]
+pub(crate) struct RuleBody {
+    /// One `when` per variant; several at the alert's top level make a variant each.
+    pub whens: Vec<When>,
+    pub expr: Option<Text>,
+    pub for_: Option<Text>,
+    pub keep_firing_for: Option<Text>,
+    pub labels: Vec<LabelPair>,
+    pub annotations: Vec<LabelPair>,
+    pub summary: Option<Text>,
+    pub description: Option<Text>,
+}
+
+/// `severity critical { ... }` inside an alert.
+#[derive(Debug)]
+pub(crate) struct Variant {
+    pub severity: Ident,
+    pub body: RuleBody,
+}
+
+/// `runbook_url "..."` or `runbook_url none` on an alert.
+#[derive(Debug)]
+pub(crate) enum RunbookUrl {
+    Url(Text),
+    None(crate::source::Span),
+}
+
 #[derive(Debug)]
 pub(crate) struct Alert {
     pub name: Ident,
-    pub when: Option<When>,
-    pub expr: Option<Text>,
-    pub for_: Option<Text>,
     pub severity: Option<Ident>,
+    /// Condition, timing, labels (besides the scope's) and texts of an alert without variants,
+    /// and the defaults of its variants.
+    pub body: RuleBody,
+    pub variants: Vec<Variant>,
     pub scope: Scope,
-    pub summary: Option<Text>,
-    pub description: Option<Text>,
+    pub runbook_url: Option<RunbookUrl>,
+    pub group: Option<Ident>,
     pub investigate: Vec<Step>,
     pub causes: Vec<Text>,
     pub resolve: Vec<Step>,
@@ -294,6 +414,19 @@ pub(crate) struct Record {
     pub name: Text,
     pub expr: Option<Text>,
     pub scope: Scope,
+    pub group: Option<Ident>,
+    pub description: Option<Text>,
+}
+
+/// `group NAME "title" { interval 1m ... }`: a Prometheus rule group.
+#[derive(Debug)]
+pub(crate) struct RuleGroup {
+    pub name: Ident,
+    pub title: Option<Text>,
+    pub interval: Option<Text>,
+    pub limit: Option<Text>,
+    pub query_offset: Option<Text>,
+    pub labels: Vec<LabelPair>,
     pub description: Option<Text>,
 }
 

@@ -1,8 +1,10 @@
 //! Stage 2: text to a typed syntax tree. One function per grammar rule; the builder never
 //! unwraps a pair, so a grammar/builder mismatch is an internal error, not a panic.
 
+mod alert;
 pub(crate) mod ast;
 mod error;
+mod rule_group;
 mod syntax_error;
 
 pub(crate) use error::ParseError;
@@ -132,6 +134,7 @@ impl Builder {
                 Rule::slo => self.slo(item).map(|x| Declaration::Slo(Box::new(x))),
                 Rule::slo_defaults => Some(Declaration::SloDefaults(self.slo_defaults(item))),
                 Rule::policy => self.policy(item).map(Declaration::Policy),
+                Rule::rule_group => self.rule_group(item).map(Declaration::Group),
                 Rule::section => self.section(item).map(Declaration::Section),
                 Rule::scenario => self.scenario(item).map(Declaration::Scenario),
                 Rule::appendix => self.appendix(item).map(Declaration::Appendix),
@@ -188,8 +191,13 @@ impl Builder {
     /// Backtick text, verbatim; its span covers only the text inside the backticks.
     fn raw(&mut self, pair: Pair<Rule>) -> Option<Text> {
         let parent = pair.clone();
-        let body = self.next(&mut pair.into_inner(), &parent, "backtick body")?;
-        Some(Spanned::new(body.as_str().to_string(), self.span(&body)))
+        match pair.into_inner().find(|p| p.as_rule() == Rule::raw_body) {
+            Some(body) => Some(Spanned::new(body.as_str().to_string(), self.span(&body))),
+            None => {
+                self.internal(&parent, "a missing backtick body");
+                None
+            }
+        }
     }
 
     /// The first string child of a `keyword "string"` rule.
@@ -331,6 +339,7 @@ impl Builder {
             runbook_url: None,
             scrape_interval: None,
             evaluation_interval: None,
+            prometheus_version: None,
             description: None,
         };
         for field in fields {
@@ -347,6 +356,10 @@ impl Builder {
                 Rule::evaluation_interval => {
                     let v = self.first_text(field, Rule::duration);
                     self.set_text(&mut p.evaluation_interval, v, "evaluation_interval", span);
+                }
+                Rule::prometheus_version => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut p.prometheus_version, v, "prometheus_version", span);
                 }
                 Rule::description => self.description(&mut p.description, field),
                 _ => self.internal(&field, "this project field"),
@@ -1349,19 +1362,33 @@ impl Builder {
         let parent = pair.clone();
         let mut inner = pair.into_inner();
         let level = self.next(&mut inner, &parent, "level")?;
-        let direction = self.next(&mut inner, &parent, "direction")?;
+        let comparison = self.next(&mut inner, &parent, "comparison")?;
+        let level = self.level(&level);
+        if comparison.as_rule() == Rule::band {
+            let span = self.span(&comparison);
+            let words = comparison.as_str().len().min(7);
+            let mut ends = comparison.into_inner();
+            let (Some(low), Some(high)) = (ends.next(), ends.next()) else {
+                self.internal(&parent, "an incomplete band");
+                return None;
+            };
+            return Some(Bound {
+                level,
+                comparison: Spanned::new(Comparison::Between, span.sub(0, words)),
+                value: self.ident(&low),
+                upper: Some(self.ident(&high)),
+            });
+        }
         let value = self.next(&mut inner, &parent, "value")?;
+        let Some(op) = Comparison::from_word(comparison.as_str()) else {
+            self.internal(&comparison, "this comparison");
+            return None;
+        };
         Some(Bound {
-            level: self.level(&level),
-            direction: Spanned::new(
-                if direction.as_str() == "above" {
-                    Direction::Above
-                } else {
-                    Direction::Below
-                },
-                self.span(&direction),
-            ),
+            level,
+            comparison: Spanned::new(op, self.span(&comparison)),
             value: self.ident(&value),
+            upper: None,
         })
     }
 
@@ -1406,215 +1433,6 @@ impl Builder {
             Rule::labels => scope.labels.extend(self.labels(field)),
             _ => self.internal(&field, "this field"),
         }
-    }
-
-    fn alert(&mut self, pair: Pair<Rule>) -> Option<Alert> {
-        let (name, fields) = self.header(pair)?;
-        let mut a = Alert {
-            name,
-            when: None,
-            expr: None,
-            for_: None,
-            severity: None,
-            scope: Scope::default(),
-            summary: None,
-            description: None,
-            investigate: Vec::new(),
-            causes: Vec::new(),
-            resolve: Vec::new(),
-            examples: Vec::new(),
-        };
-        for field in fields {
-            let span = self.span(&field);
-            match field.as_rule() {
-                Rule::when => self.when(&mut a, field, span),
-                Rule::expr => {
-                    let v = self.first_raw(field);
-                    self.set_text(&mut a.expr, v, "expr", span);
-                }
-                Rule::for_clause => {
-                    let v = self.first_text(field, Rule::duration);
-                    self.set_text(&mut a.for_, v, "for", span);
-                }
-                Rule::severity_ref => {
-                    let v = self.first_text(field, Rule::ident);
-                    self.set_text(&mut a.severity, v, "severity", span);
-                }
-                Rule::services | Rule::environments | Rule::labels => {
-                    self.scope_field(&mut a.scope, field)
-                }
-                Rule::summary => {
-                    let v = self.first_string(field);
-                    self.set_text(&mut a.summary, v, "summary", span);
-                }
-                Rule::description => self.description(&mut a.description, field),
-                Rule::investigate => a.investigate.extend(self.steps(field)),
-                Rule::resolve => a.resolve.extend(self.steps(field)),
-                Rule::causes => {
-                    for list in field.into_inner() {
-                        for s in list.into_inner() {
-                            let cause = self.string(s);
-                            a.causes.push(cause);
-                        }
-                    }
-                }
-                Rule::example => {
-                    if let Some(e) = self.example(field) {
-                        a.examples.push(e);
-                    }
-                }
-                _ => self.internal(&field, "this alert field"),
-            }
-        }
-        Some(a)
-    }
-
-    fn when(&mut self, alert: &mut Alert, pair: Pair<Rule>, span: Span) {
-        let parent = pair.clone();
-        let mut threshold = None;
-        let mut level = None;
-        for part in pair.into_inner() {
-            match part.as_rule() {
-                Rule::ident => threshold = Some(self.ident(&part)),
-                Rule::level => level = Some(self.level(&part)),
-                Rule::for_clause => {
-                    let for_span = self.span(&part);
-                    let v = self.first_text(part, Rule::duration);
-                    self.set_text(&mut alert.for_, v, "for", for_span);
-                }
-                _ => {}
-            }
-        }
-        let (Some(threshold), Some(level)) = (threshold, level) else {
-            self.internal(&parent, "an incomplete `when`");
-            return;
-        };
-        let when = When { threshold, level };
-        set_once(
-            &mut alert.when,
-            when,
-            "when",
-            span,
-            |w| w.threshold.span,
-            &mut self.errors,
-        );
-    }
-
-    fn steps(&mut self, pair: Pair<Rule>) -> Vec<Step> {
-        let mut steps = Vec::new();
-        for step in pair.into_inner() {
-            let mut title = None;
-            let mut items = Vec::new();
-            for part in step.into_inner() {
-                let kind = match part.as_rule() {
-                    Rule::string => {
-                        title = Some(self.string(part));
-                        continue;
-                    }
-                    Rule::run => StepKind::Run,
-                    Rule::promql => StepKind::PromQl,
-                    Rule::logql => StepKind::LogQl,
-                    Rule::sql => StepKind::Sql,
-                    Rule::note => StepKind::Note,
-                    _ => continue,
-                };
-                let text = if kind == StepKind::Note {
-                    self.first_string(part)
-                } else {
-                    self.first_raw(part)
-                };
-                if let Some(text) = text {
-                    items.push(StepItem { kind, text });
-                }
-            }
-            if let Some(title) = title {
-                steps.push(Step { title, items });
-            }
-        }
-        steps
-    }
-
-    fn example(&mut self, pair: Pair<Rule>) -> Option<Example> {
-        let parent = pair.clone();
-        let mut inner = pair.into_inner();
-        let name = self.next(&mut inner, &parent, "example name")?;
-        let mut example = Example {
-            name: self.string(name),
-            series: Vec::new(),
-            checks: Vec::new(),
-            environment: None,
-        };
-        for item in inner {
-            let span = self.span(&item);
-            match item.as_rule() {
-                Rule::series => {
-                    let parent = item.clone();
-                    let mut parts = item.into_inner();
-                    let (Some(selector), Some(values)) = (
-                        self.next(&mut parts, &parent, "series"),
-                        self.next(&mut parts, &parent, "values"),
-                    ) else {
-                        continue;
-                    };
-                    if let Some(selector) = self.raw(selector) {
-                        let values = self.string(values);
-                        example.series.push((selector, values));
-                    }
-                }
-                Rule::fires | Rule::quiet => {
-                    let fires = item.as_rule() == Rule::fires;
-                    let mut at = None;
-                    let mut labels = Vec::new();
-                    let mut burn = None;
-                    for part in item.into_inner() {
-                        match part.as_rule() {
-                            Rule::duration => at = Some(self.ident(&part)),
-                            Rule::label_map => labels = self.label_map(part),
-                            Rule::burn_kind => burn = Some(self.ident(&part)),
-                            _ => {}
-                        }
-                    }
-                    if let Some(at) = at {
-                        example.checks.push(ExampleCheck {
-                            at,
-                            fires: fires.then_some(labels),
-                            burn,
-                        });
-                    }
-                }
-                Rule::example_environment => {
-                    let v = self.first_text(item, Rule::ident);
-                    self.set_text(&mut example.environment, v, "environment", span);
-                }
-                _ => self.internal(&item, "this example field"),
-            }
-        }
-        Some(example)
-    }
-
-    fn record(&mut self, pair: Pair<Rule>) -> Option<Record> {
-        let (name, fields) = self.header(pair)?;
-        let mut r = Record {
-            name,
-            expr: None,
-            scope: Scope::default(),
-            description: None,
-        };
-        for field in fields {
-            let span = self.span(&field);
-            match field.as_rule() {
-                Rule::expr => {
-                    let v = self.first_raw(field);
-                    self.set_text(&mut r.expr, v, "expr", span);
-                }
-                Rule::services | Rule::environments | Rule::labels => {
-                    self.scope_field(&mut r.scope, field)
-                }
-                Rule::description => self.description(&mut r.description, field),
-                _ => self.internal(&field, "this record field"),
-            }
-        }
-        Some(r)
     }
 }
 

@@ -23,8 +23,12 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         }
     };
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        // A rule with no words of its own adds nothing a reader can act on.
         for rule in positives {
-            push(describe(*rule));
+            let word = describe(*rule);
+            if word != "something else" {
+                push(word);
+            }
         }
     }
     if let Some(attempts) = error.parse_attempts() {
@@ -48,6 +52,14 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
     }
     let found = found_at(text, pos);
     let help = duration_in_words(text, pos).or_else(|| misspelled_keyword(text, pos, &words));
+    // Between declarations every keyword of the language fits: name the kind, not the list.
+    if words.iter().any(|w| w == "`import`") {
+        words.retain(|w| !DECLARATIONS.contains(&w.as_str()));
+        words.insert(
+            0,
+            "a declaration (`alert`, `query`, `threshold`, `service`...)".into(),
+        );
+    }
     let len = match found.as_str() {
         "end of file" => 0,
         _ => token_len(text, pos),
@@ -59,6 +71,34 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         help,
     }
 }
+
+/// The words of the top-level declarations, as [`describe`] gives them.
+const DECLARATIONS: [&str; 24] = [
+    "`import`",
+    "`project`",
+    "`environment`",
+    "`service`",
+    "`severity`",
+    "`query`",
+    "`threshold`",
+    "`alert`",
+    "`record`",
+    "`group`",
+    "`receiver`",
+    "`routing`",
+    "`team`",
+    "`inhibit`",
+    "`escalation`",
+    "`route_test`",
+    "`dashboard`",
+    "`component`",
+    "`section`",
+    "`scenario`",
+    "`appendix`",
+    "`slo`",
+    "`slo_defaults`",
+    "`policy`",
+];
 
 /// Words for each grammar rule that can be expected; never a rule name.
 fn describe(rule: Rule) -> String {
@@ -77,7 +117,23 @@ fn describe(rule: Rule) -> String {
         Rule::matcher | Rule::label_pair => "a label name",
         Rule::match_op => "`=`, `!=`, `=~` or `!~`",
         Rule::level => "`target`, `warning` or `critical`",
-        Rule::direction => "`above` or `below`",
+        Rule::comparison => {
+            "`above`, `below`, `at_least`, `at_most`, `equal`, `not_equal` or `between`"
+        }
+        Rule::band => "`between`",
+        Rule::raw_fence => "text in backticks",
+        Rule::kw_group => "`group`",
+        Rule::kw_none => "`none`",
+        Rule::kw_label | Rule::label => "`label`",
+        Rule::kw_annotation | Rule::annotation => "`annotation`",
+        Rule::keep_firing_for => "`keep_firing_for`",
+        Rule::variant => "`severity`",
+        Rule::alert_runbook_url => "`runbook_url`",
+        Rule::group_ref | Rule::rule_group => "`group`",
+        Rule::group_interval_field => "`interval`",
+        Rule::group_limit => "`limit`",
+        Rule::query_offset => "`query_offset`",
+        Rule::prometheus_version => "`prometheus_version`",
         Rule::best_effort => "`best_effort`",
         Rule::kw_import => "`import`",
         Rule::kw_project => "`project`",
@@ -104,6 +160,20 @@ fn describe(rule: Rule) -> String {
         Rule::threshold => "`threshold`",
         Rule::alert => "`alert`",
         Rule::record => "`record`",
+        Rule::receiver => "`receiver`",
+        Rule::routing => "`routing`",
+        Rule::team_decl => "`team`",
+        Rule::inhibit => "`inhibit`",
+        Rule::escalation => "`escalation`",
+        Rule::route_test => "`route_test`",
+        Rule::dashboard => "`dashboard`",
+        Rule::component => "`component`",
+        Rule::section => "`section`",
+        Rule::scenario => "`scenario`",
+        Rule::appendix => "`appendix`",
+        Rule::slo => "`slo`",
+        Rule::slo_defaults => "`slo_defaults`",
+        Rule::policy => "`policy`",
         Rule::runbook_url => "`runbook_url`",
         Rule::scrape_interval => "`scrape_interval`",
         Rule::evaluation_interval => "`evaluation_interval`",

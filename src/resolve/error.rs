@@ -227,6 +227,34 @@ pub(crate) enum ResolveError {
     SloExampleKind {
         span: Span,
     },
+    /// A rule-file feature newer than the Prometheus the rules are for.
+    NewerFeature {
+        feature: &'static str,
+        needs: String,
+        have: String,
+        span: Span,
+    },
+    /// An alert with variants that also has a condition of its own, or several `when`s that
+    /// one `severity` cannot name.
+    VariantConflict {
+        alert: String,
+        span: Span,
+        several_whens: bool,
+    },
+    /// An example check that names no variant of its alert, or none when it must.
+    ExampleVariant {
+        alert: String,
+        named: Option<String>,
+        variants: Vec<String>,
+        span: Span,
+    },
+    /// Two rule groups of one rule file with the same name, which Prometheus refuses.
+    DuplicateGroup {
+        name: String,
+        file: String,
+        span: Span,
+        first: Option<Span>,
+    },
 }
 
 fn article(kind: &str) -> &'static str {
@@ -407,6 +435,44 @@ impl fmt::Display for ResolveError {
             SloExampleKind { .. } => {
                 write!(f, "an SLO example must say which alert fires: `page` or `ticket`")
             }
+            NewerFeature {
+                feature,
+                needs,
+                have,
+                ..
+            } => write!(
+                f,
+                "{feature} needs Prometheus {needs} or later, but the rules are for {have}"
+            ),
+            VariantConflict {
+                alert,
+                several_whens,
+                ..
+            } => {
+                if *several_whens {
+                    write!(
+                        f,
+                        "alert `{alert}` has several `when`s, so one `severity` cannot name them"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "alert `{alert}` has variants, so its condition belongs in each of them"
+                    )
+                }
+            }
+            ExampleVariant {
+                alert,
+                named: Some(named),
+                ..
+            } => write!(f, "alert `{alert}` has no `{named}` variant"),
+            ExampleVariant { alert, .. } => write!(
+                f,
+                "example does not say which variant of alert `{alert}` fires"
+            ),
+            DuplicateGroup { name, file, .. } => {
+                write!(f, "rule group `{name}` appears twice in the rule file of `{file}`")
+            }
             ThresholdNotShown {
                 threshold, query, ..
             } => write!(
@@ -472,6 +538,10 @@ impl StageError for ResolveError {
             SloIncomplete { .. } => "E0130",
             BadObjective { .. } => "E0131",
             SloExampleKind { .. } => "E0132",
+            NewerFeature { .. } => "E0143",
+            VariantConflict { .. } => "E0144",
+            ExampleVariant { .. } => "E0145",
+            DuplicateGroup { .. } => "E0146",
         }
     }
 
@@ -521,7 +591,11 @@ impl StageError for ResolveError {
             | UnknownSection { span, .. }
             | SloIncomplete { span, .. }
             | BadObjective { span, .. }
-            | SloExampleKind { span } => *span,
+            | SloExampleKind { span }
+            | NewerFeature { span, .. }
+            | VariantConflict { span, .. }
+            | ExampleVariant { span, .. }
+            | DuplicateGroup { span, .. } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -572,6 +646,15 @@ impl StageError for ResolveError {
             SloIncomplete { .. } => "incomplete",
             BadObjective { .. } => "not an objective",
             SloExampleKind { .. } => "which alert?",
+            NewerFeature { .. } => "too new",
+            VariantConflict {
+                several_whens: true,
+                ..
+            } => "several variants",
+            VariantConflict { .. } => "move this into the variants",
+            ExampleVariant { named: Some(_), .. } => "no such variant",
+            ExampleVariant { .. } => "which variant?",
+            DuplicateGroup { .. } => "again",
         };
         Some(text.to_string())
     }
@@ -592,6 +675,9 @@ impl StageError for ResolveError {
             }
             LogqlInRule { query_span, .. } => vec![(*query_span, "the LogQL query".into())],
             SelectorWithoutScope { used_at, .. } => vec![(*used_at, "used here".into())],
+            DuplicateGroup {
+                first: Some(first), ..
+            } => vec![(*first, "first declared here".into())],
             _ => Vec::new(),
         }
     }
@@ -724,6 +810,25 @@ impl StageError for ResolveError {
                 "add `environment NAME` with one of {}",
                 backticked(environments)
             )),
+            NewerFeature { needs, .. } => Some(format!(
+                "if your Prometheus is {needs} or later, say so in the project: `prometheus_version \"{needs}\"`"
+            )),
+            VariantConflict {
+                several_whens: true,
+                ..
+            } => Some(
+                "each `when` is a variant named after its level's severity; write `severity NAME { when ... }` blocks to name them otherwise".into(),
+            ),
+            VariantConflict { .. } => Some(
+                "write the condition inside each `severity NAME { ... }` block; texts, labels and `for` outside them are the variants' defaults".into(),
+            ),
+            ExampleVariant { variants, .. } => Some(format!(
+                "write `fires SEVERITY at ...` with one of {}",
+                backticked(variants)
+            )),
+            DuplicateGroup { .. } => Some(
+                "give the groups of one file different names (a file's undeclared rules form the group named after the file)".into(),
+            ),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! read in their units, queries parsed, alerts fanned out over their environments. Every error
 //! is collected; the stage fails only at the end.
 
+mod alert;
 mod bounds;
 mod dashboards;
 pub(crate) mod duration;
@@ -15,24 +16,26 @@ mod promql_version;
 pub(crate) mod quantity;
 pub(crate) mod route_tree;
 mod routing;
+mod rule_group;
 mod runbook;
 mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
 mod template;
+mod threshold;
 mod url;
+pub(crate) mod version;
 
 pub(crate) use error::ResolveError;
 pub(crate) use names::suggest;
 
-use crate::anchor;
-use crate::parse::ast::{self, Direction, Level, QueryLanguage, ServiceScope, StepKind};
+use crate::parse::ast::{self, Level, QueryLanguage, ServiceScope, StepKind};
 use crate::source::{FileId, SourceMap, Span};
 use duration::Duration;
 use model::*;
 use names::Names;
-use quantity::{QuantityError, Unit};
+use quantity::Unit;
 use selector::Matcher;
 
 /// A parsed file with its imports already found on disk.
@@ -143,30 +146,45 @@ pub(crate) fn resolve(
         appendices: decls.appendices.iter().map(|x| r.appendix(x)).collect(),
         slos: Vec::new(),
         policies: Vec::new(),
+        groups: Vec::new(),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
         span: routing_span,
     };
-    let alerts: Vec<Alert> = decls
-        .alerts
-        .iter()
-        .filter_map(|a| r.alert(a, &model, &queries, &thresholds))
-        .collect();
+    let mut groups = r.declared_groups(&decls.groups, &model);
+    let mut alerts: Vec<Alert> = Vec::new();
+    for a in &decls.alerts {
+        let variants = r.alert(a, &model, &queries, &thresholds, &mut groups);
+        let declaration = alerts.len();
+        alerts.extend(variants.into_iter().map(|mut v| {
+            v.declaration = declaration;
+            v
+        }));
+    }
     let mut records: Vec<Record> = decls
         .records
         .iter()
-        .filter_map(|rec| r.record(rec, &model))
+        .filter_map(|rec| r.record(rec, &model, &queries, &mut groups))
         .collect();
-    let mut alerts = alerts;
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
     let slos: Vec<Slo> = decls
         .slos
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| r.slo(s, i, &model, &slo_defaults, &mut alerts, &mut records))
+        .filter_map(|(i, s)| {
+            r.slo(
+                s,
+                i,
+                &model,
+                &slo_defaults,
+                (&mut alerts, &mut records, &mut groups),
+            )
+        })
         .collect();
     model.slos = slos;
+    r.check_group_names(&groups);
+    model.groups = groups.list;
     model.policies = decls
         .policies
         .iter()
@@ -217,6 +235,7 @@ struct Declarations<'a> {
     slos: Vec<&'a ast::Slo>,
     slo_defaults: Vec<&'a ast::SloDefaults>,
     policies: Vec<&'a ast::Policy>,
+    groups: Vec<&'a ast::RuleGroup>,
 }
 
 impl<'a> Declarations<'a> {
@@ -246,6 +265,7 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Slo(x) => d.slos.push(x),
                 ast::Declaration::SloDefaults(x) => d.slo_defaults.push(x),
                 ast::Declaration::Policy(x) => d.policies.push(x),
+                ast::Declaration::Group(x) => d.groups.push(x),
             }
         }
         d
@@ -334,6 +354,9 @@ impl<'a> Resolver<'a> {
         }
         for (i, p) in d.policies.iter().enumerate() {
             errors.extend(declare(&mut self.names, "policy", &p.name, i));
+        }
+        for (i, g) in d.groups.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "group", &g.name, i));
         }
         for (i, c) in d.components.iter().enumerate() {
             errors.extend(declare(&mut self.names, "component", &c.name, i));
@@ -440,6 +463,7 @@ impl<'a> Resolver<'a> {
                 runbook_url: "runbook.md".into(),
                 scrape_interval: Duration(60_000),
                 evaluation_interval: Duration(60_000),
+                prometheus_version: version::Version::DEFAULT,
                 description: None,
             };
         };
@@ -451,6 +475,18 @@ impl<'a> Resolver<'a> {
         if let Some(url) = &p.runbook_url {
             self.check_link("runbook_url", url);
         }
+        let prometheus_version = match &p.prometheus_version {
+            Some(v) => version::Version::parse(&v.value).unwrap_or_else(|| {
+                self.errors.push(ResolveError::BadSetting {
+                    key: "prometheus_version".into(),
+                    value: v.value.clone(),
+                    expected: "a Prometheus release such as `2.53` or `3.0.1`",
+                    span: v.span,
+                });
+                version::Version::DEFAULT
+            }),
+            None => version::Version::DEFAULT,
+        };
         Project {
             name: p.name.value.clone(),
             runbook_url: p
@@ -459,6 +495,7 @@ impl<'a> Resolver<'a> {
                 .map_or_else(|| "runbook.md".into(), |u| u.value.clone()),
             scrape_interval: scrape.unwrap_or(Duration(60_000)),
             evaluation_interval: eval.unwrap_or(Duration(60_000)),
+            prometheus_version,
             description: p.description.as_ref().map(|d| d.value.clone()),
         }
     }
@@ -659,337 +696,6 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn threshold(&mut self, t: &ast::Threshold, queries: &[Option<Query>]) -> Option<Threshold> {
-        let query_name = t.query.as_ref().unwrap_or(&t.name);
-        let query_index = self.lookup("query", query_name)?;
-        let query = queries.get(query_index)?.as_ref()?;
-        if t.bounds.is_empty() {
-            self.errors.push(ResolveError::NoBounds {
-                threshold: t.name.value.clone(),
-                span: t.name.span,
-            });
-            return None;
-        }
-        let mut bounds = Vec::new();
-        for b in &t.bounds {
-            match quantity::read(&b.value.value, query.unit) {
-                Ok(value) => bounds.push(Bound {
-                    level: b.level.value,
-                    direction: b.direction.value,
-                    value,
-                    shown: b.value.value.clone(),
-                    span: Span::new(b.level.span.file, b.level.span.start, b.value.span.end),
-                }),
-                Err(QuantityError::Mismatch { kind }) => {
-                    self.errors.push(ResolveError::UnitMismatch {
-                        text: b.value.value.clone(),
-                        span: b.value.span,
-                        kind,
-                        query: query.name.clone(),
-                        unit: query.unit,
-                        unit_span: query.unit_span,
-                    })
-                }
-                Err(QuantityError::UnknownSuffix(suffix)) => {
-                    self.errors.push(ResolveError::BadQuantity {
-                        text: b.value.value.clone(),
-                        span: b.value.span,
-                        suffix,
-                    })
-                }
-                Err(QuantityError::Malformed) => self.errors.push(ResolveError::BadQuantity {
-                    text: b.value.value.clone(),
-                    span: b.value.span,
-                    suffix: String::new(),
-                }),
-            }
-        }
-        if bounds.len() != t.bounds.len() {
-            return None;
-        }
-        bounds.sort_by_key(|b| b.level);
-        let threshold = Threshold {
-            name: t.name.value.clone(),
-            query: query_index,
-            bounds,
-            metric: t.metric.as_ref().map(|m| m.value.clone()),
-            description: t.description.as_ref().map(|d| d.value.clone()),
-        };
-        self.check_order(&threshold).then_some(threshold)
-    }
-
-    /// Levels must agree on which side is bad, and lie in order: target, warning, critical.
-    fn check_order(&mut self, t: &Threshold) -> bool {
-        let target = t.bound(Level::Target);
-        let warning = t.bound(Level::Warning);
-        let critical = t.bound(Level::Critical);
-        if let (Some(w), Some(c)) = (warning, critical) {
-            if w.direction != c.direction {
-                self.errors.push(ResolveError::ThresholdDirection {
-                    threshold: t.name.clone(),
-                    span: w.span,
-                    other: c.span,
-                    level: "warning",
-                    other_level: "critical",
-                    target: false,
-                });
-                return false;
-            }
-            if worse(c.direction, w.value, c.value) {
-                self.errors.push(order_error(t, w, c));
-                return false;
-            }
-        }
-        if let (Some(tg), Some(bad)) = (target, critical.or(warning)) {
-            if tg.direction == bad.direction {
-                self.errors.push(ResolveError::ThresholdDirection {
-                    threshold: t.name.clone(),
-                    span: tg.span,
-                    other: bad.span,
-                    level: "target",
-                    other_level: level_name(bad.level),
-                    target: true,
-                });
-                return false;
-            }
-            if bad.level == Level::Critical
-                && worse(bad.direction, tg.value, bad.value)
-                && tg.value != bad.value
-            {
-                self.errors.push(order_error(t, tg, bad));
-                return false;
-            }
-        }
-        true
-    }
-
-    fn alert(
-        &mut self,
-        a: &ast::Alert,
-        model: &Model,
-        queries: &[Option<Query>],
-        thresholds: &[Option<Threshold>],
-    ) -> Option<Alert> {
-        let errors_before = self.errors.len();
-        let condition = self.condition(a, queries, thresholds);
-        let severity_span = a
-            .severity
-            .as_ref()
-            .map(|s| s.span)
-            .or(a.when.as_ref().map(|w| w.level.span))
-            .unwrap_or(a.name.span);
-        let severity = match (&a.severity, &a.when) {
-            (Some(s), _) => self.lookup("severity", s),
-            (None, Some(w)) if w.level.value != Level::Target => {
-                let name = ast::Ident::new(level_name(w.level.value).to_string(), w.level.span);
-                self.lookup("severity", &name)
-            }
-            _ => {
-                self.errors.push(ResolveError::MissingSeverity {
-                    alert: a.name.value.clone(),
-                    span: a.name.span,
-                });
-                None
-            }
-        };
-        let for_ = a.for_.as_ref().and_then(|f| self.duration(f));
-        let instances = self.instances(&a.scope, model, a.name.span, true)?;
-        let (condition, expr_text, expr_span) = condition?;
-        let severity = severity?;
-        let severity_name = model.severities[severity].name.as_str();
-        let threshold_parts = match &condition {
-            Condition::Threshold { threshold, level } => {
-                let t = thresholds[*threshold].as_ref()?;
-                let q = queries[t.query].as_ref()?;
-                Some((t.bound(*level)?.shown.as_str(), q.title.as_str()))
-            }
-            Condition::Expr | Condition::Slo { .. } => None,
-        };
-        // Prometheus expands templates in an alert's labels as in its annotations.
-        for pair in &a.scope.labels {
-            if let Some(e) = template::check(&pair.value) {
-                self.errors.push(e);
-            }
-        }
-        let mut rules = Vec::new();
-        for (i, instance) in instances.iter().enumerate() {
-            let environment = instance
-                .environment
-                .map(|e| model.environments[e].name.as_str());
-            let values = template::Values {
-                threshold: threshold_parts.map(|t| t.0),
-                for_: for_.map(Duration::human),
-                severity: Some(severity_name),
-                environment,
-                query: threshold_parts.map(|t| t.1),
-            };
-            let mut annotations = Labels::new();
-            for (key, text) in [("summary", &a.summary), ("description", &a.description)] {
-                let Some(text) = text else { continue };
-                match template::substitute(text, &values) {
-                    Ok(v) => {
-                        annotations.insert(key.to_string(), v);
-                    }
-                    // The same template fails the same way in every environment: report once.
-                    Err(errors) if i == 0 => self.errors.extend(errors),
-                    Err(_) => {}
-                }
-            }
-            annotations.insert(
-                "runbook_url".into(),
-                anchor::alert_url(&model.project.runbook_url, &a.name.value),
-            );
-            let expr = self.rule_expr(&expr_text, &instance.matchers, expr_span, a.name.span)?;
-            let mut labels = instance.labels.clone();
-            labels.insert("severity".into(), severity_name.to_string());
-            labels.extend(self.rule_labels(&a.scope.labels));
-            rules.push(AlertRule {
-                environment: instance.environment,
-                for_,
-                expr,
-                labels,
-                annotations,
-            });
-        }
-        let escalations =
-            escalation_twins(&rules, for_, model.severities[severity].escalate.as_ref());
-        for step in a.investigate.iter().chain(&a.resolve) {
-            self.check_step(step);
-        }
-        let examples = a
-            .examples
-            .iter()
-            .filter_map(|e| self.example(e, a, &rules, model))
-            .collect();
-        if self.errors.len() > errors_before {
-            return None;
-        }
-        Some(Alert {
-            name: a.name.value.clone(),
-            span: a.name.span,
-            group: self.sources.file(a.name.span.file).stem.clone(),
-            severity,
-            severity_span,
-            condition,
-            for_,
-            rules,
-            escalations,
-            summary: a.summary.as_ref().map(|s| s.value.clone()),
-            description: a.description.as_ref().map(|s| s.value.clone()),
-            investigate: steps(&a.investigate),
-            causes: a.causes.iter().map(|c| c.value.clone()).collect(),
-            resolve: steps(&a.resolve),
-            examples,
-            anchor: anchor::alert(&a.name.value),
-            page: None,
-        })
-    }
-
-    /// The alert's condition and the expression text it compiles to, before `$selector`.
-    fn condition(
-        &mut self,
-        a: &ast::Alert,
-        queries: &[Option<Query>],
-        thresholds: &[Option<Threshold>],
-    ) -> Option<(Condition, String, Span)> {
-        match (&a.when, &a.expr) {
-            (Some(_), Some(expr)) => {
-                self.errors.push(ResolveError::AlertCondition {
-                    alert: a.name.value.clone(),
-                    span: expr.span,
-                    both: true,
-                });
-                None
-            }
-            (None, None) => {
-                self.errors.push(ResolveError::AlertCondition {
-                    alert: a.name.value.clone(),
-                    span: a.name.span,
-                    both: false,
-                });
-                None
-            }
-            (None, Some(expr)) => {
-                let text = promql::dedent(&expr.value);
-                self.rule_shape(&text, expr.span)?;
-                Some((Condition::Expr, text, expr.span))
-            }
-            (Some(when), None) => {
-                let index = self.threshold_of(&when.threshold)?;
-                let threshold = thresholds.get(index)?.as_ref()?;
-                let query = queries.get(threshold.query)?.as_ref()?;
-                let Some(bound) = threshold.bound(when.level.value) else {
-                    self.errors.push(ResolveError::MissingLevel {
-                        threshold: threshold.name.clone(),
-                        level: level_name(when.level.value),
-                        span: when.level.span,
-                        threshold_span: threshold.bounds[0].span,
-                    });
-                    return None;
-                };
-                if query.language == QueryLanguage::LogQl {
-                    self.errors.push(ResolveError::LogqlInRule {
-                        query: query.name.clone(),
-                        span: when.threshold.span,
-                        query_span: query.span,
-                    });
-                    return None;
-                }
-                // A target says where healthy values lie: the alert fires on the other side.
-                let fires_above = match bound.level {
-                    Level::Target => bound.direction == Direction::Below,
-                    _ => bound.direction == Direction::Above,
-                };
-                let op = if fires_above { ">" } else { "<" };
-                if !query.rule_value {
-                    self.errors
-                        .push(not_a_rule_value(query.span, Some(when.threshold.span)));
-                    return None;
-                }
-                let lhs = if query.binary {
-                    format!("(\n{}\n)", indent(&query.text))
-                } else {
-                    query.text.clone()
-                };
-                let text = format!("{lhs} {op} {}", quantity::format_number(bound.value));
-                Some((
-                    Condition::Threshold {
-                        threshold: index,
-                        level: when.level.value,
-                    },
-                    text,
-                    when.threshold.span,
-                ))
-            }
-        }
-    }
-
-    /// A threshold by name; when only a query has that name, says that the threshold is missing.
-    fn threshold_of(&mut self, name: &ast::Ident) -> Option<usize> {
-        match self.names.lookup("threshold", name) {
-            Ok(index) => Some(index),
-            Err(e)
-                if matches!(
-                    *e,
-                    ResolveError::UnknownName {
-                        suggestion: None,
-                        ..
-                    }
-                ) && self.names.lookup("query", name).is_ok() =>
-            {
-                self.errors.push(ResolveError::QueryWithoutThreshold {
-                    query: name.value.clone(),
-                    span: name.span,
-                });
-                None
-            }
-            Err(e) => {
-                self.errors.push(*e);
-                None
-            }
-        }
-    }
-
     /// Parses a rule expression once, with a stand-in for `$selector`, and checks that it
     /// yields what a rule needs.
     fn rule_shape(&mut self, text: &str, span: Span) -> Option<()> {
@@ -1165,36 +871,6 @@ impl<'a> Resolver<'a> {
         Some((index, series))
     }
 
-    fn example(
-        &mut self,
-        e: &ast::Example,
-        a: &ast::Alert,
-        rules: &[AlertRule],
-        model: &Model,
-    ) -> Option<Example> {
-        let environments: Vec<Option<usize>> = rules.iter().map(|r| r.environment).collect();
-        let (rule, series) = self.example_target(e, &a.name, &environments, model)?;
-        let checks = e
-            .checks
-            .iter()
-            .filter_map(|c| {
-                Some(model::ExampleCheck {
-                    at: self.example_time(&c.at, model)?,
-                    span: c.at.span,
-                    fires: c.fires.as_ref().map(|l| labels_of(l)),
-                })
-            })
-            .collect();
-        Some(Example {
-            name: e.name.value.clone(),
-            span: e.name.span,
-            rule,
-            series,
-            checks,
-        })
-    }
-
-    /// Queries in runbook steps are checked like any other: a runbook must not teach typos.
     pub(super) fn check_step(&mut self, step: &ast::Step) {
         for item in &step.items {
             let language = match item.kind {
@@ -1204,68 +880,6 @@ impl<'a> Resolver<'a> {
             };
             self.check_query(language, &item.text.value, item.text.span, None);
         }
-    }
-
-    fn record(&mut self, rec: &ast::Record, model: &Model) -> Option<Record> {
-        if !is_metric_name(&rec.name.value) {
-            self.errors.push(ResolveError::BadRecordName {
-                name: rec.name.value.clone(),
-                span: rec.name.span,
-            });
-        }
-        let Some(expr) = &rec.expr else {
-            self.errors.push(ResolveError::NoQueryBody {
-                query: rec.name.value.clone(),
-                span: rec.name.span,
-            });
-            return None;
-        };
-        let text = promql::dedent(&expr.value);
-        self.rule_shape(&text, expr.span)?;
-        let instances = self.instances(&rec.scope, model, rec.name.span, true)?;
-        let mut rules = Vec::new();
-        for instance in instances {
-            let expr = self.rule_expr(&text, &instance.matchers, expr.span, rec.name.span)?;
-            let mut labels = instance.labels;
-            labels.extend(self.rule_labels(&rec.scope.labels));
-            rules.push(RecordRule {
-                environment: instance.environment,
-                expr,
-                labels,
-            });
-        }
-        Some(Record {
-            name: rec.name.value.clone(),
-            group: self.sources.file(rec.name.span.file).stem.clone(),
-            rules,
-            description: rec.description.as_ref().map(|d| d.value.clone()),
-        })
-    }
-}
-
-/// Whether `value` is on the bad side of `bad` (or equal) for a threshold whose bad side is
-/// `direction`: the order check for the level that should be milder.
-fn worse(direction: Direction, value: f64, bad: f64) -> bool {
-    match direction {
-        Direction::Above => value >= bad,
-        Direction::Below => value <= bad,
-    }
-}
-
-fn order_error(t: &Threshold, milder: &Bound, harsher: &Bound) -> ResolveError {
-    ResolveError::ThresholdOrder {
-        threshold: t.name.clone(),
-        span: milder.span,
-        other: harsher.span,
-        level: level_name(milder.level),
-        value: milder.shown.clone(),
-        other_level: level_name(harsher.level),
-        other_value: harsher.shown.clone(),
-        direction: match (harsher.direction, milder.value == harsher.value) {
-            (_, true) => "equal to",
-            (Direction::Above, false) => "above",
-            (Direction::Below, false) => "below",
-        },
     }
 }
 
@@ -1307,6 +921,7 @@ pub(super) fn escalation_twins(
             AlertRule {
                 environment: rule.environment,
                 for_: Some(Duration(for_.map_or(0, |f| f.0) + after.0)),
+                keep_firing_for: rule.keep_firing_for,
                 expr: rule.expr.clone(),
                 labels,
                 annotations: rule.annotations.clone(),

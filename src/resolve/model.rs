@@ -8,7 +8,7 @@
 use super::duration::Duration;
 use super::quantity::Unit;
 use super::selector::Matcher;
-use crate::parse::ast::{Direction, Level, QueryLanguage, StepKind};
+use crate::parse::ast::{Comparison, Level, QueryLanguage, StepKind};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -38,6 +38,25 @@ pub(crate) struct Model {
     pub appendices: Vec<Appendix>,
     pub slos: Vec<Slo>,
     pub policies: Vec<PolicyRule>,
+    /// Prometheus rule groups, declared or one per source file, in output order.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// A Prometheus rule group: its rules are the alerts and records whose `group` is its index.
+#[derive(Debug)]
+pub(crate) struct RuleGroup {
+    /// The group's name in the rule file.
+    pub name: String,
+    /// The stem of the source file it belongs to: its rules land in that file's rule file.
+    pub file: String,
+    pub interval: Option<Duration>,
+    pub limit: Option<u64>,
+    pub query_offset: Option<Duration>,
+    pub labels: Labels,
+    /// Declared in the source (kept even when empty), or implicit (one per file).
+    pub declared: bool,
+    /// Declaration order; implicit groups come before a file's declared ones.
+    pub order: (usize, usize),
 }
 
 /// A part of an alert a policy can require.
@@ -145,6 +164,8 @@ pub(crate) struct Project {
     pub runbook_url: String,
     pub scrape_interval: Duration,
     pub evaluation_interval: Duration,
+    /// The Prometheus version the rules are for.
+    pub prometheus_version: super::version::Version,
     pub description: Option<String>,
 }
 
@@ -289,12 +310,39 @@ pub(crate) struct Query {
 #[derive(Debug)]
 pub(crate) struct Bound {
     pub level: Level,
-    pub direction: Direction,
-    /// In the query's unit.
+    pub comparison: Comparison,
+    /// In the query's unit; the lower end of a band.
     pub value: f64,
-    /// As the user wrote it (`10%`, `30s`): what people read in summaries and the runbook.
+    /// The upper end of a band.
+    pub upper: Option<f64>,
+    /// As the user wrote it (`10%`, `30s`, `0.9 and 1`): what people read in summaries and
+    /// the runbook.
     pub shown: String,
     pub span: Span,
+}
+
+impl Bound {
+    /// Whether a value lies where this level says (for a target, where it is healthy).
+    pub(crate) fn holds(&self, value: f64) -> bool {
+        let v = self.value;
+        match self.comparison {
+            Comparison::Above => value > v,
+            Comparison::Below => value < v,
+            Comparison::AtLeast => value >= v,
+            Comparison::AtMost => value <= v,
+            Comparison::Equal => value == v,
+            Comparison::NotEqual => value != v,
+            Comparison::Between => value >= v && self.upper.is_some_and(|u| value <= u),
+        }
+    }
+
+    /// `> 10%`, `between 0.9 and 1`: the level as people read it.
+    pub(crate) fn described(&self) -> String {
+        match self.comparison.operator() {
+            Some(op) => format!("{op} {}", self.shown),
+            None => format!("between {}", self.shown),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -320,7 +368,10 @@ pub(crate) enum Condition {
         threshold: usize,
         level: Level,
     },
-    Expr,
+    /// A raw expression, with the named queries it refers to (`${name}`).
+    Expr {
+        queries: Vec<usize>,
+    },
     /// The page or ticket alert of an SLO.
     Slo {
         slo: usize,
@@ -386,7 +437,8 @@ pub(crate) struct Slo {
     pub name: String,
     pub title: String,
     pub span: Span,
-    pub group: String,
+    /// Index into the model's rule groups.
+    pub group: usize,
     /// As a ratio: 0.999.
     pub objective: f64,
     pub objective_shown: String,
@@ -405,6 +457,7 @@ pub(crate) struct Slo {
 pub(crate) struct AlertRule {
     pub environment: Option<usize>,
     pub for_: Option<Duration>,
+    pub keep_firing_for: Option<Duration>,
     pub expr: String,
     pub labels: Labels,
     pub annotations: Labels,
@@ -420,6 +473,9 @@ pub(crate) struct Step {
 pub(crate) struct ExampleCheck {
     pub at: Duration,
     pub span: Span,
+    /// The variant checked, by severity, in an alert with variants; `None` checks them all
+    /// (only when quiet) or the only one.
+    pub severity: Option<usize>,
     /// The labels of the query's result when the alert fires; `None` when it must stay quiet.
     pub fires: Option<Labels>,
 }
@@ -434,16 +490,29 @@ pub(crate) struct Example {
     pub checks: Vec<ExampleCheck>,
 }
 
+/// One alert rule set: an alert declaration without variants, or one variant of it (the
+/// variants of a declaration follow each other in the model, the first one primary).
 #[derive(Debug)]
 pub(crate) struct Alert {
     pub name: String,
+    /// The alert's name; for a variant, where the variant is written.
     pub span: Span,
-    /// The source file's stem: the rule group and generated file the alert lands in.
-    pub group: String,
+    /// Index into the model's rule groups.
+    pub group: usize,
+    /// Where the declaration stands in the sources: rules keep this order within a group.
+    pub order: (usize, usize),
+    /// The first (or only) variant of its declaration: it owns the runbook section and the
+    /// examples, which check every variant.
+    pub primary: bool,
+    /// The index of the declaration's primary alert in the model (its own when primary).
+    pub declaration: usize,
+    /// The `runbook_url` annotation points elsewhere than our runbook (or is left out).
+    pub external_runbook: bool,
     pub severity: usize,
     pub severity_span: Span,
     pub condition: Condition,
     pub for_: Option<Duration>,
+    pub keep_firing_for: Option<Duration>,
     pub rules: Vec<AlertRule>,
     /// Twins of `rules` that fire once the alert has lasted its severity's escalation delay.
     pub escalations: Vec<AlertRule>,
@@ -470,7 +539,11 @@ pub(crate) struct RecordRule {
 #[derive(Debug)]
 pub(crate) struct Record {
     pub name: String,
-    pub group: String,
+    pub span: Span,
+    /// Index into the model's rule groups.
+    pub group: usize,
+    /// Where the declaration stands in the sources: rules keep this order within a group.
+    pub order: (usize, usize),
     pub rules: Vec<RecordRule>,
     pub description: Option<String>,
 }

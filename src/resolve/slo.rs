@@ -8,6 +8,7 @@ use super::duration::Duration;
 use super::error::ResolveError;
 use super::model::*;
 use super::quantity::{self, Unit};
+use super::rule_group::Groups;
 use super::selector::{self, Matcher};
 use super::{labels_of, promql, template, Resolver};
 use crate::anchor;
@@ -107,8 +108,7 @@ impl Resolver<'_> {
         index: usize,
         model: &Model,
         defaults: &Defaults,
-        alerts: &mut Vec<Alert>,
-        records: &mut Vec<Record>,
+        (alerts, records, groups): (&mut Vec<Alert>, &mut Vec<Record>, &mut Groups),
     ) -> Option<Slo> {
         let errors_before = self.errors.len();
         let objective_text = match &s.objective {
@@ -193,7 +193,8 @@ impl Resolver<'_> {
             |s| s.replace('_', "-"),
         );
         let slo_id = s.name.value.replace('_', "-");
-        let group = self.sources.file(s.name.span.file).stem.clone();
+        let group = groups.of(None, s.name.span, self);
+        let order = (s.name.span.file.0 as usize, s.name.span.start + 1);
 
         let mut all_windows: Vec<Duration> =
             windows.iter().flat_map(|w| [w.short, w.long]).collect();
@@ -298,7 +299,9 @@ impl Resolver<'_> {
                     Some(r) => r.rules.push(rule),
                     None => window_records.push(Record {
                         name,
-                        group: group.clone(),
+                        span: s.name.span,
+                        group,
+                        order,
                         rules: vec![rule],
                         description: None,
                     }),
@@ -389,6 +392,7 @@ impl Resolver<'_> {
                 alert_rules.push(AlertRule {
                     environment,
                     for_: None,
+                    keep_firing_for: None,
                     expr,
                     labels: rule_labels,
                     annotations,
@@ -404,11 +408,16 @@ impl Resolver<'_> {
             alerts.push(Alert {
                 name: name.clone(),
                 span: s.name.span,
-                group: group.clone(),
+                group,
+                order,
+                primary: true,
+                declaration: alerts.len(),
+                external_runbook: false,
                 severity,
                 severity_span: s.name.span,
                 condition: Condition::Slo { slo: index, kind },
                 for_: None,
+                keep_firing_for: None,
                 rules: alert_rules,
                 escalations,
                 summary: s.summary.as_ref().map(|x| x.value.clone()),
@@ -509,13 +518,16 @@ impl Resolver<'_> {
         let mut checks = Vec::new();
         for c in &e.checks {
             let at = self.example_time(&c.at, model)?;
-            let kind = c.burn.as_ref().map(|k| {
-                if k.value == "page" {
-                    BurnKind::Page
-                } else {
-                    BurnKind::Ticket
+            let kind = match c.which.as_ref().map(|k| k.value.as_str()) {
+                Some("page") => Some(BurnKind::Page),
+                Some("ticket") => Some(BurnKind::Ticket),
+                Some(_) => {
+                    let span = c.which.as_ref().map_or(c.at.span, |k| k.span);
+                    self.errors.push(ResolveError::SloExampleKind { span });
+                    return None;
                 }
-            });
+                None => None,
+            };
             if c.fires.is_some() && kind.is_none() {
                 self.errors
                     .push(ResolveError::SloExampleKind { span: c.at.span });

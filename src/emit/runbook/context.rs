@@ -3,7 +3,7 @@
 
 use crate::anchor;
 use crate::go_template;
-use crate::parse::ast::{Direction, Level, QueryLanguage, StepKind};
+use crate::parse::ast::{Comparison, Level, QueryLanguage, StepKind};
 use crate::resolve::model::{self, IntegrationKind, Labels, Model};
 use crate::resolve::route_tree;
 use serde::Serialize;
@@ -111,10 +111,23 @@ struct Alert {
     expression: String,
     expression_note: String,
     notifies: Vec<String>,
+    /// The variants of an alert that has several (each with its own meaning, expression and
+    /// receivers); empty otherwise, when the fields above describe the only one.
+    levels: Vec<AlertLevel>,
     panels: Vec<String>,
     investigate: Vec<Step>,
     causes: Vec<String>,
     resolve: Vec<Step>,
+}
+
+/// One variant of an alert with several.
+#[derive(Serialize)]
+struct AlertLevel {
+    severity: String,
+    meaning: String,
+    expression: String,
+    expression_note: String,
+    notifies: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -167,10 +180,16 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn sign(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Above => ">",
-        Direction::Below => "<",
+/// How a level reads in a sentence: "above 10%", "between 0.9 and 1".
+fn side(comparison: Comparison) -> &'static str {
+    match comparison {
+        Comparison::Above => "above",
+        Comparison::Below => "below",
+        Comparison::AtLeast => "at or above",
+        Comparison::AtMost => "at or below",
+        Comparison::Equal => "equal to",
+        Comparison::NotEqual => "not equal to",
+        Comparison::Between => "between",
     }
 }
 
@@ -328,7 +347,7 @@ fn key_metrics(model: &Model) -> Vec<KeyMetric> {
             let metric = t.metric.clone()?;
             let shown = |level| {
                 t.bound(level)
-                    .map(|b| format!("{} {}", sign(b.direction), b.shown))
+                    .map(|b| b.described())
                     .unwrap_or_else(|| "-".to_string())
             };
             Some(KeyMetric {
@@ -464,9 +483,22 @@ fn alert_groups(
     page: Option<&str>,
     panels: &HashMap<&str, Vec<String>>,
 ) -> Vec<AlertGroup> {
-    let mut by_severity: Vec<Vec<&model::Alert>> = vec![Vec::new(); model.severities.len()];
-    for a in model.alerts.iter().filter(|a| a.page.as_deref() == page) {
-        by_severity[a.severity].push(a);
+    // One section per declaration, under the most urgent severity of its variants.
+    let mut by_severity: Vec<Vec<Vec<&model::Alert>>> = vec![Vec::new(); model.severities.len()];
+    for (i, a) in model.alerts.iter().enumerate() {
+        if !a.primary || a.page.as_deref() != page {
+            continue;
+        }
+        let variants: Vec<&model::Alert> = model.alerts[i..]
+            .iter()
+            .take_while(|v| v.declaration == a.declaration)
+            .collect();
+        let urgent = variants
+            .iter()
+            .map(|v| v.severity)
+            .min()
+            .unwrap_or(a.severity);
+        by_severity[urgent].push(variants);
     }
     model
         .severities
@@ -475,7 +507,7 @@ fn alert_groups(
         .filter_map(|(severity, alerts)| {
             let alerts: Vec<Alert> = alerts
                 .into_iter()
-                .map(|a| alert(model, a, panels))
+                .map(|variants| alert(model, &variants, panels))
                 .collect();
             (!alerts.is_empty()).then(|| AlertGroup {
                 severity: capitalize(&severity.name),
@@ -488,7 +520,12 @@ fn alert_groups(
 /// The pages of a runbook split by team, in name order, `shared` last.
 fn pages(model: &Model, panels: &HashMap<&str, Vec<String>>) -> Vec<Page> {
     let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
-    for page in model.alerts.iter().filter_map(|a| a.page.as_deref()) {
+    for page in model
+        .alerts
+        .iter()
+        .filter(|a| a.primary)
+        .filter_map(|a| a.page.as_deref())
+    {
         *counts.entry((page == "shared", page)).or_default() += 1;
     }
     counts
@@ -506,7 +543,48 @@ fn pages(model: &Model, panels: &HashMap<&str, Vec<String>>) -> Vec<Page> {
         .collect()
 }
 
-fn alert(model: &Model, a: &model::Alert, panels: &HashMap<&str, Vec<String>>) -> Alert {
+fn alert(model: &Model, variants: &[&model::Alert], panels: &HashMap<&str, Vec<String>>) -> Alert {
+    let a = variants[0];
+    let shown = a.rules.last();
+    let mut levels: Vec<AlertLevel> = variants.iter().map(|v| level(model, v)).collect();
+    let only = if levels.len() == 1 {
+        levels.pop()
+    } else {
+        None
+    };
+    let only = only.unwrap_or(AlertLevel {
+        severity: String::new(),
+        meaning: String::new(),
+        expression: String::new(),
+        expression_note: String::new(),
+        notifies: Vec::new(),
+    });
+    let panels = panels.get(a.anchor.as_str()).cloned().unwrap_or_default();
+    Alert {
+        name: a.name.clone(),
+        anchor: anchor::alert(&a.name),
+        summary: shown
+            .and_then(|r| r.annotations.get("summary"))
+            .map(|s| readable(s))
+            .unwrap_or_default(),
+        description: shown
+            .and_then(|r| r.annotations.get("description"))
+            .map(|s| readable(s))
+            .unwrap_or_default(),
+        meaning: only.meaning,
+        expression: only.expression,
+        expression_note: only.expression_note,
+        notifies: only.notifies,
+        levels,
+        panels,
+        investigate: steps(&a.investigate),
+        causes: a.causes.clone(),
+        resolve: steps(&a.resolve),
+    }
+}
+
+/// What one variant means, its expression and whom it notifies.
+fn level(model: &Model, a: &model::Alert) -> AlertLevel {
     // The last rule is the one to show: environments are declared dev, staging, prod.
     let shown = a.rules.last();
     let environments: Vec<&str> = a
@@ -529,11 +607,13 @@ fn alert(model: &Model, a: &model::Alert, panels: &HashMap<&str, Vec<String>>) -
             let q = &model.queries[t.query];
             let bound = t.bound(*level);
             // A target says where healthy values lie: the alert fires on the other side.
-            let side = match bound.map(|b| (b.level, b.direction)) {
-                Some((Level::Target, Direction::Below)) => "above",
-                Some((Level::Target, Direction::Above)) => "below",
-                Some((_, Direction::Above)) => "above",
-                _ => "below",
+            let side = match bound {
+                Some(b) if b.level == Level::Target && b.comparison == Comparison::Between => {
+                    "outside"
+                }
+                Some(b) if b.level == Level::Target => side(b.comparison.outside()),
+                Some(b) => side(b.comparison),
+                None => "past",
             };
             let mut text = format!(
                 "Fires when {} is {side} {}",
@@ -568,7 +648,7 @@ fn alert(model: &Model, a: &model::Alert, panels: &HashMap<&str, Vec<String>>) -
                 windows.join(", or ")
             )
         }
-        model::Condition::Expr => match &for_ {
+        model::Condition::Expr { .. } => match &for_ {
             Some(f) => format!("Fires when the expression below holds for {f}."),
             None => "Fires as soon as the expression below holds.".to_string(),
         },
@@ -591,25 +671,11 @@ fn alert(model: &Model, a: &model::Alert, panels: &HashMap<&str, Vec<String>>) -
             names.join(", ")
         ));
     }
-    let panels = panels.get(a.anchor.as_str()).cloned().unwrap_or_default();
-    Alert {
-        name: a.name.clone(),
-        anchor: anchor::alert(&a.name),
-        summary: shown
-            .and_then(|r| r.annotations.get("summary"))
-            .map(|s| readable(s))
-            .unwrap_or_default(),
-        description: shown
-            .and_then(|r| r.annotations.get("description"))
-            .map(|s| readable(s))
-            .unwrap_or_default(),
+    AlertLevel {
+        severity: capitalize(&model.severities[a.severity].name),
         meaning,
         expression: shown.map(|r| r.expr.clone()).unwrap_or_default(),
         expression_note,
         notifies,
-        panels,
-        investigate: steps(&a.investigate),
-        causes: a.causes.clone(),
-        resolve: steps(&a.resolve),
     }
 }

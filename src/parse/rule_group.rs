@@ -1,0 +1,74 @@
+//! `record "name" { ... }` and `group NAME "title" { ... }`: recording rules and the rule
+//! groups that hold them and alerts.
+
+use super::ast::*;
+use super::{Builder, Rule};
+use pest::iterators::Pair;
+
+impl Builder {
+    pub(super) fn record(&mut self, pair: Pair<Rule>) -> Option<Record> {
+        let (name, fields) = self.header(pair)?;
+        let mut r = Record {
+            name,
+            expr: None,
+            scope: Scope::default(),
+            group: None,
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::expr => {
+                    let v = self.first_raw(field);
+                    self.set_text(&mut r.expr, v, "expr", span);
+                }
+                Rule::label => r.scope.labels.extend(self.label_pair(field)),
+                Rule::services | Rule::environments | Rule::labels => {
+                    self.scope_field(&mut r.scope, field)
+                }
+                Rule::group_ref => {
+                    let v = self.first_text(field, Rule::ident);
+                    self.set_text(&mut r.group, v, "group", span);
+                }
+                Rule::description => self.description(&mut r.description, field),
+                _ => self.internal(&field, "this record field"),
+            }
+        }
+        Some(r)
+    }
+
+    pub(super) fn rule_group(&mut self, pair: Pair<Rule>) -> Option<RuleGroup> {
+        let (name, fields) = self.header(pair)?;
+        let mut g = RuleGroup {
+            name,
+            title: None,
+            interval: None,
+            limit: None,
+            query_offset: None,
+            labels: Vec::new(),
+            description: None,
+        };
+        for field in fields {
+            let span = self.span(&field);
+            match field.as_rule() {
+                Rule::string => g.title = Some(self.string(field)),
+                Rule::group_interval_field => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut g.interval, v, "interval", span);
+                }
+                Rule::group_limit => {
+                    let v = self.first_text(field, Rule::quantity);
+                    self.set_text(&mut g.limit, v, "limit", span);
+                }
+                Rule::query_offset => {
+                    let v = self.first_text(field, Rule::duration);
+                    self.set_text(&mut g.query_offset, v, "query_offset", span);
+                }
+                Rule::labels => g.labels.extend(self.labels(field)),
+                Rule::description => self.description(&mut g.description, field),
+                _ => self.internal(&field, "this group field"),
+            }
+        }
+        Some(g)
+    }
+}

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, alert) in model.alerts.iter().enumerate() {
+    // The variants of an alert share its one section.
+    for (i, alert) in model.alerts.iter().enumerate().filter(|(_, a)| a.primary) {
         if let Some(&first) = seen.get(alert.anchor.as_str()) {
             let other = &model.alerts[first];
             errors.push(CheckError::AnchorCollision {

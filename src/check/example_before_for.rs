@@ -22,16 +22,26 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
             past_escalation(alert, &checks, errors);
         }
     }
-    for alert in &model.alerts {
+    for (index, alert) in model.alerts.iter().enumerate() {
+        if alert.examples.is_empty() {
+            continue;
+        }
         let checks: Vec<(Duration, Span)> = alert
             .examples
             .iter()
             .flat_map(|e| &e.checks)
             .map(|c| (c.at, c.span))
             .collect();
-        past_escalation(alert, &checks, errors);
-        let Some(for_) = alert.for_ else { continue };
+        let variants = model.variants(index);
+        for variant in variants {
+            past_escalation(variant, &checks, errors);
+        }
         for check in alert.examples.iter().flat_map(|e| &e.checks) {
+            let variant = variants
+                .iter()
+                .find(|v| Some(v.severity) == check.severity)
+                .unwrap_or(alert);
+            let Some(for_) = variant.for_ else { continue };
             if check.fires.is_some() && check.at < for_ {
                 errors.push(CheckError::ExampleBeforeFor {
                     alert: alert.name.clone(),

@@ -28,7 +28,7 @@ fn camel(name: &str) -> String {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for alert in &cx.model.alerts {
+    for alert in cx.model.alerts.iter().filter(|a| a.primary) {
         let name = &alert.name;
         let ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric());

@@ -28,7 +28,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         .flat_map(|p| &p.runbook)
         .filter_map(|(_, url)| url.rsplit_once('#').map(|(_, anchor)| anchor))
         .collect();
-    for alert in &model.alerts {
+    for alert in model.alerts.iter().filter(|a| a.primary) {
         if !linked.contains(&alert.anchor.as_str()) {
             out.push(Finding::AlertNotOnDashboard {
                 alert: alert.name.clone(),

@@ -22,7 +22,7 @@ declare_lint! {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for alert in &cx.model.alerts {
+    for alert in cx.model.alerts.iter().filter(|a| a.primary) {
         let (fires, quiet) = match alert.condition {
             Condition::Slo { slo, kind } => {
                 let checks = cx.model.slos[slo].examples.iter().flat_map(|e| &e.checks);

@@ -17,7 +17,7 @@ declare_lint! {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for alert in &cx.model.alerts {
+    for alert in cx.model.alerts.iter().filter(|a| a.primary) {
         let slo = matches!(
             alert.condition,
             crate::resolve::model::Condition::Slo { .. }

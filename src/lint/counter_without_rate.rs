@@ -3,7 +3,7 @@ use super::{Context, Finding};
 use crate::diagnostic::Level;
 
 declare_lint! {
-    /// **What it does:** reports counters (names ending in `_total`) used in alerts outside `rate`, `irate`, `increase`, `resets`, `changes` or `absent`.
+    /// **What it does:** reports counters (names ending in `_total`) used in alerts outside `rate`, `irate`, `increase`, `resets`, `changes` or `absent`, where their value reaches the result (`count(x_total)`, `group(...)`, `count_over_time` and the right side of `and`/`unless` only look at which series exist).
     ///
     /// **Why it is bad:** a counter's value is the total since the process started; comparing it with a threshold fires or stays quiet depending on uptime, not on the problem.
     ///
@@ -34,7 +34,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             let Some(metric) = metric_name(use_.selector) else {
                 continue;
             };
-            let wrapped = use_.function.is_some_and(|f| ALLOWED.contains(&f));
+            let wrapped = use_.value_free || use_.function.is_some_and(|f| ALLOWED.contains(&f));
             if metric.ends_with("_total") && !wrapped {
                 out.push(Finding::CounterWithoutRate {
                     alert: alert.name.clone(),

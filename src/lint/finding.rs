@@ -48,8 +48,11 @@ pub(crate) enum Finding {
         span: Span,
     },
     SelectorNeverMatches {
-        alert: String,
-        label: String,
+        /// "alert `X`" or "recording rule `x:y`".
+        rule: String,
+        matcher: String,
+        /// The matcher it contradicts; `None` when it accepts no value by itself.
+        conflict: Option<String>,
         span: Span,
     },
     RegexCouldBeEquality {
@@ -81,6 +84,13 @@ pub(crate) enum Finding {
     DuplicateAlert {
         alert: String,
         other: String,
+        span: Span,
+        other_span: Span,
+    },
+    DuplicateRecord {
+        record: String,
+        /// The expressions are the same too.
+        identical: bool,
         span: Span,
         other_span: Span,
     },
@@ -213,9 +223,18 @@ impl fmt::Display for Finding {
                 f,
                 "`{owner}` uses a {range} range, shorter than four scrape intervals ({minimum})"
             ),
-            SelectorNeverMatches { alert, label, .. } => write!(
+            SelectorNeverMatches {
+                rule,
+                matcher,
+                conflict: Some(conflict),
+                ..
+            } => write!(
                 f,
-                "a selector of alert `{alert}` requires `{label}` to equal two values at once"
+                "a selector of {rule} can never match: `{matcher}` contradicts `{conflict}`"
+            ),
+            SelectorNeverMatches { rule, matcher, .. } => write!(
+                f,
+                "a selector of {rule} can never match: `{matcher}` accepts no value"
             ),
             RegexCouldBeEquality { alert, label, value, .. } => write!(
                 f,
@@ -234,6 +253,18 @@ impl fmt::Display for Finding {
             DuplicateAlert { alert, other, .. } => write!(
                 f,
                 "alerts `{alert}` and `{other}` have the same expression and severity"
+            ),
+            DuplicateRecord {
+                record,
+                identical: true,
+                ..
+            } => write!(
+                f,
+                "recording rule `{record}` is written twice, identically, with the same labels"
+            ),
+            DuplicateRecord { record, .. } => write!(
+                f,
+                "two recording rules write `{record}` with the same labels from different expressions"
             ),
             NotCamelCase { alert, .. } => write!(f, "alert name `{alert}` is not CamelCase"),
             MissingSummary { alert, .. } => write!(f, "alert `{alert}` has no summary"),
@@ -317,6 +348,7 @@ impl Finding {
             UnusedThreshold { .. } => &unused_threshold::LINT,
             UnusedReceiver { .. } => &unused_receiver::LINT,
             DuplicateAlert { .. } => &duplicate_alert::LINT,
+            DuplicateRecord { .. } => &duplicate_recording_rule::LINT,
             NotCamelCase { .. } => &alert_name_not_camel_case::LINT,
             MissingSummary { .. } => &alert_without_summary::LINT,
             NoExamples { .. } => &alert_without_examples::LINT,
@@ -354,6 +386,7 @@ impl Finding {
             | UnusedThreshold { span, .. }
             | UnusedReceiver { span, .. }
             | DuplicateAlert { span, .. }
+            | DuplicateRecord { span, .. }
             | NotCamelCase { span, .. }
             | MissingSummary { span, .. }
             | NoExamples { span, .. }
@@ -379,6 +412,9 @@ impl Finding {
                 vec![(*warning_span, "the warning level".into())]
             }
             DuplicateAlert { other_span, .. } => vec![(*other_span, "the other alert".into())],
+            DuplicateRecord { other_span, .. } => {
+                vec![(*other_span, "the other recording rule".into())]
+            }
             PolicyFor { policy, .. }
             | PolicyThreshold { policy, .. }
             | PolicySeverity { policy, .. }
@@ -399,13 +435,16 @@ impl Finding {
             RateOnNonCounter { .. } => "counters end in `_total`, `_count`, `_sum` or `_bucket`; use `deriv` or `delta` for gauges".into(),
             CounterWithoutRate { .. } => "a counter only grows; alert on `rate(...[5m])` or `increase(...[1h])`".into(),
             RangeTooShort { minimum, .. } => format!("use a range of at least {minimum}"),
-            SelectorNeverMatches { .. } => "use `=~\"a|b\"` to match either value".into(),
+            SelectorNeverMatches { conflict: Some(_), .. } => "keep one of the two, or use `=~\"a|b\"` to match either value".into(),
+            SelectorNeverMatches { .. } => "to select series without the label, write `label=\"\"`; to select any value, drop the matcher".into(),
             RegexCouldBeEquality { label, value, .. } => format!("write `{label}=\"{value}\"`"),
             SummaryNotSentence { .. } => "start with a capital letter and end with a full stop".into(),
             DescriptionWithoutTemplate { .. } => "say which series fired: `{{ $labels.job }}`, `{{ $labels.instance }}`".into(),
             UnusedQuery { .. } | UnusedThreshold { .. } => "use it in an alert or a panel, give it a `topic` for the runbook, or remove it".into(),
             UnusedReceiver { .. } => "use it in a severity's `notify`, a team route or an escalation, or remove it".into(),
             DuplicateAlert { .. } => "remove one, or tell them apart by severity or threshold".into(),
+            DuplicateRecord { identical: true, .. } => "remove one of them".into(),
+            DuplicateRecord { .. } => "give one a different name, or labels that tell the two series apart".into(),
             NotCamelCase { suggestion, .. } => format!("rename it `{suggestion}`"),
             MissingSummary { .. } => "add `summary \"...\"`: it is the first line people read".into(),
             NoExamples { .. } => "add an `example` with `fires at` and one with `quiet at`".into(),

@@ -29,6 +29,7 @@ mod critical_alert_does_not_page;
 mod critical_without_for;
 mod description_without_template;
 mod duplicate_alert;
+mod duplicate_recording_rule;
 mod expression_without_comparison;
 mod policy_violation;
 mod range_shorter_than_four_scrapes;
@@ -73,7 +74,7 @@ impl Lint {
 }
 
 /// Every lint, in code order.
-pub const LINTS: [&Lint; 24] = [
+pub const LINTS: [&Lint; 25] = [
     &alert_without_runbook::LINT,
     &threshold_target_past_warning::LINT,
     &critical_without_for::LINT,
@@ -96,6 +97,7 @@ pub const LINTS: [&Lint; 24] = [
     &alert_not_on_dashboard::LINT,
     &severity_without_response::LINT,
     &threshold_query_without_unit::LINT,
+    &duplicate_recording_rule::LINT,
     &policy_violation::LINT,
     &suppression::LINT,
 ];
@@ -113,11 +115,13 @@ pub(crate) struct Context<'a> {
     pub model: &'a Model,
     /// (alert index, parsed expression of its first rule).
     pub expressions: Vec<(usize, Expr)>,
+    /// (record index, parsed expression of its first rule).
+    pub record_expressions: Vec<(usize, Expr)>,
 }
 
 type Check = fn(&Context, &mut Vec<Finding>);
 
-const CHECKS: [Check; 23] = [
+const CHECKS: [Check; 24] = [
     alert_without_runbook::check,
     threshold_target_past_warning::check,
     critical_without_for::check,
@@ -140,6 +144,7 @@ const CHECKS: [Check; 23] = [
     alert_not_on_dashboard::check,
     severity_without_response::check,
     threshold_query_without_unit::check,
+    duplicate_recording_rule::check,
     policy_violation::check,
 ];
 
@@ -151,7 +156,17 @@ pub(crate) fn run(model: &Model, sources: &SourceMap, today: &str) -> Vec<Diagno
         .enumerate()
         .filter_map(|(i, a)| Some((i, promql_walk::parse(&a.rules.first()?.expr)?)))
         .collect();
-    let context = Context { model, expressions };
+    let record_expressions = model
+        .records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, promql_walk::parse(&r.rules.first()?.expr)?)))
+        .collect();
+    let context = Context {
+        model,
+        expressions,
+        record_expressions,
+    };
     let mut findings = Vec::new();
     for check in CHECKS {
         check(&context, &mut findings);

@@ -9,7 +9,20 @@ pub(super) struct SelectorUse<'a> {
     pub range_ms: Option<u128>,
     /// The innermost function the selector is an argument of.
     pub function: Option<&'static str>,
+    /// The selector's values do not reach the result: it sits in `count`, `group`,
+    /// `count_over_time`, `present_over_time`, `timestamp`, or on the right of `and`/`unless`.
+    pub value_free: bool,
 }
+
+/// Aggregations and functions whose result does not depend on their input's values.
+const VALUE_FREE: [&str; 6] = [
+    "count",
+    "group",
+    "count_over_time",
+    "present_over_time",
+    "timestamp",
+    "absent",
+];
 
 /// Parses a rule expression as Prometheus does (regexes compiled): lints may look at them.
 pub(super) fn parse(text: &str) -> Option<Expr> {
@@ -20,38 +33,48 @@ pub(super) fn parse(text: &str) -> Option<Expr> {
 
 pub(super) fn selectors(expr: &Expr) -> Vec<SelectorUse<'_>> {
     let mut out = Vec::new();
-    walk(expr, None, &mut out);
+    walk(expr, None, false, &mut out);
     out
 }
 
-fn walk<'a>(expr: &'a Expr, function: Option<&'static str>, out: &mut Vec<SelectorUse<'a>>) {
+fn walk<'a>(
+    expr: &'a Expr,
+    function: Option<&'static str>,
+    value_free: bool,
+    out: &mut Vec<SelectorUse<'a>>,
+) {
     match expr {
         Expr::Aggregate(a) => {
-            walk(&a.expr, function, out);
+            let free = value_free || VALUE_FREE.contains(&a.op.to_string().as_str());
+            walk(&a.expr, function, free, out);
             if let Some(p) = &a.param {
-                walk(p, function, out);
+                walk(p, function, value_free, out);
             }
         }
-        Expr::Unary(u) => walk(&u.expr, function, out),
+        Expr::Unary(u) => walk(&u.expr, function, value_free, out),
         Expr::Binary(b) => {
-            walk(&b.lhs, None, out);
-            walk(&b.rhs, None, out);
+            let filter_only = matches!(b.op.to_string().as_str(), "and" | "unless");
+            walk(&b.lhs, None, value_free, out);
+            walk(&b.rhs, None, value_free || filter_only, out);
         }
-        Expr::Paren(p) => walk(&p.expr, function, out),
-        Expr::Subquery(s) => walk(&s.expr, function, out),
+        Expr::Paren(p) => walk(&p.expr, function, value_free, out),
+        Expr::Subquery(s) => walk(&s.expr, function, value_free, out),
         Expr::VectorSelector(v) => out.push(SelectorUse {
             selector: v,
             range_ms: None,
             function,
+            value_free,
         }),
         Expr::MatrixSelector(m) => out.push(SelectorUse {
             selector: &m.vs,
             range_ms: Some(m.range.as_millis()),
             function,
+            value_free,
         }),
         Expr::Call(c) => {
+            let free = value_free || VALUE_FREE.contains(&c.func.name);
             for arg in &c.args.args {
-                walk(arg, Some(c.func.name), out);
+                walk(arg, Some(c.func.name), free, out);
             }
         }
         Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
@@ -100,5 +123,11 @@ mod tests {
         assert!(filters(&parse("up == 0").unwrap()));
         assert!(!filters(&parse("up == bool 0").unwrap()));
         assert!(filters(&parse("absent(up)").unwrap()));
+        let e = parse("count(a_total) > 1 and on() sum(b_total) unless c_total").unwrap();
+        let free: Vec<bool> = selectors(&e).iter().map(|u| u.value_free).collect();
+        assert_eq!(free, [true, true, true]);
+        let e = parse("sum(rate(a_total[5m])) > count_over_time(b[5m])").unwrap();
+        let free: Vec<bool> = selectors(&e).iter().map(|u| u.value_free).collect();
+        assert_eq!(free, [false, true]);
     }
 }

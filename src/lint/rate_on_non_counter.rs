@@ -12,8 +12,21 @@ pub(super) fn counter_named(metric: &str) -> bool {
         .any(|s| metric.ends_with(s))
 }
 
+/// Base units a metric name ends in by Prometheus' naming conventions; a counter adds
+/// `_total` after its unit, so a name that ends in one is a gauge (`_info` too).
+const GAUGE_SUFFIXES: [&str; 11] = [
+    "_bytes", "_seconds", "_ratio", "_celsius", "_volts", "_amperes", "_joules", "_grams",
+    "_meters", "_percent", "_info",
+];
+
+/// Whether a metric is named like a gauge: `up`, or a unit without `_total` after it. Names
+/// that say neither (`node_vmstat_pgmajfault`) may well be counters and are left alone.
+pub(super) fn gauge_named(metric: &str) -> bool {
+    metric == "up" || GAUGE_SUFFIXES.iter().any(|s| metric.ends_with(s))
+}
+
 declare_lint! {
-    /// **What it does:** reports `rate`, `irate`, `increase` and `resets` applied to metrics whose names are not counter names (`_total`, `_count`, `_sum`, `_bucket`).
+    /// **What it does:** reports `rate`, `irate`, `increase` and `resets` applied to metrics named like gauges by Prometheus' naming conventions: `up`, or a name ending in a base unit (`_bytes`, `_seconds`, `_ratio`, `_celsius`...) or `_info` with no `_total` after it. Names that follow no convention (`node_vmstat_pgmajfault` is a counter) are not reported.
     ///
     /// **Why it is bad:** these functions treat every decrease as a counter reset; on a gauge they produce nonsense that looks plausible.
     ///
@@ -35,6 +48,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             };
             if COUNTER_FUNCTIONS.contains(&function)
+                && gauge_named(metric)
                 && !counter_named(metric)
                 && !metric.contains(':')
             {

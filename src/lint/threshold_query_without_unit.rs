@@ -1,9 +1,8 @@
 use super::{Context, Finding};
 use crate::diagnostic::Level;
-use crate::resolve::quantity::Unit;
 
 declare_lint! {
-    /// **What it does:** reports thresholds whose query declares no `unit`.
+    /// **What it does:** reports thresholds whose query declares no `unit` (`unit none` says that the values are plain numbers, and is not reported).
     ///
     /// **Why it is bad:** without a unit, `10` could be percent, a ratio or seconds: the compiler cannot check the threshold's value, and the dashboard shows bare numbers.
     ///
@@ -21,7 +20,7 @@ declare_lint! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for t in &cx.model.thresholds {
         let query = &cx.model.queries[t.query];
-        if query.unit == Unit::None {
+        if !query.unit_declared {
             let span = t.bounds.first().map_or(query.span, |b| b.span);
             out.push(Finding::ThresholdWithoutUnit {
                 threshold: t.name.clone(),

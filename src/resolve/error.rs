@@ -471,7 +471,7 @@ impl fmt::Display for ResolveError {
                 "example does not say which variant of alert `{alert}` fires"
             ),
             DuplicateGroup { name, file, .. } => {
-                write!(f, "rule group `{name}` appears twice in the rule file of `{file}`")
+                write!(f, "two rule groups of `{file}.wb` are named `{name}`")
             }
             ThresholdNotShown {
                 threshold, query, ..

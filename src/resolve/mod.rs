@@ -610,6 +610,7 @@ impl<'a> Resolver<'a> {
             language: *language,
             text: dedented,
             unit,
+            unit_declared: q.unit.is_some(),
             topic: q.topic.as_ref().map(|t| t.value.clone()),
             unit_span: q.unit.as_ref().map_or(q.name.span, |u| u.span),
             description: q.description.as_ref().map(|d| d.value.clone()),

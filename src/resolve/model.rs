@@ -42,6 +42,18 @@ pub(crate) struct Model {
     pub groups: Vec<RuleGroup>,
 }
 
+impl Model {
+    /// The variants of the declaration of `alerts[index]`, its primary alert first.
+    pub(crate) fn variants(&self, index: usize) -> &[Alert] {
+        let declaration = self.alerts[index].declaration;
+        let end = self.alerts[declaration..]
+            .iter()
+            .position(|a| a.declaration != declaration)
+            .map_or(self.alerts.len(), |p| declaration + p);
+        &self.alerts[declaration..end]
+    }
+}
+
 /// A Prometheus rule group: its rules are the alerts and records whose `group` is its index.
 #[derive(Debug)]
 pub(crate) struct RuleGroup {
@@ -296,6 +308,8 @@ pub(crate) struct Query {
     /// The query as written, dedented, with `$selector` still in it.
     pub text: String,
     pub unit: Unit,
+    /// Whether the source says the unit (`unit none` included).
+    pub unit_declared: bool,
     pub topic: Option<String>,
     /// Where the unit is declared (the query's name when it is implicit).
     pub unit_span: Span,

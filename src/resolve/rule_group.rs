@@ -251,7 +251,8 @@ impl Resolver<'_> {
                         failed = true;
                     }
                     Some(q) => {
-                        if q.binary {
+                        // A reference that is the whole expression needs no parentheses.
+                        if q.binary && text.trim() != &rest[open..open + close + 3] {
                             out.push('(');
                             out.push_str(&q.text);
                             out.push(')');

@@ -40,10 +40,32 @@ enum Command {
         #[arg(long, value_parser = ["warnings"])]
         deny: Option<String>,
     },
+    /// Bring existing configuration into the language: `import prometheus RULES... --out DIR`.
+    Import {
+        #[command(subcommand)]
+        kind: ImportKind,
+    },
     /// Print the documentation of a lint, by code (`L001`) or name.
     Explain {
         /// A lint code or name.
         code: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Prometheus rule files (`groups:` YAML, or `PrometheusRule` resources), or directories
+    /// of them: one source per file, checked to compile back into the same rules.
+    Prometheus {
+        /// Rule files, or directories holding `.yml`/`.yaml` rule files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The rules directory to write the sources into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace sources of the same name in the rules directory.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -94,6 +116,49 @@ fn main() -> ExitCode {
             deny,
         } => run_lint(&rules, format, deny.is_some()),
         Command::Explain { code } => explain(&code),
+        Command::Import {
+            kind: ImportKind::Prometheus { inputs, out, force },
+        } => run_import(&inputs, &out, force),
+    }
+}
+
+fn run_import(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
+    match watchbook::import::prometheus(inputs, out, force) {
+        Ok(report) => {
+            for f in &report.files {
+                eprintln!(
+                    "imported {} -> {}: {} group{}, {} alert rule{}, {} recording rule{}; {} lines of YAML, {} of source",
+                    f.input,
+                    out.join(&f.output).display(),
+                    f.groups,
+                    plural(f.groups),
+                    f.alerts,
+                    plural(f.alerts),
+                    f.records,
+                    plural(f.records),
+                    f.yaml_lines,
+                    f.wb_lines
+                );
+            }
+            for s in &report.support {
+                eprintln!("wrote {}", out.join(s).display());
+            }
+            for s in &report.skipped {
+                eprintln!("skipped {s}: a `promtool test rules` file");
+            }
+            eprintln!(
+                "round trip checked: `watchbook compile {}` gives back every imported rule",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let sources = SourceMap::default();
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&diagnostics, &sources, color));
+            eprintln!("error: import failed; nothing was written");
+            ExitCode::from(1)
+        }
     }
 }
 

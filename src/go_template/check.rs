@@ -47,6 +47,11 @@ const PROMETHEUS_FUNCTIONS: [&str; 26] = [
     "stripDomain",
 ];
 
+/// Whether `name` is one of the functions Prometheus adds to Go's templates.
+pub(crate) fn is_prometheus_function(name: &str) -> bool {
+    PROMETHEUS_FUNCTIONS.contains(&name)
+}
+
 /// Variables Prometheus defines before expanding an alert's template.
 const PROMETHEUS_VARIABLES: [&str; 5] =
     ["$", "$labels", "$value", "$externalLabels", "$externalURL"];

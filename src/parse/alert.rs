@@ -31,22 +31,8 @@ impl Builder {
                 | Rule::annotation
                 | Rule::summary
                 | Rule::description => self.rule_body_field(&mut a.body, field, true),
-                Rule::variant => {
-                    if let Some(v) = self.variant(field) {
-                        match a
-                            .variants
-                            .iter()
-                            .find(|x| x.severity.value == v.severity.value)
-                        {
-                            Some(first) => self.errors.push(ParseError::DuplicateField {
-                                field: "severity",
-                                span: v.severity.span,
-                                first: first.severity.span,
-                            }),
-                            None => a.variants.push(v),
-                        }
-                    }
-                }
+                // Variants may share a severity when their labels differ (checked later).
+                Rule::variant => a.variants.extend(self.variant(field)),
                 Rule::severity_ref => {
                     let v = self.first_text(field, Rule::ident);
                     self.set_text(&mut a.severity, v, "severity", span);

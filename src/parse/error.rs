@@ -130,7 +130,7 @@ impl StageError for ParseError {
             }
             ParseError::UnclosedBlock { .. } => Some("add `}` where the block ends".into()),
             ParseError::BadEscape { .. } => {
-                Some("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`".into())
+                Some("the escapes are `\\\"`, `\\\\`, `\\n`, `\\r` and `\\t`".into())
             }
             ParseError::DuplicateField { .. } => Some("keep one of them".into()),
             ParseError::EmptyFile { .. } => {

@@ -175,6 +175,7 @@ impl Builder {
                 Some((_, '\\')) => out.push('\\'),
                 Some((_, 'n')) => out.push('\n'),
                 Some((_, 't')) => out.push('\t'),
+                Some((_, 'r')) => out.push('\r'),
                 Some((_, other)) => {
                     let start = span.start + 1 + i;
                     self.errors.push(ParseError::BadEscape {
@@ -1260,11 +1261,13 @@ impl Builder {
                         set_once(&mut p.at, value, "at", span, |v| v.span, &mut self.errors);
                     }
                 }
-                Rule::runbook => {
-                    if let Some(alert) = self.first_text(field, Rule::ident) {
-                        p.runbook.push(alert);
+                Rule::runbook => match field.into_inner().next() {
+                    Some(name) if name.as_rule() == Rule::string => {
+                        p.runbook.push(self.string(name));
                     }
-                }
+                    Some(name) => p.runbook.push(self.ident(&name)),
+                    None => {}
+                },
                 Rule::description => self.description(&mut p.description, field),
                 _ => self.internal(&field, "this panel field"),
             }

@@ -81,6 +81,7 @@ impl Resolver<'_> {
         if self.errors.len() > errors_before || alerts.len() != specs.len() {
             return Vec::new();
         }
+        self.check_variant_labels(a, &alerts);
         let examples = a
             .examples
             .iter()
@@ -91,6 +92,23 @@ impl Resolver<'_> {
             return Vec::new();
         }
         alerts
+    }
+
+    /// Two variants whose rules carry the same labels would be one series from two rules.
+    fn check_variant_labels(&mut self, a: &ast::Alert, variants: &[Alert]) {
+        for (i, v) in variants.iter().enumerate() {
+            let labels = v.rules.first().map(|r| &r.labels);
+            if let Some(first) = variants[..i]
+                .iter()
+                .find(|w| w.rules.first().map(|r| &r.labels) == labels)
+            {
+                self.errors.push(ResolveError::DuplicateVariant {
+                    alert: a.name.value.clone(),
+                    span: v.span,
+                    first: first.span,
+                });
+            }
+        }
     }
 
     /// What each variant says, with the alert's fields as defaults; reports conditions that
@@ -455,22 +473,27 @@ impl Resolver<'_> {
         let mut checks = Vec::new();
         for c in &e.checks {
             let severity = match &c.which {
-                Some(which) => match names.iter().position(|n| *n == which.value) {
-                    Some(i) => Some(variants[i].severity),
-                    None => {
-                        self.errors.push(ResolveError::ExampleVariant {
-                            alert: a.name.value.clone(),
-                            named: Some(which.value.clone()),
-                            variants: names.clone(),
-                            span: which.span,
-                        });
-                        continue;
+                Some(which) => {
+                    let matching = names.iter().filter(|n| **n == which.value).count();
+                    match names.iter().position(|n| *n == which.value) {
+                        Some(i) if matching == 1 => Some(variants[i].severity),
+                        _ => {
+                            self.errors.push(ResolveError::ExampleVariant {
+                                alert: a.name.value.clone(),
+                                named: Some(which.value.clone()),
+                                ambiguous: matching > 1,
+                                variants: names.clone(),
+                                span: which.span,
+                            });
+                            continue;
+                        }
                     }
-                },
+                }
                 None if variants.len() > 1 && c.fires.is_some() => {
                     self.errors.push(ResolveError::ExampleVariant {
                         alert: a.name.value.clone(),
                         named: None,
+                        ambiguous: false,
                         variants: names.clone(),
                         span: c.at.span,
                     });

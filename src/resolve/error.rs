@@ -245,8 +245,16 @@ pub(crate) enum ResolveError {
     ExampleVariant {
         alert: String,
         named: Option<String>,
+        /// Several variants have the named severity.
+        ambiguous: bool,
         variants: Vec<String>,
         span: Span,
+    },
+    /// Two variants of one alert whose rules carry the same labels: one series, two rules.
+    DuplicateVariant {
+        alert: String,
+        span: Span,
+        first: Span,
     },
     /// Two rule groups of one rule file with the same name, which Prometheus refuses.
     DuplicateGroup {
@@ -464,11 +472,24 @@ impl fmt::Display for ResolveError {
             ExampleVariant {
                 alert,
                 named: Some(named),
+                ambiguous: true,
+                ..
+            } => write!(
+                f,
+                "alert `{alert}` has several `{named}` variants, which promtool cannot tell apart by name"
+            ),
+            ExampleVariant {
+                alert,
+                named: Some(named),
                 ..
             } => write!(f, "alert `{alert}` has no `{named}` variant"),
             ExampleVariant { alert, .. } => write!(
                 f,
                 "example does not say which variant of alert `{alert}` fires"
+            ),
+            DuplicateVariant { alert, .. } => write!(
+                f,
+                "two variants of alert `{alert}` carry the same labels"
             ),
             DuplicateGroup { name, file, .. } => {
                 write!(f, "two rule groups of `{file}.wb` are named `{name}`")
@@ -542,6 +563,7 @@ impl StageError for ResolveError {
             VariantConflict { .. } => "E0144",
             ExampleVariant { .. } => "E0145",
             DuplicateGroup { .. } => "E0146",
+            DuplicateVariant { .. } => "E0147",
         }
     }
 
@@ -595,7 +617,8 @@ impl StageError for ResolveError {
             | NewerFeature { span, .. }
             | VariantConflict { span, .. }
             | ExampleVariant { span, .. }
-            | DuplicateGroup { span, .. } => *span,
+            | DuplicateGroup { span, .. }
+            | DuplicateVariant { span, .. } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -652,9 +675,13 @@ impl StageError for ResolveError {
                 ..
             } => "several variants",
             VariantConflict { .. } => "move this into the variants",
+            ExampleVariant {
+                ambiguous: true, ..
+            } => "which of them?",
             ExampleVariant { named: Some(_), .. } => "no such variant",
             ExampleVariant { .. } => "which variant?",
             DuplicateGroup { .. } => "again",
+            DuplicateVariant { .. } => "same labels as another variant",
         };
         Some(text.to_string())
     }
@@ -678,6 +705,7 @@ impl StageError for ResolveError {
             DuplicateGroup {
                 first: Some(first), ..
             } => vec![(*first, "first declared here".into())],
+            DuplicateVariant { first, .. } => vec![(*first, "the other variant".into())],
             _ => Vec::new(),
         }
     }
@@ -822,10 +850,16 @@ impl StageError for ResolveError {
             VariantConflict { .. } => Some(
                 "write the condition inside each `severity NAME { ... }` block; texts, labels and `for` outside them are the variants' defaults".into(),
             ),
+            ExampleVariant {
+                ambiguous: true, ..
+            } => Some("examples can check alerts whose variants have different severities".into()),
             ExampleVariant { variants, .. } => Some(format!(
                 "write `fires SEVERITY at ...` with one of {}",
                 backticked(variants)
             )),
+            DuplicateVariant { .. } => Some(
+                "variants of one severity need a label that tells them apart: `label window \"1h\"`".into(),
+            ),
             DuplicateGroup { .. } => Some(
                 "give the groups of one file different names (a file's undeclared rules form the group named after the file)".into(),
             ),

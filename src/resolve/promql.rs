@@ -170,19 +170,20 @@ pub(crate) fn dedent(text: &str) -> String {
         return String::new();
     };
     let rest: Vec<&str> = lines.collect();
-    let indent = rest
+    let rest_indent = rest
         .iter()
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
+        .min();
     let first_indent = first.len() - first.trim_start().len();
-    // A first line written on the line after the backtick is indented like the rest.
-    let strip_first = if first_indent > 0 {
-        first_indent.min(indent.max(first_indent))
-    } else {
-        0
+    // A first line written on the line after the backtick is indented like the rest, and
+    // counts for the common indentation (so that lines deeper than it stay deeper).
+    let indent = match (first_indent > 0, rest_indent) {
+        (true, Some(rest)) => rest.min(first_indent),
+        (true, None) => first_indent,
+        (false, rest) => rest.unwrap_or(0),
     };
+    let strip_first = if first_indent > 0 { indent } else { 0 };
     let mut out = first[strip_first..].trim_end().to_string();
     for line in rest {
         out.push('\n');
@@ -201,6 +202,8 @@ mod tests {
         assert_eq!(dedent(text), "sum(rate(x[5m]))\n  /\nsum(rate(y[5m]))");
         assert_eq!(dedent("up == 0"), "up == 0");
         assert_eq!(dedent("a\n        / b"), "a\n/ b");
+        assert_eq!(dedent("\n    (\n      a\n    )\n  "), "(\n  a\n)");
+        assert_eq!(dedent("\n    a\n      and b\n  "), "a\n  and b");
     }
 
     #[test]

@@ -232,6 +232,17 @@ impl Resolver<'_> {
                 break;
             };
             let name = &after[..close];
+            // `${1}` in a `label_replace` replacement is Prometheus' own: only names refer.
+            let is_name = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !is_name {
+                out.push_str(&rest[open..open + 2]);
+                rest = after;
+                continue;
+            }
             let offset = text.len() - rest.len() + open;
             // The span of `${name}` when the text is the source's own (not dedented away).
             let at = if text.len() == span.end - span.start {

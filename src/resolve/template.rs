@@ -70,7 +70,12 @@ pub(crate) fn substitute(text: &Text, values: &Values) -> Result<String, Vec<Res
         out.push_str(&rest[..open]);
         // +1 skips the opening quote of the string; escapes before this point may shift it.
         let span = text.span.sub(1 + consumed + open, whole.len());
-        if is_bare_word(inner) && !GO_KEYWORDS.contains(&inner) {
+        // Prometheus' functions without arguments (`{{ externalURL }}`) are its own.
+        if is_bare_word(inner)
+            && !GO_KEYWORDS.contains(&inner)
+            && (VARIABLES.contains(&inner)
+                || !crate::go_template::check::is_prometheus_function(inner))
+        {
             match values.get(inner) {
                 Some(Some(value)) => out.push_str(&literal(&value)),
                 Some(None) => {
@@ -166,6 +171,12 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn prometheus_functions_without_arguments_stay() {
+        let out = substitute(&text("see {{ externalURL }}"), &Values::default());
+        assert_eq!(out.ok().unwrap(), "see {{ externalURL }}");
     }
 
     #[test]

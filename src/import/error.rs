@@ -1,0 +1,132 @@
+//! Everything an import can find wrong, worded in one place.
+
+use crate::diagnostic::StageError;
+use crate::source::Span;
+use std::fmt;
+
+#[derive(Debug)]
+pub enum ImportError {
+    NoInput,
+    Unreadable {
+        path: String,
+        reason: String,
+    },
+    /// Not a Prometheus rule file (or not YAML at all).
+    NotRuleFile {
+        path: String,
+        reason: String,
+    },
+    /// Something the language cannot say, named where it is.
+    Unsupported {
+        path: String,
+        group: String,
+        rule: Option<String>,
+        what: String,
+    },
+    /// The imported sources do not compile (a name clash with the directory, say).
+    DoesNotCompile {
+        diagnostics: String,
+    },
+    /// What `compile` makes of the import differs from the input.
+    RoundTrip {
+        source: String,
+        group: String,
+        rule: Option<String>,
+        what: String,
+    },
+    VersionTooOld {
+        needed: String,
+        declared: String,
+    },
+    Exists {
+        path: String,
+    },
+    Io {
+        path: String,
+        reason: String,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ImportError::*;
+        match self {
+            NoInput => write!(f, "no rule files to import: name files, or directories holding `.yml` or `.yaml` files"),
+            Unreadable { path, reason } => write!(f, "cannot read `{path}`: {reason}"),
+            NotRuleFile { path, reason } => {
+                write!(f, "`{path}` is not a Prometheus rule file: {reason}")
+            }
+            Unsupported {
+                path,
+                group,
+                rule: Some(rule),
+                what,
+            } => write!(f, "cannot import {rule} of group `{group}` in `{path}`: it has {what}"),
+            Unsupported {
+                path, group, what, ..
+            } => write!(f, "cannot import group `{group}` of `{path}`: it has {what}"),
+            DoesNotCompile { .. } => write!(f, "the imported sources do not compile"),
+            RoundTrip {
+                source,
+                group,
+                rule: Some(rule),
+                what,
+            } => write!(
+                f,
+                "the round trip changes {rule} of group `{group}` (`{source}`): {what}"
+            ),
+            RoundTrip {
+                source,
+                group,
+                what,
+                ..
+            } => write!(f, "the round trip changes group `{group}` (`{source}`): {what}"),
+            VersionTooOld { needed, declared } => write!(
+                f,
+                "the imported groups need Prometheus {needed}, but the project is for {declared}"
+            ),
+            Exists { path } => write!(f, "`{path}` exists already"),
+            Io { path, reason } => write!(f, "cannot write `{path}`: {reason}"),
+        }
+    }
+}
+
+impl StageError for ImportError {
+    fn code(&self) -> &'static str {
+        use ImportError::*;
+        match self {
+            NoInput => "E0501",
+            Unreadable { .. } => "E0502",
+            NotRuleFile { .. } => "E0503",
+            Unsupported { .. } => "E0504",
+            DoesNotCompile { .. } => "E0505",
+            RoundTrip { .. } => "E0506",
+            VersionTooOld { .. } => "E0507",
+            Exists { .. } => "E0508",
+            Io { .. } => "E0509",
+        }
+    }
+
+    fn span(&self) -> Option<Span> {
+        None
+    }
+
+    fn help(&self) -> Option<String> {
+        use ImportError::*;
+        match self {
+            DoesNotCompile { diagnostics } => Some(format!(
+                "nothing was written; the compiler said:\n{}",
+                diagnostics.trim_end()
+            )),
+            RoundTrip { .. } => Some(
+                "nothing was written; please report this rule: the import should express it exactly or refuse it".into(),
+            ),
+            VersionTooOld { needed, .. } => Some(format!(
+                "if your Prometheus is {needed} or later, write `prometheus_version \"{needed}\"` in the project"
+            )),
+            Exists { .. } => Some("`--force` replaces it".into()),
+            Unsupported { .. } => Some("nothing was written; change the rule, or leave it out of the import".into()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! `watchbook import`: foreign formats into sources of the language, written with the
+//! formatter's printer. The contract is the round trip: what the import writes compiles back
+//! into what was imported. The import checks this itself before it writes anything, so that
+//! anything it cannot express is an error naming the rule, never a quiet approximation.
+
+mod compare;
+mod convert;
+mod error;
+mod existing;
+pub(crate) mod rule_file;
+
+pub use error::ImportError;
+
+use crate::diagnostic::{Diagnostic, StageError};
+use crate::print::{string, Printer};
+use crate::resolve::version::Version;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What one imported file became.
+#[derive(Debug)]
+pub struct FileReport {
+    pub input: String,
+    /// The source written, relative to the rules directory.
+    pub output: String,
+    pub groups: usize,
+    pub alerts: usize,
+    pub records: usize,
+    pub yaml_lines: usize,
+    pub wb_lines: usize,
+}
+
+/// What an import wrote.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    /// Other sources written beside them (severities, project), relative to the directory.
+    pub support: Vec<String>,
+    /// Files of a directory that are `promtool test rules` files, not rule files.
+    pub skipped: Vec<String>,
+}
+
+/// A source to write: its name below the rules directory and its text.
+struct Source {
+    name: String,
+    text: String,
+}
+
+/// Imports Prometheus rule files (and directories of them) into `out`.
+pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report, Vec<Diagnostic>> {
+    let fail = |e: ImportError| vec![e.to_diagnostic()];
+    let (files, skipped) = rule_files(inputs).map_err(fail)?;
+    let existing = existing::scan(out, &files_replaced(&files, out, force)).map_err(fail)?;
+    let mut taken = existing.taken();
+    // Names of the sources written; support files also avoid those already there, while an
+    // input's own name is refused at writing time unless `--force` replaces it.
+    let mut input_names: BTreeSet<String> = BTreeSet::new();
+    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
+    let mut converted = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in &files {
+        let shown = path.display().to_string();
+        let result = rule_file::read(&shown, text)
+            .and_then(|docs| Ok((convert::convert(&shown, &docs, &mut taken)?, docs)));
+        match result {
+            Ok((c, docs)) => {
+                let name = free_name(&stem(path), &mut input_names);
+                used_names.insert(name.clone());
+                converted.push((path, text, name, c, docs));
+            }
+            Err(e) => errors.push(e.to_diagnostic()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Severities the rules use that the directory does not declare yet.
+    let mut report = Report {
+        skipped,
+        ..Report::default()
+    };
+    let mut sources = Vec::new();
+    let needed: BTreeSet<String> = converted
+        .iter()
+        .flat_map(|c| c.3.severities.iter().cloned())
+        .filter(|s| !existing.severities.contains_key(s))
+        .collect();
+    let severities_file = (!needed.is_empty()).then(|| {
+        let name = free_name("severities", &mut used_names);
+        sources.push(Source {
+            name: name.clone(),
+            text: severities_text(&needed),
+        });
+        report.support.push(name.clone());
+        name
+    });
+    let version = converted.iter().filter_map(|c| c.3.needs).max();
+    if let Some(version) = version.filter(|v| *v > Version::DEFAULT) {
+        match existing.prometheus_version {
+            Some(declared) if declared >= version => {}
+            Some(declared) => {
+                return Err(fail(ImportError::VersionTooOld {
+                    needed: version.to_string(),
+                    declared: declared.to_string(),
+                }))
+            }
+            None if existing.has_project => {
+                return Err(fail(ImportError::VersionTooOld {
+                    needed: version.to_string(),
+                    declared: Version::DEFAULT.to_string(),
+                }))
+            }
+            None => {
+                let name = free_name("project", &mut used_names);
+                sources.push(Source {
+                    name: name.clone(),
+                    text: format!(
+                        "# Written by `watchbook import`: the imported groups need Prometheus {version}.\nproject \"Imported\" {{\n  prometheus_version {}\n}}\n",
+                        string(&version.to_string())
+                    ),
+                });
+                report.support.push(name);
+            }
+        }
+    }
+    for (path, text, name, c, docs) in &converted {
+        let mut imports: BTreeSet<String> = BTreeSet::new();
+        for s in &c.severities {
+            match existing.severities.get(s) {
+                Some(file) => imports.insert(file.clone()),
+                None => imports.insert(severities_file.clone().unwrap_or_default()),
+            };
+        }
+        let wb = source_text(path, docs, &imports, &c.ast);
+        let groups: Vec<&rule_file::Group> = docs.iter().flat_map(|d| &d.groups).collect();
+        let rules = groups.iter().flat_map(|g| &g.rules);
+        report.files.push(FileReport {
+            input: path.display().to_string(),
+            output: name.clone(),
+            groups: groups.len(),
+            alerts: rules
+                .clone()
+                .filter(|r| r.kind == rule_file::Kind::Alert)
+                .count(),
+            records: rules.filter(|r| r.kind == rule_file::Kind::Record).count(),
+            yaml_lines: text.lines().count(),
+            wb_lines: wb.lines().count(),
+        });
+        sources.push(Source {
+            name: name.clone(),
+            text: wb,
+        });
+    }
+    let originals: Vec<(String, Vec<rule_file::Group>)> = converted
+        .iter()
+        .map(|(_, _, name, _, docs)| {
+            let groups = docs.iter().flat_map(|d| d.groups.clone()).collect();
+            (name.clone(), groups)
+        })
+        .collect();
+    verify(out, &existing, &sources, &originals)?;
+    write(out, &sources, force).map_err(fail)?;
+    Ok(report)
+}
+
+/// The inputs, directories walked for `.yml` and `.yaml` files, each read; the unit-test
+/// files found in directories (`rule_files:` at the top) are left out and listed.
+#[allow(clippy::type_complexity)]
+fn rule_files(inputs: &[PathBuf]) -> Result<(Vec<(PathBuf, String)>, Vec<String>), ImportError> {
+    let mut paths = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(input)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(walkdir::DirEntry::into_path)
+                .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+                .collect();
+            found.sort();
+            paths.extend(found.into_iter().map(|p| (p, true)));
+        } else {
+            paths.push((input.clone(), false));
+        }
+    }
+    if paths.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for (path, walked) in paths {
+        let text = read_input(&path)?;
+        if walked && rule_file::is_unit_test(&text) {
+            skipped.push(path.display().to_string());
+        } else {
+            files.push((path, text));
+        }
+    }
+    if files.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    Ok((files, skipped))
+}
+
+fn read_input(path: &Path) -> Result<String, ImportError> {
+    let unreadable = |reason: String| ImportError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    if meta.len() > crate::load::MAX_FILE_BYTES {
+        return Err(unreadable("larger than 4 MiB".into()));
+    }
+    std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))
+}
+
+/// The sources `--force` replaces: those the inputs will be written to.
+fn files_replaced(files: &[(PathBuf, String)], out: &Path, force: bool) -> Vec<String> {
+    if !force {
+        return Vec::new();
+    }
+    files
+        .iter()
+        .map(|(p, _)| format!("{}.wb", stem(p)))
+        .filter(|name| out.join(name).is_file())
+        .collect()
+}
+
+/// The input's file name without `.yml`/`.yaml`, in characters a source name may have.
+fn stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(&name);
+    let name = name.strip_suffix(".rules").unwrap_or(name);
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.');
+    if clean.is_empty() {
+        "imported".to_string()
+    } else {
+        clean.to_string()
+    }
+}
+
+fn free_name(base: &str, used: &mut BTreeSet<String>) -> String {
+    let mut name = format!("{base}.wb");
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}-{n}.wb");
+        n += 1;
+    }
+    used.insert(name.clone());
+    name
+}
+
+/// `severity critical {}` for each, the most urgent first.
+fn severities_text(names: &BTreeSet<String>) -> String {
+    const URGENCY: [&str; 7] = [
+        "critical", "high", "error", "warning", "medium", "low", "info",
+    ];
+    let mut ordered: Vec<&String> = names.iter().collect();
+    ordered.sort_by_key(|n| {
+        (
+            URGENCY.iter().position(|u| u == n).unwrap_or(URGENCY.len()),
+            n.as_str(),
+        )
+    });
+    let mut p = Printer::new();
+    p.comment("Severities of the imported alerts. Give each its response time and receivers.");
+    for name in ordered {
+        p.line(&format!("severity {name} {{}}"));
+    }
+    p.finish()
+}
+
+fn source_text(
+    input: &Path,
+    docs: &[rule_file::Document],
+    imports: &BTreeSet<String>,
+    ast: &crate::parse::ast::SourceAst,
+) -> String {
+    let mut p = Printer::new();
+    let file_name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    p.comment(&format!(
+        "Imported by `watchbook import prometheus` from {file_name}."
+    ));
+    let resources: Vec<&str> = docs.iter().filter_map(|d| d.resource.as_deref()).collect();
+    if !resources.is_empty() {
+        p.comment(&format!("PrometheusRule: {}.", resources.join(", ")));
+    }
+    p.line("");
+    for import in imports.iter().filter(|i| !i.is_empty()) {
+        p.line(&format!("import {}", string(import)));
+    }
+    if !imports.is_empty() {
+        p.line("");
+    }
+    p.file(ast);
+    p.finish()
+}
+
+/// Compiles the directory as it will be (its sources and the new ones) in a scratch copy, and
+/// compares every imported file's rule groups with what was imported.
+fn verify(
+    out: &Path,
+    existing: &existing::Existing,
+    sources: &[Source],
+    originals: &[(String, Vec<rule_file::Group>)],
+) -> Result<(), Vec<Diagnostic>> {
+    let io = |e: std::io::Error| {
+        vec![ImportError::Io {
+            path: "a scratch directory".into(),
+            reason: e.to_string(),
+        }
+        .to_diagnostic()]
+    };
+    let scratch = tempfile::tempdir().map_err(io)?;
+    for name in &existing.files {
+        let target = scratch.path().join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::copy(out.join(name), &target).map_err(io)?;
+    }
+    for s in sources {
+        std::fs::write(scratch.path().join(&s.name), &s.text).map_err(io)?;
+    }
+    let compilation = crate::compile::compile(scratch.path());
+    let artifacts = match compilation.result {
+        Ok(a) => a,
+        Err(diagnostics) => {
+            let rendered =
+                crate::diagnostic::render_human(&diagnostics, &compilation.sources, false);
+            let shown = rendered.replace(
+                &scratch.path().display().to_string(),
+                &out.display().to_string(),
+            );
+            return Err(vec![
+                ImportError::DoesNotCompile { diagnostics: shown }.to_diagnostic()
+            ]);
+        }
+    };
+    let mut differences = Vec::new();
+    for (name, groups) in originals {
+        let stem = name.trim_end_matches(".wb");
+        let path = format!("prometheus/{stem}.rules.yml");
+        let compiled = match artifacts.iter().find(|a| a.path == path) {
+            Some(a) => rule_file::read(&path, &String::from_utf8_lossy(&a.bytes))
+                .map(|docs| docs.into_iter().flat_map(|d| d.groups).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        for d in compare::compare(groups, &compiled) {
+            differences.push(
+                ImportError::RoundTrip {
+                    source: name.clone(),
+                    group: d.group,
+                    rule: d.rule,
+                    what: d.what,
+                }
+                .to_diagnostic(),
+            );
+        }
+    }
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(differences)
+    }
+}
+
+/// Writes each source atomically (a part file created anew, then renamed over the name), never
+/// over a file that is there unless `force`.
+fn write(out: &Path, sources: &[Source], force: bool) -> Result<(), ImportError> {
+    let io = |path: &Path, e: std::io::Error| ImportError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    for s in sources {
+        let target = out.join(&s.name);
+        if !force && std::fs::symlink_metadata(&target).is_ok() {
+            return Err(ImportError::Exists {
+                path: target.display().to_string(),
+            });
+        }
+    }
+    for s in sources {
+        let target = out.join(&s.name);
+        let part = out.join(format!(".{}.watchbook-part", s.name));
+        let _ = std::fs::remove_file(&part);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&part)
+            .map_err(|e| io(&part, e))?;
+        std::io::Write::write_all(&mut file, s.text.as_bytes()).map_err(|e| io(&part, e))?;
+        file.sync_all().map_err(|e| io(&part, e))?;
+        std::fs::rename(&part, &target).map_err(|e| io(&target, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_names_become_source_names() {
+        assert_eq!(
+            stem(Path::new("a/nodeExporter-prometheusRule.yaml")),
+            "nodeExporter-prometheusRule"
+        );
+        assert_eq!(stem(Path::new("x/.hidden rules.yml")), "hidden-rules");
+        let mut used = BTreeSet::new();
+        assert_eq!(free_name("a", &mut used), "a.wb");
+        assert_eq!(free_name("a", &mut used), "a-2.wb");
+    }
+}

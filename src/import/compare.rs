@@ -6,7 +6,7 @@
 
 use super::rule_file::{Group, Kind, Rule};
 use crate::resolve::duration::Duration;
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::Expr;
 
 /// One difference, in words, naming the group and the rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub(crate) fn same_expr(a: &Expr, b: &Expr) -> bool {
 
 /// Whether two expression texts parse to the same expression.
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    let parse = |t: &str| crate::guard::catch(|| parser::parse(t).ok()).ok().flatten();
+    let parse = crate::resolve::promql::parse_full;
     match (parse(a), parse(b)) {
         (Some(a), Some(b)) => same_expr(&a, &b),
         _ => a.trim() == b.trim(),

@@ -6,8 +6,9 @@ use super::rule_file::{Document, Group, Kind, Labels, Rule};
 use super::ImportError;
 use crate::parse::ast::*;
 use crate::print::is_name as is_ident;
+use crate::resolve::promql::parse_full;
 use crate::source::{FileId, Span, Spanned};
-use promql_parser::parser::{self, Expr};
+use promql_parser::parser::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Names already taken, by kind: those of the rules directory and of the files imported so far.
@@ -94,9 +95,18 @@ fn snake(name: &str) -> String {
     }
 }
 
+/// A duration as written, or nothing when it is zero (`for: 0m` is no `for`).
+fn nonzero(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .filter(|t| crate::resolve::duration::Duration::parse(t).map_or(true, |d| d.0 != 0))
+}
+
+/// Converts one file's documents. `own_group` is the name of the group the file's undeclared
+/// rules form; a group of that name without settings is that group, not declared.
 pub(crate) fn convert(
     path: &str,
     documents: &[Document],
+    own_group: &str,
     taken: &mut Taken,
 ) -> Result<Converted, ImportError> {
     let mut converted = Converted {
@@ -112,8 +122,6 @@ pub(crate) fn convert(
     };
     let mut alert_names: HashSet<&str> = HashSet::new();
     for group in documents.iter().flat_map(|d| &d.groups) {
-        let ident = taken.fresh("group", &snake(&group.name));
-        let title = (ident != group.name).then(|| text(&group.name));
         if let Some(key) = group.labels.keys().find(|k| !is_ident(k)) {
             return Err(unsupported(group, None, format!("the group label `{key}`")));
         }
@@ -129,19 +137,20 @@ pub(crate) fn convert(
                 crate::resolve::version::Version::GROUP_LABELS,
             );
         }
-        converted
-            .ast
-            .declarations
-            .push(Declaration::Group(crate::parse::ast::RuleGroup {
-                name: text(&ident),
-                title,
-                interval: group.interval.as_deref().map(text),
-                limit: group.limit.as_deref().map(text),
-                query_offset: group.query_offset.as_deref().map(text),
-                labels: pairs(&group.labels),
-                description: None,
-            }));
-        let group_ref = Some(text(&ident));
+        let settings = group.interval.is_some()
+            || group.limit.is_some()
+            || group.query_offset.is_some()
+            || !group.labels.is_empty();
+        // An empty group must be declared to be kept: a file's own group exists by its rules.
+        // The file's own group needs no declaration; another holds its rules in its block.
+        let declared = if group.name == own_group && !settings && !group.rules.is_empty() {
+            None
+        } else {
+            Some(declare_group(group, taken))
+        };
+        // Rules, and (before a declared group's block) the queries and thresholds they use.
+        let mut rules_out: Vec<Declaration> = Vec::new();
+        let mut support: Vec<Declaration> = Vec::new();
         // Alerts by name, in the order each name first appears.
         let mut by_name: Vec<(&str, Vec<&Rule>)> = Vec::new();
         let mut order: Vec<Result<&Rule, usize>> = Vec::new();
@@ -158,7 +167,7 @@ pub(crate) fn convert(
                     Some((_, rules)) => rules.push(rule),
                     None => {
                         if !alert_names.insert(&rule.name) || !taken.take("alert", &rule.name) {
-                            let what = "an alert name used in another group: watchbook alert names are unique, their variants live in one group".to_string();
+                            let what = "an alert name used already, in another group or in the rules directory: watchbook alert names are unique, and their variants live in one group".to_string();
                             return Err(unsupported(group, Some(rule), what));
                         }
                         order.push(Err(by_name.len()));
@@ -169,14 +178,14 @@ pub(crate) fn convert(
         }
         for item in order {
             match item {
-                Ok(rule) => converted.ast.declarations.push(Declaration::Record(Record {
+                Ok(rule) => rules_out.push(Declaration::Record(Record {
                     name: text(&rule.name),
                     expr: Some(text(rule.expr.trim_end())),
                     scope: Scope {
                         labels: pairs(&rule.labels),
                         ..Scope::default()
                     },
-                    group: group_ref.clone(),
+                    group: None,
                     description: None,
                 })),
                 Err(index) => {
@@ -198,14 +207,46 @@ pub(crate) fn convert(
                             }
                         }
                     }
-                    let declarations = alert(rules, group_ref.clone(), taken)
+                    let declarations = alert(rules, None, taken)
                         .map_err(|what| unsupported(group, Some(rules[0]), what))?;
-                    converted.ast.declarations.extend(declarations);
+                    for d in declarations {
+                        match (&declared, d) {
+                            (Some(_), d @ (Declaration::Query(_) | Declaration::Threshold(_))) => {
+                                support.push(d)
+                            }
+                            (_, d) => rules_out.push(d),
+                        }
+                    }
                 }
             }
         }
+        match declared {
+            Some(mut g) => {
+                g.rules = rules_out;
+                converted.ast.declarations.extend(support);
+                converted.ast.declarations.push(Declaration::Group(g));
+            }
+            None => converted.ast.declarations.extend(rules_out),
+        }
     }
     Ok(converted)
+}
+
+/// `group NAME "title" { ... }` for a group, its rules still to come; notes the Prometheus
+/// version its settings need.
+fn declare_group(group: &Group, taken: &mut Taken) -> crate::parse::ast::RuleGroup {
+    let ident = taken.fresh("group", &snake(&group.name));
+    let title = (ident != group.name).then(|| text(&group.name));
+    crate::parse::ast::RuleGroup {
+        name: text(&ident),
+        title,
+        interval: group.interval.as_deref().map(text),
+        limit: group.limit.as_deref().map(text),
+        query_offset: group.query_offset.as_deref().map(text),
+        labels: pairs(&group.labels),
+        description: None,
+        rules: Vec::new(),
+    }
 }
 
 fn need(slot: &mut Option<crate::resolve::version::Version>, v: crate::resolve::version::Version) {
@@ -215,16 +256,12 @@ fn need(slot: &mut Option<crate::resolve::version::Version>, v: crate::resolve::
 /// A comparison with a number at the top of an alert's expression: the text before the
 /// operator, the comparison, and the number as the language writes it.
 fn split_comparison(expr: &str) -> Option<(String, Comparison, String)> {
-    let parsed = crate::guard::catch(|| parser::parse(expr).ok())
-        .ok()
-        .flatten()?;
+    let parsed = parse_full(expr)?;
     // `( a > 5 )`: the parentheses around the whole say nothing.
     if let Expr::Paren(_) = parsed {
         let trimmed = expr.trim();
         let inner = trimmed.strip_prefix('(')?.strip_suffix(')')?;
-        let reparsed = crate::guard::catch(|| parser::parse(inner).ok())
-            .ok()
-            .flatten()?;
+        let reparsed = parse_full(inner)?;
         return if super::compare::same_expr(&reparsed, &parsed) {
             split_comparison(inner)
         } else {
@@ -256,9 +293,7 @@ fn split_comparison(expr: &str) -> Option<(String, Comparison, String)> {
     };
     let comparison = Comparison::from_word(&op)?;
     let lhs = trimmed[..start].trim_end();
-    let lhs_parsed = crate::guard::catch(|| parser::parse(lhs).ok())
-        .ok()
-        .flatten()?;
+    let lhs_parsed = parse_full(lhs)?;
     if !super::compare::same_expr(&lhs_parsed, &binary.lhs) {
         return None;
     }
@@ -362,9 +397,8 @@ fn alert(
     let shared_labels = common(&label_maps.iter().collect::<Vec<_>>());
     let annotation_maps: Vec<&Labels> = rules.iter().map(|r| &r.annotations).collect();
     let shared_annotations = common(&annotation_maps);
-    let fors: BTreeSet<Option<&String>> = rules.iter().map(|r| r.for_.as_ref()).collect();
-    let keeps: BTreeSet<Option<&String>> =
-        rules.iter().map(|r| r.keep_firing_for.as_ref()).collect();
+    let fors: BTreeSet<Option<&str>> = rules.iter().map(|r| nonzero(&r.for_)).collect();
+    let keeps: BTreeSet<Option<&str>> = rules.iter().map(|r| nonzero(&r.keep_firing_for)).collect();
 
     // A threshold: every rule compares one query with a number, at distinct levels in order.
     let splits: Vec<Option<(String, Comparison, String)>> =
@@ -440,10 +474,10 @@ fn alert(
     } else {
         None
     };
-    let when = |i: usize, for_: Option<&String>| When {
+    let when = |i: usize, for_: Option<&str>| When {
         threshold: text(query.as_deref().unwrap_or_default()),
         level: Spanned::new(levels[i], at()),
-        for_: for_.map(|f| text(f)),
+        for_: for_.map(text),
         span: at(),
     };
     // One rule, or rules that differ only in severity and `for`: `when`s at the top.
@@ -457,11 +491,11 @@ fn alert(
     a.scope.labels = pairs(&shared_labels);
     if rules.len() == 1 || (thresholded && uniform && plain_severities) {
         texts(&mut a.body, &shared_annotations);
-        a.body.keep_firing_for = rules[0].keep_firing_for.as_deref().map(text);
+        a.body.keep_firing_for = nonzero(&rules[0].keep_firing_for).map(text);
         match &query {
             Some(_) => {
                 for (i, r) in rules.iter().enumerate() {
-                    a.body.whens.push(when(i, r.for_.as_ref()));
+                    a.body.whens.push(when(i, nonzero(&r.for_)));
                 }
                 if rules.len() == 1 && severities[0] != level_name(levels[0]) {
                     a.severity = Some(text(severities[0]));
@@ -469,7 +503,7 @@ fn alert(
             }
             None => {
                 a.body.expr = Some(text(rules[0].expr.trim_end()));
-                a.body.for_ = rules[0].for_.as_deref().map(text);
+                a.body.for_ = nonzero(&rules[0].for_).map(text);
                 a.severity = Some(text(severities[0]));
             }
         }
@@ -479,10 +513,10 @@ fn alert(
     // Variants: what all share at the top, the rest in each.
     texts(&mut a.body, &shared_annotations);
     if fors.len() == 1 {
-        a.body.for_ = rules[0].for_.as_deref().map(text);
+        a.body.for_ = nonzero(&rules[0].for_).map(text);
     }
     if keeps.len() == 1 {
-        a.body.keep_firing_for = rules[0].keep_firing_for.as_deref().map(text);
+        a.body.keep_firing_for = nonzero(&rules[0].keep_firing_for).map(text);
     }
     for (i, r) in rules.iter().enumerate() {
         let mut body = RuleBody::default();
@@ -491,14 +525,13 @@ fn alert(
             None => body.expr = Some(text(r.expr.trim_end())),
         }
         if fors.len() > 1 {
-            body.for_ = r.for_.as_deref().map(text);
+            body.for_ = nonzero(&r.for_).map(text);
         }
         if keeps.len() > 1 {
-            body.keep_firing_for = r.keep_firing_for.as_deref().map(text);
+            body.keep_firing_for = nonzero(&r.keep_firing_for).map(text);
         }
         body.labels = pairs(&without(&label_maps[i], &shared_labels));
         texts(&mut body, &without(&r.annotations, &shared_annotations));
-        // An annotation the alert sets for some variants only must not leak into the others.
         a.variants.push(Variant {
             severity: text(severities[i]),
             body,

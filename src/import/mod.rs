@@ -50,24 +50,43 @@ struct Source {
 pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report, Vec<Diagnostic>> {
     let fail = |e: ImportError| vec![e.to_diagnostic()];
     let (files, skipped) = rule_files(inputs).map_err(fail)?;
-    let existing = existing::scan(out, &files_replaced(&files, out, force)).map_err(fail)?;
-    let mut taken = existing.taken();
-    // Names of the sources written; support files also avoid those already there, while an
-    // input's own name is refused at writing time unless `--force` replaces it.
-    let mut input_names: BTreeSet<String> = BTreeSet::new();
-    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
-    let mut converted = Vec::new();
+    let mut read = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in &files {
+        match rule_file::read(&path.display().to_string(), text) {
+            Ok(docs) => read.push((path, text, docs)),
+            Err(e) => errors.push(e.to_diagnostic()),
+        }
+    }
+    // Files that read are converted even when others did not: every error is reported.
+    // Each input's source name: its file's stem, or the name of its only group, which then
+    // needs no declaration (a file's rules form the group named after it).
+    let mut input_names: BTreeSet<String> = BTreeSet::new();
+    let names: Vec<String> = read
+        .iter()
+        .map(|(path, _, docs)| free_name(&source_stem(path, docs), &mut input_names))
+        .collect();
+    let replaced: Vec<String> = names
+        .iter()
+        .filter(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
+        .cloned()
+        .collect();
+    if let (false, Some(first)) = (force, replaced.first()) {
+        return Err(fail(ImportError::Exists {
+            path: out.join(first).display().to_string(),
+        }));
+    }
+    let existing = existing::scan(out, &replaced).map_err(fail)?;
+    let mut taken = existing.taken();
+    // Support files avoid every source name, those already there included.
+    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
+    used_names.extend(names.iter().cloned());
+    let mut converted = Vec::new();
+    for ((path, text, docs), name) in read.into_iter().zip(names) {
         let shown = path.display().to_string();
-        let result = rule_file::read(&shown, text)
-            .and_then(|docs| Ok((convert::convert(&shown, &docs, &mut taken)?, docs)));
-        match result {
-            Ok((c, docs)) => {
-                let name = free_name(&stem(path), &mut input_names);
-                used_names.insert(name.clone());
-                converted.push((path, text, name, c, docs));
-            }
+        let own_group = crate::resolve::implicit_group_name(name.trim_end_matches(".wb"));
+        match convert::convert(&shown, &docs, &own_group, &mut taken) {
+            Ok(c) => converted.push((path, text, name, c, docs)),
             Err(e) => errors.push(e.to_diagnostic()),
         }
     }
@@ -217,16 +236,26 @@ fn read_input(path: &Path) -> Result<String, ImportError> {
     std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))
 }
 
-/// The sources `--force` replaces: those the inputs will be written to.
-fn files_replaced(files: &[(PathBuf, String)], out: &Path, force: bool) -> Vec<String> {
-    if !force {
-        return Vec::new();
+/// The source name (without `.wb`) of an input: the name of its only group when that group
+/// has no settings and its name can name a file, else the input's own stem.
+fn source_stem(path: &Path, docs: &[rule_file::Document]) -> String {
+    let groups: Vec<&rule_file::Group> = docs.iter().flat_map(|d| &d.groups).collect();
+    if let [g] = groups.as_slice() {
+        let plain = !g.name.starts_with('.')
+            && !g.name.is_empty()
+            && g.name.len() <= 100
+            && g.name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let settings = g.interval.is_some()
+            || g.limit.is_some()
+            || g.query_offset.is_some()
+            || !g.labels.is_empty();
+        if plain && !settings && !g.rules.is_empty() {
+            return g.name.clone();
+        }
     }
-    files
-        .iter()
-        .map(|(p, _)| format!("{}.wb", stem(p)))
-        .filter(|name| out.join(name).is_file())
-        .collect()
+    stem(path)
 }
 
 /// The input's file name without `.yml`/`.yaml`, in characters a source name may have.

@@ -1,6 +1,6 @@
 //! Walking PromQL expressions for lints: every selector with the function it sits in.
 
-use promql_parser::parser::{self, Expr, VectorSelector};
+use promql_parser::parser::{Expr, VectorSelector};
 
 /// A vector selector in an expression: what surrounds it matters to several lints.
 pub(super) struct SelectorUse<'a> {
@@ -26,9 +26,7 @@ const VALUE_FREE: [&str; 6] = [
 
 /// Parses a rule expression as Prometheus does (regexes compiled): lints may look at them.
 pub(super) fn parse(text: &str) -> Option<Expr> {
-    crate::guard::catch(|| parser::parse(text).ok())
-        .ok()
-        .flatten()
+    crate::resolve::promql::parse_full(text)
 }
 
 pub(super) fn selectors(expr: &Expr) -> Vec<SelectorUse<'_>> {

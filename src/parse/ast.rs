@@ -428,6 +428,8 @@ pub(crate) struct RuleGroup {
     pub query_offset: Option<Text>,
     pub labels: Vec<LabelPair>,
     pub description: Option<Text>,
+    /// Alerts and records written inside the group (each with `group` naming it).
+    pub rules: Vec<Declaration>,
 }
 
 #[derive(Debug)]

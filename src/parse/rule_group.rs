@@ -47,11 +47,24 @@ impl Builder {
             query_offset: None,
             labels: Vec::new(),
             description: None,
+            rules: Vec::new(),
         };
         for field in fields {
             let span = self.span(&field);
             match field.as_rule() {
                 Rule::string => g.title = Some(self.string(field)),
+                Rule::alert => {
+                    if let Some(mut a) = self.alert(field) {
+                        self.nest(&mut a.group, &g.name);
+                        g.rules.push(Declaration::Alert(Box::new(a)));
+                    }
+                }
+                Rule::record => {
+                    if let Some(mut r) = self.record(field) {
+                        self.nest(&mut r.group, &g.name);
+                        g.rules.push(Declaration::Record(r));
+                    }
+                }
                 Rule::group_interval_field => {
                     let v = self.first_text(field, Rule::duration);
                     self.set_text(&mut g.interval, v, "interval", span);
@@ -70,5 +83,17 @@ impl Builder {
             }
         }
         Some(g)
+    }
+
+    /// A rule written inside a group belongs to it; it may not name another.
+    fn nest(&mut self, slot: &mut Option<Ident>, group: &Ident) {
+        match slot {
+            Some(own) => self.errors.push(super::ParseError::DuplicateField {
+                field: "group",
+                span: own.span,
+                first: group.span,
+            }),
+            None => *slot = Some(group.clone()),
+        }
     }
 }

@@ -129,11 +129,25 @@ impl Printer {
         for import in &ast.imports {
             self.line(&format!("import {}", string(&import.value)));
         }
+        // A one-line query stays with its threshold, a one-line threshold with its alert.
+        let mut previous: Option<(&Declaration, bool)> = None;
         for (i, d) in ast.declarations.iter().enumerate() {
-            if i > 0 || !ast.imports.is_empty() {
+            let joined = matches!(
+                (previous, d),
+                (
+                    Some((Declaration::Query(_), true)),
+                    Declaration::Threshold(_)
+                ) | (
+                    Some((Declaration::Threshold(_), true)),
+                    Declaration::Alert(_)
+                )
+            );
+            if (i > 0 || !ast.imports.is_empty()) && !joined {
                 self.line("");
             }
+            let before = self.out.len();
             self.declaration(d);
+            previous = Some((d, self.out[before..].lines().count() == 1));
         }
     }
 
@@ -269,6 +283,17 @@ impl Printer {
             p.label_map("labels", &g.labels);
             if let Some(d) = &g.description {
                 p.line(&format!("description {}", string(&d.value)));
+            }
+            for (i, rule) in g.rules.iter().enumerate() {
+                let settings = g.interval.is_some()
+                    || g.limit.is_some()
+                    || g.query_offset.is_some()
+                    || !g.labels.is_empty()
+                    || g.description.is_some();
+                if i > 0 || settings {
+                    p.line("");
+                }
+                p.declaration(rule);
             }
         });
     }

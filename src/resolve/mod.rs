@@ -11,7 +11,7 @@ mod logql;
 pub(crate) mod model;
 mod names;
 mod policy;
-mod promql;
+pub(crate) mod promql;
 mod promql_version;
 pub(crate) mod quantity;
 pub(crate) mod route_tree;
@@ -29,6 +29,7 @@ pub(crate) mod version;
 
 pub(crate) use error::ResolveError;
 pub(crate) use names::suggest;
+pub(crate) use rule_group::implicit_name as implicit_group_name;
 
 use crate::parse::ast::{self, Level, QueryLanguage, ServiceScope, StepKind};
 use crate::source::{FileId, SourceMap, Span};
@@ -241,7 +242,19 @@ struct Declarations<'a> {
 impl<'a> Declarations<'a> {
     fn collect(files: &'a [ParsedFile]) -> Self {
         let mut d = Declarations::default();
-        for decl in files.iter().flat_map(|f| &f.ast.declarations) {
+        // The rules written inside a group come right after it.
+        let nested = |d: &'a ast::Declaration| -> Vec<&'a ast::Declaration> {
+            let mut all = vec![d];
+            if let ast::Declaration::Group(g) = d {
+                all.extend(&g.rules);
+            }
+            all
+        };
+        for decl in files
+            .iter()
+            .flat_map(|f| &f.ast.declarations)
+            .flat_map(nested)
+        {
             match decl {
                 ast::Declaration::Project(p) => d.projects.push(p),
                 ast::Declaration::Environment(e) => d.environments.push(e),

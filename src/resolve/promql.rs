@@ -17,6 +17,15 @@ pub(crate) fn parse(text: &str) -> Result<Expr, String> {
         .unwrap_or_else(|panic| Err(format!("promql-parser failed on this query ({panic})")))
 }
 
+/// Parses an expression with its regexes compiled, as Prometheus reads it (backtick strings
+/// raw, `holt_winters` known): what lints and the import's comparison look at.
+pub(crate) fn parse_full(text: &str) -> Option<Expr> {
+    let text = super::promql_version::for_parser(text);
+    crate::guard::catch(|| parser::parse(&text).ok())
+        .ok()
+        .flatten()
+}
+
 /// Replaces `=~"re"` by `=""` or `="x"` (and `!~` likewise), after checking `re`.
 fn without_regexes(text: &str) -> Result<String, String> {
     let bytes = text.as_bytes();

@@ -123,16 +123,72 @@ pub(crate) fn check(text: &str) -> Result<(), String> {
 
 /// The text as promql-parser reads it: `holt_winters(` under its 3.0 name.
 pub(crate) fn for_parser(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains("holt_winters") {
+    let text = if text.contains("holt_winters") {
         std::borrow::Cow::Owned(text.replace("holt_winters", "double_exponential_smoothing"))
     } else {
         std::borrow::Cow::Borrowed(text)
+    };
+    if text.contains('`') {
+        std::borrow::Cow::Owned(raw_strings_quoted(&text))
+    } else {
+        text
     }
+}
+
+/// Backtick strings are raw in Prometheus (`v(\d+)` is a backslash and a `d`), but
+/// promql-parser reads escapes in them: each becomes the double-quoted string of the same
+/// value before it parses.
+fn raw_strings_quoted(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => i = skip_string(bytes, i),
+            b'#' => i = text[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'`' => {
+                let end = skip_string(bytes, i);
+                let closed = end > i + 1 && bytes.get(end - 1) == Some(&b'`');
+                if !closed {
+                    break;
+                }
+                out.push_str(&text[copied..i]);
+                out.push('"');
+                for c in text[i + 1..end - 1].chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '"' => out.push_str("\\\""),
+                        '\n' => out.push_str("\\n"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+                copied = end;
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backtick_strings_stay_raw() {
+        assert_eq!(
+            for_parser(r#"label_replace(up, "v", "$1", "version", `v(\d+)"`) # `c`"#),
+            r#"label_replace(up, "v", "$1", "version", "v(\\d+)\"") # `c`"#
+        );
+        assert!(crate::resolve::promql::parse(
+            r#"label_replace(up, "v", "$1", "version", `v(\d+)\..*`)"#
+        )
+        .is_ok());
+    }
 
     #[test]
     fn refuses_what_prometheus_2_42_lacks() {

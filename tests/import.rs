@@ -400,7 +400,11 @@ fn real_rule_sets_round_trip_when_given() {
 #[test]
 fn the_comparison_has_teeth() {
     let original = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    for: 5m\n    labels: {severity: critical}\n  - record: r\n    expr: sum(up)\n";
-    assert_round_trip(original, &original.replace("up == 0", "(up) == 0"), "parens");
+    assert_round_trip(
+        original,
+        &original.replace("up == 0", "(up) == 0"),
+        "parens",
+    );
     for changed in [
         original.replace("up == 0", "up == 1"),
         original.replace("for: 5m", "for: 6m"),

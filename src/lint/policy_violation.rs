@@ -67,7 +67,8 @@ fn has(cx: &Context, alert: &Alert, part: Part) -> bool {
         Part::Causes => !alert.causes.is_empty(),
         Part::Examples => match alert.condition {
             Condition::Slo { slo, .. } => !cx.model.slos[slo].examples.is_empty(),
-            _ => !alert.examples.is_empty(),
+            // The examples of a declaration live on its primary variant and check them all.
+            _ => !cx.model.alerts[alert.declaration].examples.is_empty(),
         },
     }
 }

@@ -24,9 +24,16 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         used[t.query] = true;
     }
     for alert in &model.alerts {
-        if let Condition::Threshold { threshold, .. } = alert.condition {
-            used[model.thresholds[threshold].query] = true;
+        match &alert.condition {
+            Condition::Threshold { threshold, .. } => {
+                used[model.thresholds[*threshold].query] = true;
+            }
+            Condition::Expr { queries } => queries.iter().for_each(|q| used[*q] = true),
+            Condition::Slo { .. } => {}
         }
+    }
+    for q in model.records.iter().flat_map(|r| &r.queries) {
+        used[*q] = true;
     }
     for target in model
         .dashboards

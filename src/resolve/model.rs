@@ -558,6 +558,8 @@ pub(crate) struct Record {
     pub group: usize,
     /// Where the declaration stands in the sources: rules keep this order within a group.
     pub order: (usize, usize),
+    /// The named queries its expression refers to (`${name}`).
+    pub queries: Vec<usize>,
     pub rules: Vec<RecordRule>,
     pub description: Option<String>,
 }

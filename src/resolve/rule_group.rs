@@ -184,7 +184,7 @@ impl Resolver<'_> {
             });
             return None;
         };
-        let (text, _) = self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
+        let (text, used) = self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
         self.rule_shape(&text, expr.span)?;
         let instances = self.instances(&rec.scope, model, rec.name.span, true)?;
         let mut rules = Vec::new();
@@ -203,6 +203,7 @@ impl Resolver<'_> {
             span: rec.name.span,
             group: groups.of(group?, rec.name.span, self),
             order: (rec.name.span.file.0 as usize, rec.name.span.start + 1),
+            queries: used,
             rules,
             description: rec.description.as_ref().map(|d| d.value.clone()),
         })

@@ -302,6 +302,7 @@ impl Resolver<'_> {
                         span: s.name.span,
                         group,
                         order,
+                        queries: Vec::new(),
                         rules: vec![rule],
                         description: None,
                     }),

@@ -3,9 +3,9 @@ use crate::diagnostic::Level;
 use std::collections::HashMap;
 
 declare_lint! {
-    /// **What it does:** reports recording rules that write the same series: the same metric name with the same labels (in the same environment), whether their expressions are identical or not. `promtool check rules` warns about the same within a group; this looks across every group and file.
+    /// **What it does:** reports recording rules that are written twice: the same metric name, labels (in the same environment) and expression, in any group or file. Rules of one name and labels with different expressions are left alone: they may well select disjoint series (one rule per status class, say), although `promtool check rules` lists them as duplicates within a group.
     ///
-    /// **Why it is bad:** identical rules double the evaluation cost for nothing; different expressions writing one series overwrite each other's samples, and the recorded values flap between the two.
+    /// **Why it is bad:** the second copy doubles the evaluation cost for nothing, and when one copy is edited and the other not, the two write different values into the same series.
     ///
     /// **Example:**
     ///
@@ -18,12 +18,12 @@ declare_lint! {
     level: Level::Warning,
 }
 
-/// A series a recording rule writes: its name and labels.
-type Series<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+/// What makes two recording rules the same: name, labels and expression.
+type Key<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    // The record index and expression of the first rule writing each series.
-    let mut seen: HashMap<Series, (usize, &str)> = HashMap::new();
+    // The record that first wrote each rule.
+    let mut seen: HashMap<Key, usize> = HashMap::new();
     for (index, record) in cx.model.records.iter().enumerate() {
         for rule in &record.rules {
             let labels: Vec<(&str, &str)> = rule
@@ -31,20 +31,19 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            match seen.get(&(record.name.as_str(), labels.clone())) {
-                Some(&(first, expr)) if first != index => {
-                    let other = &cx.model.records[first];
+            let key = (record.name.as_str(), labels, rule.expr.as_str());
+            match seen.get(&key) {
+                Some(&first) if first != index => {
                     out.push(Finding::DuplicateRecord {
                         record: record.name.clone(),
-                        identical: expr == rule.expr,
                         span: record.span,
-                        other_span: other.span,
+                        other_span: cx.model.records[first].span,
                     });
                     break;
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert((&record.name, labels), (index, &rule.expr));
+                    seen.insert(key, index);
                 }
             }
         }

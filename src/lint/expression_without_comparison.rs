@@ -3,7 +3,7 @@ use super::{Context, Finding};
 use crate::diagnostic::Level;
 
 declare_lint! {
-    /// **What it does:** reports alert expressions without a comparison (or `absent`), or whose comparison uses `bool`.
+    /// **What it does:** reports alert expressions that filter nothing: no comparison (or one with `bool`), no `and`/`unless`, no `absent`. Arithmetic and functions over a comparison filter too (`(up == 0) * on (instance) group_right (job) info`), and the dead man's switch `vector(1)` fires on purpose.
     ///
     /// **Why it is bad:** Prometheus fires for every series an expression returns: without a filter, every series fires, all the time.
     ///

@@ -89,8 +89,6 @@ pub(crate) enum Finding {
     },
     DuplicateRecord {
         record: String,
-        /// The expressions are the same too.
-        identical: bool,
         span: Span,
         other_span: Span,
     },
@@ -254,17 +252,9 @@ impl fmt::Display for Finding {
                 f,
                 "alerts `{alert}` and `{other}` have the same expression and severity"
             ),
-            DuplicateRecord {
-                record,
-                identical: true,
-                ..
-            } => write!(
-                f,
-                "recording rule `{record}` is written twice, identically, with the same labels"
-            ),
             DuplicateRecord { record, .. } => write!(
                 f,
-                "two recording rules write `{record}` with the same labels from different expressions"
+                "recording rule `{record}` is written twice, identically, with the same labels"
             ),
             NotCamelCase { alert, .. } => write!(f, "alert name `{alert}` is not CamelCase"),
             MissingSummary { alert, .. } => write!(f, "alert `{alert}` has no summary"),
@@ -443,8 +433,7 @@ impl Finding {
             UnusedQuery { .. } | UnusedThreshold { .. } => "use it in an alert or a panel, give it a `topic` for the runbook, or remove it".into(),
             UnusedReceiver { .. } => "use it in a severity's `notify`, a team route or an escalation, or remove it".into(),
             DuplicateAlert { .. } => "remove one, or tell them apart by severity or threshold".into(),
-            DuplicateRecord { identical: true, .. } => "remove one of them".into(),
-            DuplicateRecord { .. } => "give one a different name, or labels that tell the two series apart".into(),
+            DuplicateRecord { .. } => "remove one of them".into(),
             NotCamelCase { suggestion, .. } => format!("rename it `{suggestion}`"),
             MissingSummary { .. } => "add `summary \"...\"`: it is the first line people read".into(),
             NoExamples { .. } => "add an `example` with `fires at` and one with `quiet at`".into(),

@@ -79,17 +79,47 @@ fn walk<'a>(
     }
 }
 
-/// Whether an alert expression filters: a comparison (without `bool`), a set operation of
-/// filters, or `absent`, which only returns series when something is wrong.
+/// Calls `f` on every node of an expression, outermost first.
+pub(super) fn each<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
+    f(expr);
+    match expr {
+        Expr::Aggregate(a) => {
+            each(&a.expr, f);
+            if let Some(p) = &a.param {
+                each(p, f);
+            }
+        }
+        Expr::Unary(u) => each(&u.expr, f),
+        Expr::Binary(b) => {
+            each(&b.lhs, f);
+            each(&b.rhs, f);
+        }
+        Expr::Paren(p) => each(&p.expr, f),
+        Expr::Subquery(s) => each(&s.expr, f),
+        Expr::Call(c) => c.args.args.iter().for_each(|a| each(a, f)),
+        _ => {}
+    }
+}
+
+/// Whether an alert expression filters: a comparison (without `bool`); `and` or `unless`,
+/// which keep only some series; an `or` of filters; arithmetic or a function over a filter
+/// (vector matching and mapping keep only what the filter let through); `absent`, which only
+/// returns series when something is wrong; or `vector(1)`, the dead man's switch that fires
+/// on purpose all the time.
 pub(super) fn filters(expr: &Expr) -> bool {
     match expr {
         Expr::Paren(p) => filters(&p.expr),
         Expr::Binary(b) if b.op.is_comparison_operator() => {
             !b.modifier.as_ref().is_some_and(|m| m.return_bool)
         }
-        Expr::Binary(b) if b.op.is_set_operator() => filters(&b.lhs) || filters(&b.rhs),
-        Expr::Call(c) => matches!(c.func.name, "absent" | "absent_over_time"),
+        Expr::Binary(b) if matches!(b.op.to_string().as_str(), "and" | "unless") => true,
+        Expr::Binary(b) => filters(&b.lhs) || filters(&b.rhs),
+        Expr::Call(c) => {
+            matches!(c.func.name, "absent" | "absent_over_time" | "vector")
+                || c.args.args.iter().any(|a| filters(a))
+        }
         Expr::Aggregate(a) => filters(&a.expr),
+        Expr::Subquery(s) => filters(&s.expr),
         _ => false,
     }
 }
@@ -121,6 +151,16 @@ mod tests {
         assert!(filters(&parse("up == 0").unwrap()));
         assert!(!filters(&parse("up == bool 0").unwrap()));
         assert!(filters(&parse("absent(up)").unwrap()));
+        assert!(filters(&parse("vector(1)").unwrap()));
+        assert!(filters(&parse("a unless b").unwrap()));
+        assert!(filters(
+            &parse("sum((up == 0) * on (instance) group_right (job) b)").unwrap()
+        ));
+        assert!(filters(
+            &parse("label_replace(up == 0, \"a\", \"b\", \"c\", \"d\")").unwrap()
+        ));
+        assert!(!filters(&parse("a or b").unwrap()));
+        assert!(!filters(&parse("rate(x_total[5m]) * 100").unwrap()));
         let e = parse("count(a_total) > 1 and on() sum(b_total) unless c_total").unwrap();
         let free: Vec<bool> = selectors(&e).iter().map(|u| u.value_free).collect();
         assert_eq!(free, [true, true, true]);

@@ -109,16 +109,19 @@ fn files_we_no_longer_generate_are_removed_and_foreign_directories_refused() {
     )
     .unwrap();
     assert!(compile_into(&rules, &out).status.success());
+    // The plain rule file and its PrometheusRule twin (rules/ declares both targets).
     let stale = out.join("prometheus/old/removed.rules.yml");
-    assert!(stale.is_file());
+    let twin = out.join("prometheus-operator/old/removed.yaml");
+    assert!(stale.is_file() && twin.is_file());
     std::fs::remove_dir_all(rules.join("old")).unwrap();
     let result = compile_into(&rules, &out);
     assert!(
-        text(&result.stderr).contains("1 removed"),
+        text(&result.stderr).contains("2 removed"),
         "{}",
         text(&result.stderr)
     );
     assert!(!stale.exists() && !stale.parent().unwrap().exists());
+    assert!(!twin.exists() && !twin.parent().unwrap().exists());
 
     let foreign = tmp.path().join("foreign");
     std::fs::create_dir_all(&foreign).unwrap();

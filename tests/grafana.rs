@@ -24,7 +24,10 @@ fn dashboards(dir: &Path) -> Vec<Value> {
 }
 
 fn dashboard(uid: &str) -> Value {
-    load(&root().join(format!("generated/grafana/{uid}.json")))
+    load(&common::find_file(
+        &root().join("generated/grafana"),
+        &format!("{uid}.json"),
+    ))
 }
 
 fn titles(d: &Value) -> Vec<String> {
@@ -241,7 +244,10 @@ fn the_dashboard_step_is_the_alert_threshold_and_follows_it() {
     assert!(result.status.success(), "{}", text(&result.stderr));
     let rules = std::fs::read_to_string(out.join("prometheus/alerts/services.rules.yml")).unwrap();
     assert_eq!(alert_threshold(&rules, "HighErrorRate"), 7.0);
-    let health = load(&out.join("grafana/octollm-service-health.json"));
+    let health = load(&common::find_file(
+        &out.join("grafana"),
+        "octollm-service-health.json",
+    ));
     let steps = step_values(panel(&health, "Error Rate by Service (5xx)"));
     assert!(steps.contains(&7.0) && !steps.contains(&10.0), "{steps:?}");
     assert_eq!(dashboards(&out).len(), 6);

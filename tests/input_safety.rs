@@ -124,7 +124,11 @@ fn hostile_queries_are_errors_not_panics_or_hangs() {
     refused(&logql(40_000), "E0107", "the limit is");
     refused(&logql(100), "E0107", "nested");
     // Newer than the Prometheus the output is for, or regex syntax Go refuses.
-    refused(&alert("limitk(2, up)"), "E0106", "not in Prometheus 2.42");
+    refused(
+        &alert("limitk(2, up)"),
+        "E0106",
+        "needs Prometheus 2.54 or later; the output is for 2.42",
+    );
     refused(&alert("{\"my.metric\"}"), "E0106", "quoted metric");
     refused(&alert("x{a=~\"(?<n>a)\"}"), "E0106", "named groups");
     refused(&alert("x{a=~\"a++\"}"), "E0106", "repetition");

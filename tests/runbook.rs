@@ -181,7 +181,11 @@ fn one_threshold_change_moves_alert_dashboard_and_runbook_together() {
     let rules_yaml =
         std::fs::read_to_string(out.join("prometheus/alerts/kubernetes.rules.yml")).unwrap();
     assert!(rules_yaml.contains(") > 75\n") && !rules_yaml.contains(") > 80\n"));
-    let dashboard = std::fs::read_to_string(out.join("grafana/octollm-gke-cluster.json")).unwrap();
+    let dashboard = std::fs::read_to_string(common::find_file(
+        &out.join("grafana"),
+        "octollm-gke-cluster.json",
+    ))
+    .unwrap();
     assert!(dashboard.contains("\"value\": 75.0") && !dashboard.contains("\"value\": 80.0"));
     let doc = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
     assert!(doc.contains("| CPU Usage | < 60% | > 75% |"), "{doc}");

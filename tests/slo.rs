@@ -98,8 +98,10 @@ fn slo_alerts_have_runbook_sections_and_dashboard_rows() {
     assert!(runbook.contains(
         "burns its error budget faster than 14.4x over both the last 1 hour and the last 5 minutes"
     ));
-    let dashboard: serde_json::Value =
-        serde_json::from_str(&read("generated/grafana/octollm-service-health.json")).unwrap();
+    let dashboard: serde_json::Value = serde_json::from_str(&read(
+        "generated/grafana/dashboards/OctoLLM/octollm-service-health.json",
+    ))
+    .unwrap();
     let panels = dashboard["panels"].as_array().unwrap();
     for (title, expr) in [
         (

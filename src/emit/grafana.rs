@@ -15,18 +15,41 @@ const PROMETHEUS: &str = "${datasource}";
 const LOKI: &str = "${loki}";
 
 pub(super) fn emit(model: &Model) -> Vec<Artifact> {
-    model
+    let dashboards: Vec<(&Dashboard, Vec<u8>)> = model
         .dashboards
         .iter()
         .map(|d| {
             let mut bytes = serde_json::to_vec_pretty(&dashboard(model, d)).unwrap_or_default();
             bytes.push(b'\n');
-            Artifact {
+            (d, bytes)
+        })
+        .collect();
+    match &model.targets.grafana {
+        // With provisioning, a directory per folder: Grafana names the folders after them.
+        Some(target) => {
+            let mut out = super::grafana_provisioning::emit(model, target, &dashboards);
+            out.extend(dashboards.into_iter().map(|(d, bytes)| Artifact {
+                path: format!("grafana/dashboards/{}", dashboard_file(d)),
+                bytes,
+            }));
+            out
+        }
+        None => dashboards
+            .into_iter()
+            .map(|(d, bytes)| Artifact {
                 path: format!("grafana/{}.json", d.uid),
                 bytes,
-            }
-        })
-        .collect()
+            })
+            .collect(),
+    }
+}
+
+/// `<folder>/<uid>.json`, or `<uid>.json` for a dashboard in no folder (Grafana's General).
+pub(super) fn dashboard_file(d: &Dashboard) -> String {
+    match &d.folder {
+        Some(folder) => format!("{folder}/{}.json", d.uid),
+        None => format!("{}.json", d.uid),
+    }
 }
 
 // Typed mirrors of Grafana's model, serialized directly: building `serde_json::Value` trees

@@ -3,8 +3,12 @@
 
 mod alertmanager;
 pub(crate) mod grafana;
+mod grafana_provisioning;
+mod operator;
 mod prometheus;
 mod promtool_tests;
+mod rule_files;
+mod ruler;
 pub mod runbook;
 mod yaml_scalar;
 
@@ -42,6 +46,8 @@ pub(crate) fn emit(
     let runbook = std::thread::scope(|scope| {
         let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates)));
         artifacts.extend(stage("prometheus", || prometheus::emit(model)));
+        artifacts.extend(stage("operator", || operator::emit(model)));
+        artifacts.extend(stage("rulers", || ruler::emit(model)));
         artifacts.extend(stage("alertmgr", || alertmanager::emit(model)));
         artifacts.extend(stage("grafana", || grafana::emit(model)));
         artifacts.extend(stage("promtool", || promtool_tests::emit(model)));

@@ -44,6 +44,10 @@ struct ExpectedAlert {
 }
 
 pub(super) fn emit(model: &Model) -> Vec<Artifact> {
+    // The tests load the plain rule files.
+    if !model.targets.prometheus {
+        return Vec::new();
+    }
     let mut files: BTreeMap<&str, Vec<Test>> = BTreeMap::new();
     for (index, alert) in model.alerts.iter().enumerate() {
         // The variants of a declaration follow its primary alert, which holds the examples.

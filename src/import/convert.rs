@@ -181,6 +181,7 @@ pub(crate) fn convert(
                 Ok(rule) => rules_out.push(Declaration::Record(Record {
                     name: text(&rule.name),
                     expr: Some(text(rule.expr.trim_end())),
+                    logql: None,
                     scope: Scope {
                         labels: pairs(&rule.labels),
                         ..Scope::default()

@@ -3,7 +3,7 @@ use crate::diagnostic::Level;
 use crate::resolve::model::Condition;
 
 declare_lint! {
-    /// **What it does:** reports alerts without an `example` where they fire and one where they stay quiet (for SLO alerts, the SLO's examples).
+    /// **What it does:** reports alerts without an `example` where they fire and one where they stay quiet (for SLO alerts, the SLO's examples). LogQL alerts, whose examples promtool cannot run, are left out.
     ///
     /// **Why it is bad:** an alert that was never run against data may never fire, or fire on healthy data; examples become `promtool test rules` cases that prove it.
     ///
@@ -22,7 +22,13 @@ declare_lint! {
 }
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for alert in cx.model.alerts.iter().filter(|a| a.primary) {
+    // promtool cannot run examples of a LogQL rule.
+    for alert in cx
+        .model
+        .alerts
+        .iter()
+        .filter(|a| a.primary && a.language == crate::parse::ast::QueryLanguage::PromQl)
+    {
         let (fires, quiet) = match alert.condition {
             Condition::Slo { slo, kind } => {
                 let checks = cx.model.slos[slo].examples.iter().flat_map(|e| &e.checks);

@@ -65,6 +65,8 @@ fn has(cx: &Context, alert: &Alert, part: Part) -> bool {
         Part::Investigate => !alert.investigate.is_empty(),
         Part::Resolve => !alert.resolve.is_empty(),
         Part::Causes => !alert.causes.is_empty(),
+        // promtool cannot run examples of a LogQL rule: none are asked of it.
+        Part::Examples if alert.language == crate::parse::ast::QueryLanguage::LogQl => true,
         Part::Examples => match alert.condition {
             Condition::Slo { slo, .. } => !cx.model.slos[slo].examples.is_empty(),
             // The examples of a declaration live on its primary variant and check them all.
@@ -159,7 +161,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     }
                 }
                 PolicyCheck::Require(parts) => {
-                    for alert in model.alerts.iter().filter(|a| applies(rule, a)) {
+                    // What an alert has (texts aside) its variants share: reported once.
+                    for alert in model
+                        .alerts
+                        .iter()
+                        .filter(|a| a.primary && applies(rule, a))
+                    {
                         for part in parts.iter().filter(|p| !has(cx, alert, **p)) {
                             out.push(Finding::PolicyRequire {
                                 rule: name(),

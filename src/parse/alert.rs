@@ -26,6 +26,7 @@ impl Builder {
             match field.as_rule() {
                 Rule::when
                 | Rule::expr
+                | Rule::logql
                 | Rule::for_clause
                 | Rule::keep_firing_for
                 | Rule::annotation
@@ -124,6 +125,10 @@ impl Builder {
             Rule::expr => {
                 let v = self.first_raw(field);
                 self.set_text(&mut body.expr, v, "expr", span);
+            }
+            Rule::logql => {
+                let v = self.first_raw(field);
+                self.set_text(&mut body.logql, v, "logql", span);
             }
             Rule::for_clause => {
                 let v = self.first_text(field, Rule::duration);

@@ -37,6 +37,16 @@ pub(crate) enum Declaration {
     SloDefaults(SloDefaults),
     Policy(Policy),
     Group(RuleGroup),
+    Target(Target),
+}
+
+/// `target KIND { settings }`: an output the rules are compiled for.
+#[derive(Debug)]
+pub(crate) struct Target {
+    pub kind: Ident,
+    pub settings: Vec<(Ident, Text)>,
+    pub labels: Vec<LabelPair>,
+    pub description: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -46,6 +56,8 @@ pub(crate) struct Project {
     pub scrape_interval: Option<Text>,
     pub evaluation_interval: Option<Text>,
     pub prometheus_version: Option<Text>,
+    pub prometheus_features: Vec<Text>,
+    pub alertmanager_version: Option<Text>,
     pub description: Option<Text>,
 }
 
@@ -84,6 +96,7 @@ pub(crate) struct Service {
     pub name: Ident,
     pub team: Option<Text>,
     pub selector: Vec<Matcher>,
+    pub log_selector: Option<Vec<Matcher>>,
     pub environments: Option<Spanned<Vec<Ident>>>,
     pub labels: Vec<LabelPair>,
     pub description: Option<Text>,
@@ -370,6 +383,8 @@ pub(crate) struct RuleBody {
     /// One `when` per variant; several at the alert's top level make a variant each.
     pub whens: Vec<When>,
     pub expr: Option<Text>,
+    /// `logql `...``: a raw LogQL condition, for Loki's ruler.
+    pub logql: Option<Text>,
     pub for_: Option<Text>,
     pub keep_firing_for: Option<Text>,
     pub labels: Vec<LabelPair>,
@@ -413,6 +428,8 @@ pub(crate) struct Alert {
 pub(crate) struct Record {
     pub name: Text,
     pub expr: Option<Text>,
+    /// `logql `...``: a LogQL recording rule, for Loki's ruler.
+    pub logql: Option<Text>,
     pub scope: Scope,
     pub group: Option<Ident>,
     pub description: Option<Text>,

@@ -135,6 +135,7 @@ impl Builder {
                 Rule::slo_defaults => Some(Declaration::SloDefaults(self.slo_defaults(item))),
                 Rule::policy => self.policy(item).map(Declaration::Policy),
                 Rule::rule_group => self.rule_group(item).map(Declaration::Group),
+                Rule::target_decl => self.target(item).map(Declaration::Target),
                 Rule::section => self.section(item).map(Declaration::Section),
                 Rule::scenario => self.scenario(item).map(Declaration::Scenario),
                 Rule::appendix => self.appendix(item).map(Declaration::Appendix),
@@ -341,6 +342,8 @@ impl Builder {
             scrape_interval: None,
             evaluation_interval: None,
             prometheus_version: None,
+            prometheus_features: Vec::new(),
+            alertmanager_version: None,
             description: None,
         };
         for field in fields {
@@ -361,6 +364,18 @@ impl Builder {
                 Rule::prometheus_version => {
                     let v = self.first_string(field);
                     self.set_text(&mut p.prometheus_version, v, "prometheus_version", span);
+                }
+                Rule::alertmanager_version => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut p.alertmanager_version, v, "alertmanager_version", span);
+                }
+                Rule::prometheus_features => {
+                    for list in field.into_inner() {
+                        for s in list.into_inner() {
+                            let feature = self.string(s);
+                            p.prometheus_features.push(feature);
+                        }
+                    }
                 }
                 Rule::description => self.description(&mut p.description, field),
                 _ => self.internal(&field, "this project field"),
@@ -418,6 +433,7 @@ impl Builder {
             name,
             team: None,
             selector: Vec::new(),
+            log_selector: None,
             environments: None,
             labels: Vec::new(),
             description: None,
@@ -430,6 +446,12 @@ impl Builder {
                     self.set_text(&mut svc.team, v, "team", span);
                 }
                 Rule::selector => svc.selector.extend(self.selector(field)),
+                Rule::log_selector => {
+                    let matchers = self.selector(field);
+                    svc.log_selector
+                        .get_or_insert_with(Vec::new)
+                        .extend(matchers);
+                }
                 Rule::labels => svc.labels.extend(self.labels(field)),
                 Rule::environments => {
                     if let Some(list) = self.environments(field) {

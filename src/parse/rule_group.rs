@@ -11,6 +11,7 @@ impl Builder {
         let mut r = Record {
             name,
             expr: None,
+            logql: None,
             scope: Scope::default(),
             group: None,
             description: None,
@@ -21,6 +22,10 @@ impl Builder {
                 Rule::expr => {
                     let v = self.first_raw(field);
                     self.set_text(&mut r.expr, v, "expr", span);
+                }
+                Rule::logql => {
+                    let v = self.first_raw(field);
+                    self.set_text(&mut r.logql, v, "logql", span);
                 }
                 Rule::label => r.scope.labels.extend(self.label_pair(field)),
                 Rule::services | Rule::environments | Rule::labels => {
@@ -83,6 +88,45 @@ impl Builder {
             }
         }
         Some(g)
+    }
+
+    /// `target KIND { key value ... labels { ... } }`.
+    pub(super) fn target(&mut self, pair: Pair<Rule>) -> Option<Target> {
+        let parent = pair.clone();
+        let mut inner = pair.into_inner();
+        self.next(&mut inner, &parent, "keyword")?;
+        let kind = self.next(&mut inner, &parent, "target kind")?;
+        let mut t = Target {
+            kind: self.ident(&kind),
+            settings: Vec::new(),
+            labels: Vec::new(),
+            description: None,
+        };
+        for field in inner {
+            match field.as_rule() {
+                Rule::labels => t.labels.extend(self.labels(field)),
+                Rule::description => self.description(&mut t.description, field),
+                Rule::setting => {
+                    let parent = field.clone();
+                    let mut parts = field.into_inner();
+                    let (Some(key), Some(value)) = (
+                        self.next(&mut parts, &parent, "setting name"),
+                        self.next(&mut parts, &parent, "setting value"),
+                    ) else {
+                        continue;
+                    };
+                    let key = self.ident(&key);
+                    let value = if value.as_rule() == Rule::string {
+                        self.string(value)
+                    } else {
+                        self.ident(&value)
+                    };
+                    t.settings.push((key, value));
+                }
+                _ => self.internal(&field, "this target field"),
+            }
+        }
+        Some(t)
     }
 
     /// A rule written inside a group belongs to it; it may not name another.

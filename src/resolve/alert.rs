@@ -20,6 +20,7 @@ struct Spec<'a> {
     span: Span,
     when: Option<&'a ast::When>,
     expr: Option<&'a ast::Text>,
+    logql: Option<&'a ast::Text>,
     for_: Option<&'a ast::Text>,
     keep_firing_for: Option<&'a ast::Text>,
     labels: Vec<&'a ast::LabelPair>,
@@ -82,6 +83,16 @@ impl Resolver<'_> {
             return Vec::new();
         }
         self.check_variant_labels(a, &alerts);
+        if let (Some(e), true) = (
+            a.examples.first(),
+            alerts.iter().any(|v| v.language == QueryLanguage::LogQl),
+        ) {
+            self.errors.push(ResolveError::LogqlExamples {
+                alert: a.name.value.clone(),
+                span: e.name.span,
+            });
+            return Vec::new();
+        }
         let examples = a
             .examples
             .iter()
@@ -117,11 +128,13 @@ impl Resolver<'_> {
         let common = |severity: Option<ast::Ident>,
                       span: Span,
                       when: Option<&'a ast::When>,
-                      expr: Option<&'a ast::Text>| Spec {
+                      expr: Option<&'a ast::Text>,
+                      logql: Option<&'a ast::Text>| Spec {
             severity,
             span,
             when,
             expr,
+            logql,
             for_: when.and_then(|w| w.for_.as_ref()).or(a.body.for_.as_ref()),
             keep_firing_for: a.body.keep_firing_for.as_ref(),
             labels: Vec::new(),
@@ -135,11 +148,13 @@ impl Resolver<'_> {
             description: a.body.description.as_ref(),
         };
         if !a.variants.is_empty() {
-            let stray = a.body.whens.first().map(|w| w.span).or(a
+            let stray = a
                 .body
-                .expr
-                .as_ref()
-                .map(|e| e.span));
+                .whens
+                .first()
+                .map(|w| w.span)
+                .or(a.body.expr.as_ref().map(|e| e.span))
+                .or(a.body.logql.as_ref().map(|e| e.span));
             if let Some(span) = stray.or(a.severity.as_ref().map(|s| s.span)) {
                 self.errors.push(ResolveError::VariantConflict {
                     alert: a.name.value.clone(),
@@ -158,6 +173,7 @@ impl Resolver<'_> {
                         v.severity.span,
                         when,
                         body.expr.as_ref(),
+                        body.logql.as_ref(),
                     );
                     spec.for_ = when
                         .and_then(|w| w.for_.as_ref())
@@ -189,7 +205,7 @@ impl Resolver<'_> {
                 .body
                 .whens
                 .iter()
-                .map(|w| common(None, w.span, Some(w), None))
+                .map(|w| common(None, w.span, Some(w), None, None))
                 .collect();
         }
         vec![common(
@@ -197,6 +213,7 @@ impl Resolver<'_> {
             a.name.span,
             a.body.whens.first(),
             a.body.expr.as_ref(),
+            a.body.logql.as_ref(),
         )]
     }
 
@@ -223,7 +240,7 @@ impl Resolver<'_> {
         model: &Model,
         (queries, thresholds): (&[Option<Query>], &[Option<Threshold>]),
     ) -> Option<Alert> {
-        let condition = self.condition(a, spec, queries, thresholds);
+        let condition = self.condition(a, spec, queries, thresholds, model);
         let severity_span = spec
             .severity
             .as_ref()
@@ -255,7 +272,7 @@ impl Resolver<'_> {
             );
             self.duration(k)
         });
-        let (condition, expr_text, expr_span) = condition?;
+        let (condition, expr_text, expr_span, language) = condition?;
         let severity = severity?;
         let severity_name = model.severities[severity].name.as_str();
         let threshold_parts = match &condition {
@@ -311,7 +328,11 @@ impl Resolver<'_> {
                 },
                 Some(None) => {}
             }
-            let expr = self.rule_expr(&expr_text, &instance.matchers, expr_span, spec.span)?;
+            let matchers = match language {
+                QueryLanguage::PromQl => &instance.matchers,
+                QueryLanguage::LogQl => &instance.log_matchers,
+            };
+            let expr = self.rule_expr(&expr_text, matchers, expr_span, spec.span)?;
             let mut labels = instance.labels.clone();
             labels.insert("severity".into(), severity_name.to_string());
             labels.extend(self.rule_labels(&a.scope.labels));
@@ -336,6 +357,7 @@ impl Resolver<'_> {
             primary: true,
             declaration: 0,
             external_runbook: runbook_url.is_some(),
+            language,
             severity,
             severity_span,
             condition,
@@ -354,78 +376,118 @@ impl Resolver<'_> {
         })
     }
 
-    /// The variant's condition and the expression text it compiles to, before `$selector`.
+    /// The variant's condition, the expression text it compiles to (before `$selector`), and
+    /// its language: PromQL for Prometheus, LogQL for Loki's ruler.
     fn condition(
         &mut self,
         a: &ast::Alert,
         spec: &Spec,
         queries: &[Option<Query>],
         thresholds: &[Option<Threshold>],
-    ) -> Option<(Condition, String, Span)> {
-        match (spec.when, spec.expr) {
-            (Some(_), Some(expr)) => {
-                self.errors.push(ResolveError::AlertCondition {
-                    alert: a.name.value.clone(),
-                    span: expr.span,
-                    both: true,
-                });
-                None
-            }
-            (None, None) => {
-                self.errors.push(ResolveError::AlertCondition {
-                    alert: a.name.value.clone(),
-                    span: spec.span,
-                    both: false,
-                });
-                None
-            }
-            (None, Some(expr)) => {
-                let (text, used) =
-                    self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
-                self.rule_shape(&text, expr.span)?;
-                Some((Condition::Expr { queries: used }, text, expr.span))
-            }
-            (Some(when), None) => {
-                let index = self.threshold_of(&when.threshold)?;
-                let threshold = thresholds.get(index)?.as_ref()?;
-                let query = queries.get(threshold.query)?.as_ref()?;
-                let Some(bound) = threshold.bound(when.level.value) else {
-                    self.errors.push(ResolveError::MissingLevel {
-                        threshold: threshold.name.clone(),
-                        level: level_name(when.level.value),
-                        span: when.level.span,
-                        threshold_span: threshold.bounds[0].span,
-                    });
-                    return None;
-                };
-                if query.language == QueryLanguage::LogQl {
-                    self.errors.push(ResolveError::LogqlInRule {
-                        query: query.name.clone(),
-                        span: when.threshold.span,
-                        query_span: query.span,
-                    });
-                    return None;
-                }
-                if !query.rule_value {
-                    self.errors
-                        .push(not_a_rule_value(query.span, Some(when.threshold.span)));
-                    return None;
-                }
-                let lhs = if query.binary {
-                    format!("(\n{}\n)", indent(&query.text))
-                } else {
-                    query.text.clone()
-                };
-                Some((
-                    Condition::Threshold {
-                        threshold: index,
-                        level: when.level.value,
-                    },
-                    comparison_text(&lhs, bound),
-                    when.threshold.span,
-                ))
-            }
+        model: &Model,
+    ) -> Option<(Condition, String, Span, QueryLanguage)> {
+        let written: Vec<Span> = [
+            spec.when.map(|w| w.span),
+            spec.expr.map(|e| e.span),
+            spec.logql.map(|l| l.span),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if written.len() != 1 {
+            self.errors.push(ResolveError::AlertCondition {
+                alert: a.name.value.clone(),
+                span: written.get(1).copied().unwrap_or(spec.span),
+                both: written.len() > 1,
+            });
+            return None;
         }
+        if let Some(expr) = spec.expr {
+            let (text, used) = self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
+            self.rule_shape(&text, expr.span)?;
+            return Some((
+                Condition::Expr { queries: used },
+                text,
+                expr.span,
+                QueryLanguage::PromQl,
+            ));
+        }
+        if let Some(logql) = spec.logql {
+            let text = promql::dedent(&logql.value);
+            self.loki_rule(model, logql.span, None)?;
+            let probe = super::selector::expand(
+                &text,
+                &[super::selector::Matcher::equal("__selector__", "x")],
+            );
+            if !self
+                .parse_query(QueryLanguage::LogQl, &probe, logql.span, None)?
+                .rule_value
+            {
+                self.errors.push(not_a_rule_value(logql.span, None));
+                return None;
+            }
+            return Some((
+                Condition::Expr {
+                    queries: Vec::new(),
+                },
+                text,
+                logql.span,
+                QueryLanguage::LogQl,
+            ));
+        }
+        let when = spec.when?;
+        let index = self.threshold_of(&when.threshold)?;
+        let threshold = thresholds.get(index)?.as_ref()?;
+        let query = queries.get(threshold.query)?.as_ref()?;
+        let Some(bound) = threshold.bound(when.level.value) else {
+            self.errors.push(ResolveError::MissingLevel {
+                threshold: threshold.name.clone(),
+                level: level_name(when.level.value),
+                span: when.level.span,
+                threshold_span: threshold.bounds[0].span,
+            });
+            return None;
+        };
+        if query.language == QueryLanguage::LogQl {
+            self.loki_rule(model, when.threshold.span, Some(query))?;
+        }
+        if !query.rule_value {
+            self.errors
+                .push(not_a_rule_value(query.span, Some(when.threshold.span)));
+            return None;
+        }
+        let lhs = if query.binary {
+            format!("(\n{}\n)", indent(&query.text))
+        } else {
+            query.text.clone()
+        };
+        Some((
+            Condition::Threshold {
+                threshold: index,
+                level: when.level.value,
+            },
+            comparison_text(&lhs, bound),
+            when.threshold.span,
+            query.language,
+        ))
+    }
+
+    /// A LogQL rule goes to Loki's ruler, which a `target loki` must ask for.
+    pub(super) fn loki_rule(
+        &mut self,
+        model: &Model,
+        span: Span,
+        query: Option<&Query>,
+    ) -> Option<()> {
+        if model.targets.loki.is_some() {
+            return Some(());
+        }
+        self.errors.push(ResolveError::LogqlInRule {
+            query: query.map(|q| q.name.clone()),
+            span,
+            query_span: query.map(|q| q.span),
+        });
+        None
     }
 
     /// A threshold by name; when only a query has that name, says that the threshold is missing.

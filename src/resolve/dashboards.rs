@@ -91,6 +91,27 @@ fn listed_label(query: &str) -> Option<String> {
 }
 
 impl Resolver<'_> {
+    /// With provisioning, a folder is a directory Grafana names the folder after: its name
+    /// must be one a directory can have.
+    fn folder_directory(&mut self, folder: &ast::Text) {
+        let name = folder.value.as_str();
+        let ok = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && name.len() <= 255
+            && !name
+                .chars()
+                .any(|c| c == '/' || c == '\\' || c.is_control());
+        if !ok {
+            self.errors.push(ResolveError::BadSetting {
+                key: "folder".into(),
+                value: name.to_string(),
+                expected: "a folder name without `/`, `\\` or control characters (Grafana provisioning makes it a directory)",
+                span: folder.span,
+            });
+        }
+    }
+
     pub(super) fn dashboards(
         &mut self,
         d: &ast::Dashboard,
@@ -101,6 +122,9 @@ impl Resolver<'_> {
         let Some(instances) = self.instances(&d.scope, model, d.name.span, false) else {
             return Vec::new();
         };
+        if let (Some(folder), Some(_)) = (&d.folder, &model.targets.grafana) {
+            self.folder_directory(folder);
+        }
         let refresh = d.refresh.as_ref().and_then(|r| self.duration(r));
         let time = d
             .time

@@ -97,9 +97,9 @@ pub(crate) enum ResolveError {
         span: Span,
     },
     LogqlInRule {
-        query: String,
+        query: Option<String>,
         span: Span,
-        query_span: Span,
+        query_span: Option<Span>,
     },
     SelectorWithoutScope {
         span: Span,
@@ -230,6 +230,8 @@ pub(crate) enum ResolveError {
     /// A rule-file feature newer than the Prometheus the rules are for.
     NewerFeature {
         feature: &'static str,
+        /// `Prometheus` or `Alertmanager`.
+        system: &'static str,
         needs: String,
         have: String,
         span: Span,
@@ -255,6 +257,17 @@ pub(crate) enum ResolveError {
         alert: String,
         span: Span,
         first: Span,
+    },
+    /// An alert evaluated by Loki with examples, which promtool cannot run.
+    LogqlExamples {
+        alert: String,
+        span: Span,
+    },
+    /// A group setting Loki's ruler does not read, on a group with LogQL rules.
+    NotForLoki {
+        setting: &'static str,
+        group: String,
+        span: Span,
     },
     /// Two rule groups of one rule file with the same name, which Prometheus refuses.
     DuplicateGroup {
@@ -359,17 +372,21 @@ impl fmt::Display for ResolveError {
             } => write!(f, "threshold `{threshold}` has no `{level}` level"),
             AlertCondition { alert, both, .. } => {
                 if *both {
-                    write!(f, "alert `{alert}` has both `when` and `expr`")
+                    write!(f, "alert `{alert}` has more than one condition")
                 } else {
-                    write!(f, "alert `{alert}` has neither `when` nor `expr`")
+                    write!(f, "alert `{alert}` has no condition: `when`, `expr` or `logql`")
                 }
             }
             MissingSeverity { alert, .. } => write!(f, "alert `{alert}` has no severity"),
             NoQueryBody { query, .. } => write!(f, "query `{query}` has no `promql` or `logql`"),
-            LogqlInRule { query, .. } => write!(
+            LogqlInRule {
+                query: Some(query),
+                ..
+            } => write!(
                 f,
-                "query `{query}` is LogQL, but Prometheus rules need PromQL"
+                "query `{query}` is LogQL, and no `target loki` takes LogQL rules"
             ),
+            LogqlInRule { .. } => write!(f, "a LogQL rule needs `target loki`"),
             SelectorWithoutScope { .. } => write!(
                 f,
                 "`$selector` is used where no service or environment is in scope"
@@ -445,12 +462,13 @@ impl fmt::Display for ResolveError {
             }
             NewerFeature {
                 feature,
+                system,
                 needs,
                 have,
                 ..
             } => write!(
                 f,
-                "{feature} needs Prometheus {needs} or later, but the rules are for {have}"
+                "{feature} needs {system} {needs} or later, but the output is for {have}"
             ),
             VariantConflict {
                 alert,
@@ -491,8 +509,20 @@ impl fmt::Display for ResolveError {
                 f,
                 "two variants of alert `{alert}` carry the same labels"
             ),
+            LogqlExamples { alert, .. } => write!(
+                f,
+                "alert `{alert}` is a LogQL rule: promtool cannot run its examples"
+            ),
+            NotForLoki { setting, group, .. } => write!(
+                f,
+                "group `{group}` holds LogQL rules, and Loki's ruler does not read `{setting}`"
+            ),
             DuplicateGroup { name, file, .. } => {
-                write!(f, "two rule groups of `{file}.wb` are named `{name}`")
+                if file.is_empty() {
+                    write!(f, "two rule groups of the ruler namespace are named `{name}`")
+                } else {
+                    write!(f, "two rule groups of `{file}.wb` are named `{name}`")
+                }
             }
             ThresholdNotShown {
                 threshold, query, ..
@@ -564,6 +594,8 @@ impl StageError for ResolveError {
             ExampleVariant { .. } => "E0145",
             DuplicateGroup { .. } => "E0146",
             DuplicateVariant { .. } => "E0147",
+            LogqlExamples { .. } => "E0148",
+            NotForLoki { .. } => "E0149",
         }
     }
 
@@ -618,7 +650,9 @@ impl StageError for ResolveError {
             | VariantConflict { span, .. }
             | ExampleVariant { span, .. }
             | DuplicateGroup { span, .. }
-            | DuplicateVariant { span, .. } => *span,
+            | DuplicateVariant { span, .. }
+            | LogqlExamples { span, .. }
+            | NotForLoki { span, .. } => *span,
             NoDefaultReceiver { .. } => return None,
         })
     }
@@ -682,6 +716,8 @@ impl StageError for ResolveError {
             ExampleVariant { .. } => "which variant?",
             DuplicateGroup { .. } => "again",
             DuplicateVariant { .. } => "same labels as another variant",
+            LogqlExamples { .. } => "examples",
+            NotForLoki { .. } => "not for Loki",
         };
         Some(text.to_string())
     }
@@ -700,7 +736,10 @@ impl StageError for ResolveError {
             MissingLevel { threshold_span, .. } => {
                 vec![(*threshold_span, "threshold declared here".into())]
             }
-            LogqlInRule { query_span, .. } => vec![(*query_span, "the LogQL query".into())],
+            LogqlInRule {
+                query_span: Some(query_span),
+                ..
+            } => vec![(*query_span, "the LogQL query".into())],
             SelectorWithoutScope { used_at, .. } => vec![(*used_at, "used here".into())],
             DuplicateGroup {
                 first: Some(first), ..
@@ -767,7 +806,7 @@ impl StageError for ResolveError {
             }
             NoQueryBody { .. } => Some("add `promql `...`` or `logql `...``".into()),
             LogqlInRule { .. } => Some(
-                "LogQL alerts belong in Loki's ruler; use a PromQL query here".into(),
+                "LogQL rules are evaluated by Loki's ruler: declare `target loki {}` beside the other targets, or use a PromQL query".into(),
             ),
             SelectorWithoutScope { .. } => Some(
                 "add `services [...]` or `environments [...]` to the rule".into(),
@@ -838,8 +877,9 @@ impl StageError for ResolveError {
                 "add `environment NAME` with one of {}",
                 backticked(environments)
             )),
-            NewerFeature { needs, .. } => Some(format!(
-                "if your Prometheus is {needs} or later, say so in the project: `prometheus_version \"{needs}\"`"
+            NewerFeature { needs, system, .. } => Some(format!(
+                "if your {system} is {needs} or later, say so in the project: `{}_version \"{needs}\"`",
+                system.to_lowercase()
             )),
             VariantConflict {
                 several_whens: true,
@@ -857,6 +897,12 @@ impl StageError for ResolveError {
                 "write `fires SEVERITY at ...` with one of {}",
                 backticked(variants)
             )),
+            LogqlExamples { .. } => Some(
+                "test the LogQL query against your Loki by hand, and keep examples for PromQL alerts".into(),
+            ),
+            NotForLoki { .. } => Some(
+                "put the LogQL rules in a group of their own without it".into(),
+            ),
             DuplicateVariant { .. } => Some(
                 "variants of one severity need a label that tells them apart: `label window \"1h\"`".into(),
             ),

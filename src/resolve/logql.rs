@@ -183,34 +183,64 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// query := metric (binop metric)* | log
-    fn query(&mut self) -> Check {
-        if self.is("{") {
+    /// query := log | binary
+    fn query(&mut self) -> Result<Kind, LogqlError> {
+        let kind = if self.is("{") {
             self.log_query()?;
+            Kind::Log
         } else {
-            self.metric()?;
-            while self.is("+")
-                || self.is("-")
-                || self.is("*")
-                || self.is(">")
-                || self.is("<")
-                || self.is(">=")
-                || self.is("<=")
-                || self.is("==")
-                || self.is("!=")
-                || matches!(self.word(), Some("and" | "or" | "unless"))
-            {
-                self.bump()?;
-                if self.word() == Some("bool") {
-                    self.bump()?;
-                }
-                self.metric()?;
-            }
-        }
+            self.binary()?;
+            Kind::Metric
+        };
         if self.tok != Tok::End {
             return self.fail("unexpected text after the query");
         }
+        Ok(kind)
+    }
+
+    /// binary := metric (op [bool] [on|ignoring (...) [group_left|group_right (...)]] metric)*
+    fn binary(&mut self) -> Check {
+        self.metric()?;
+        while self.is("+")
+            || self.is("-")
+            || self.is("*")
+            || self.is(">")
+            || self.is("<")
+            || self.is(">=")
+            || self.is("<=")
+            || self.is("==")
+            || self.is("!=")
+            || matches!(self.word(), Some("and" | "or" | "unless"))
+        {
+            self.bump()?;
+            if self.word() == Some("bool") {
+                self.bump()?;
+            }
+            if matches!(self.word(), Some("on" | "ignoring")) {
+                self.bump()?;
+                self.label_names()?;
+                if matches!(self.word(), Some("group_left" | "group_right")) {
+                    self.bump()?;
+                    if self.is("(") {
+                        self.label_names()?;
+                    }
+                }
+            }
+            self.metric()?;
+        }
         Ok(())
+    }
+
+    /// `(a, b)`: label names.
+    fn label_names(&mut self) -> Check {
+        self.expect("(", "`(`")?;
+        while let Some(_label) = self.word() {
+            self.bump()?;
+            if self.is(",") {
+                self.bump()?;
+            }
+        }
+        self.expect(")", "`)` or a label name")
     }
 
     fn metric(&mut self) -> Check {
@@ -218,7 +248,7 @@ impl<'a> Checker<'a> {
             Tok::Number => self.bump(),
             Tok::Punct("(") => {
                 self.bump()?;
-                self.metric()?;
+                self.binary()?;
                 self.expect(")", "`)`")
             }
             Tok::Word(w) if RANGE_FUNCTIONS.contains(&w.as_str()) => self.range_aggregation(&w),
@@ -473,8 +503,15 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Checks a LogQL query.
-pub(crate) fn check(text: &str) -> Result<(), LogqlError> {
+/// A log query returns lines; a metric query returns samples, as a rule needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Log,
+    Metric,
+}
+
+/// Checks a LogQL query and says which kind it is.
+pub(crate) fn check(text: &str) -> Result<Kind, LogqlError> {
     let mut checker = Checker {
         lexer: Lexer { text, pos: 0 },
         tok: Tok::End,
@@ -503,9 +540,13 @@ mod tests {
             r#"{label="value"} |~ "regex""#,
             r#"{app="api"} | logfmt | line_format "{{.msg}}" | label_format level=severity"#,
             r#"sum by (job) (quantile_over_time(0.99, {app="api"} | json | unwrap latency [5m]))"#,
+            r#"(sum(rate({app="api"} |= "error" [5m])) / sum(rate({app="api"}[5m]))) > 0.05"#,
+            r#"sum by (job) (rate({app="a"}[5m])) / on (job) group_left sum by (job) (rate({app="b"}[5m]))"#,
         ] {
-            assert_eq!(check(q), Ok(()), "{q}");
+            assert!(check(q).is_ok(), "{q}: {:?}", check(q));
         }
+        assert_eq!(check(r#"{app="api"}"#), Ok(Kind::Log));
+        assert_eq!(check(r#"rate({app="api"}[5m]) > 1"#), Ok(Kind::Metric));
     }
 
     #[test]

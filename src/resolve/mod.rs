@@ -22,6 +22,7 @@ mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
+mod target;
 mod template;
 mod threshold;
 mod url;
@@ -81,6 +82,8 @@ fn not_a_rule_value(span: Span, used_at: Option<Span>) -> ResolveError {
 struct Instance {
     environment: Option<usize>,
     matchers: Vec<Matcher>,
+    /// What `$selector` becomes in LogQL: the services' log selectors where they have one.
+    log_matchers: Vec<Matcher>,
     labels: Labels,
 }
 
@@ -94,10 +97,26 @@ pub(crate) fn resolve(
         sources,
         names: Names::new(sources, &imports),
         errors: Vec::new(),
+        prometheus: promql_version::PromqlTarget::default(),
+        alertmanager: version::Version::ALERTMANAGER,
     };
     let decls = Declarations::collect(files);
     r.declare_all(&decls);
     let project = r.project(&decls.projects);
+    r.alertmanager = project.alertmanager_version;
+    r.prometheus = promql_version::PromqlTarget {
+        version: project.prometheus_version,
+        features: decls
+            .projects
+            .first()
+            .map(|p| {
+                p.prometheus_features
+                    .iter()
+                    .map(|f| f.value.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     let environments: Vec<Environment> = decls
         .environments
         .iter()
@@ -148,6 +167,7 @@ pub(crate) fn resolve(
         slos: Vec::new(),
         policies: Vec::new(),
         groups: Vec::new(),
+        targets: r.targets(&decls.targets),
     };
     model.routing = Routing {
         root: route_tree::build(&model, root),
@@ -184,7 +204,24 @@ pub(crate) fn resolve(
         })
         .collect();
     model.slos = slos;
-    r.check_group_names(&groups);
+    let one_namespace = [&model.targets.mimir, &model.targets.cortex]
+        .iter()
+        .any(|t| t.as_ref().is_some_and(|t| t.namespace.is_some()));
+    r.check_group_names(&groups, one_namespace);
+    let mut loki_groups: Vec<usize> = alerts
+        .iter()
+        .filter(|a| a.language == QueryLanguage::LogQl)
+        .map(|a| a.group)
+        .chain(
+            records
+                .iter()
+                .filter(|x| x.language == QueryLanguage::LogQl)
+                .map(|x| x.group),
+        )
+        .collect();
+    loki_groups.sort_unstable();
+    loki_groups.dedup();
+    r.check_loki_groups(&groups, &loki_groups);
     model.groups = groups.list;
     model.policies = decls
         .policies
@@ -237,6 +274,7 @@ struct Declarations<'a> {
     slo_defaults: Vec<&'a ast::SloDefaults>,
     policies: Vec<&'a ast::Policy>,
     groups: Vec<&'a ast::RuleGroup>,
+    targets: Vec<&'a ast::Target>,
 }
 
 impl<'a> Declarations<'a> {
@@ -279,6 +317,7 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::SloDefaults(x) => d.slo_defaults.push(x),
                 ast::Declaration::Policy(x) => d.policies.push(x),
                 ast::Declaration::Group(x) => d.groups.push(x),
+                ast::Declaration::Target(x) => d.targets.push(x),
             }
         }
         d
@@ -289,6 +328,10 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     names: Names<'a>,
     errors: Vec<ResolveError>,
+    /// The Prometheus the rules are for: what PromQL may use.
+    prometheus: promql_version::PromqlTarget,
+    /// The Alertmanager the configuration is for: what receivers may set.
+    alertmanager: version::Version,
 }
 
 /// A Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
@@ -477,6 +520,7 @@ impl<'a> Resolver<'a> {
                 scrape_interval: Duration(60_000),
                 evaluation_interval: Duration(60_000),
                 prometheus_version: version::Version::DEFAULT,
+                alertmanager_version: version::Version::ALERTMANAGER,
                 description: None,
             };
         };
@@ -500,6 +544,18 @@ impl<'a> Resolver<'a> {
             }),
             None => version::Version::DEFAULT,
         };
+        let alertmanager_version = match &p.alertmanager_version {
+            Some(v) => version::Version::parse_alertmanager(&v.value).unwrap_or_else(|| {
+                self.errors.push(ResolveError::BadSetting {
+                    key: "alertmanager_version".into(),
+                    value: v.value.clone(),
+                    expected: "an Alertmanager release such as `0.27` or `0.28.1`",
+                    span: v.span,
+                });
+                version::Version::ALERTMANAGER
+            }),
+            None => version::Version::ALERTMANAGER,
+        };
         Project {
             name: p.name.value.clone(),
             runbook_url: p
@@ -509,6 +565,7 @@ impl<'a> Resolver<'a> {
             scrape_interval: scrape.unwrap_or(Duration(60_000)),
             evaluation_interval: eval.unwrap_or(Duration(60_000)),
             prometheus_version,
+            alertmanager_version,
             description: p.description.as_ref().map(|d| d.value.clone()),
         }
     }
@@ -581,6 +638,10 @@ impl<'a> Resolver<'a> {
             name: s.name.value.clone(),
             team: s.team.as_ref().map(|t| t.value.clone()),
             matchers: matchers_of(&s.selector),
+            log_matchers: s.log_selector.as_ref().map(|m| {
+                self.check_matchers(m);
+                matchers_of(m)
+            }),
             environments,
             labels: self.rule_labels(&s.labels),
             description: s.description.as_ref().map(|d| d.value.clone()),
@@ -680,7 +741,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         match language {
-            QueryLanguage::PromQl => match promql::parse(text) {
+            QueryLanguage::PromQl => match promql::parse_for(text, &self.prometheus) {
                 Ok(parsed) => Some(Shape {
                     binary: promql::needs_parens(&parsed),
                     rule_value: promql::is_rule_value(&parsed),
@@ -695,9 +756,10 @@ impl<'a> Resolver<'a> {
                 }
             },
             QueryLanguage::LogQl => match logql::check(text) {
-                Ok(()) => Some(Shape {
-                    binary: false,
-                    rule_value: false,
+                // A metric query can be a Loki ruler's rule, like a PromQL one a Prometheus'.
+                Ok(kind) => Some(Shape {
+                    binary: kind == logql::Kind::Metric && logql_is_binary(text),
+                    rule_value: kind == logql::Kind::Metric,
                 }),
                 Err(e) => {
                     self.errors.push(ResolveError::BadLogql {
@@ -811,21 +873,36 @@ impl<'a> Resolver<'a> {
             }
         };
         let shared = shared_service_labels(&services, model);
+        let selected_logs: Vec<&[Matcher]> = services
+            .iter()
+            .map(|s| {
+                let service = &model.services[*s];
+                service
+                    .log_matchers
+                    .as_deref()
+                    .unwrap_or(service.matchers.as_slice())
+            })
+            .collect();
+        // Log selectors that cannot be combined make no LogQL rule: reported where one is used.
+        let log_matchers = selector::union(&selected_logs).unwrap_or_default();
         Some(
             environments
                 .into_iter()
                 .map(|env| {
                     let mut matchers = service_matchers.clone();
+                    let mut logs = log_matchers.clone();
                     let mut labels = shared.clone();
                     if let Some(e) = env {
                         let environment = &model.environments[e];
                         matchers.extend(environment.matchers.iter().cloned());
+                        logs.extend(environment.matchers.iter().cloned());
                         labels.insert("environment".into(), environment.name.clone());
                         labels.extend(environment.labels.clone());
                     }
                     Instance {
                         environment: env,
                         matchers,
+                        log_matchers: logs,
                         labels,
                     }
                 })
@@ -963,6 +1040,50 @@ pub(super) fn steps(steps: &[ast::Step]) -> Vec<Step> {
                 .collect(),
         })
         .collect()
+}
+
+/// Whether a LogQL metric query has a binary operator at its top (outside parentheses and
+/// strings), so that it needs parentheses before a comparison is appended.
+fn logql_is_binary(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'`' => i = bounds::skip_string(bytes, i) - 1,
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'>' | b'<' | b'=' if depth == 0 => {
+                return true
+            }
+            b'!' if depth == 0 => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    top_level_word(text)
+}
+
+/// Whether `and`, `or` or `unless` stands outside every bracket of the text.
+fn top_level_word(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut word = String::new();
+    for c in text.chars().chain([' ']) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if depth == 0 && matches!(word.as_str(), "and" | "or" | "unless") {
+            return true;
+        }
+        word.clear();
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn indent(text: &str) -> String {

@@ -40,6 +40,52 @@ pub(crate) struct Model {
     pub policies: Vec<PolicyRule>,
     /// Prometheus rule groups, declared or one per source file, in output order.
     pub groups: Vec<RuleGroup>,
+    /// The systems the output is for.
+    pub targets: Targets,
+}
+
+/// What `target` declarations ask for; without any, plain Prometheus rule files.
+#[derive(Debug, Default)]
+pub(crate) struct Targets {
+    pub prometheus: bool,
+    pub operator: Option<OperatorTarget>,
+    pub mimir: Option<RulerTarget>,
+    pub cortex: Option<RulerTarget>,
+    pub thanos: Option<ThanosTarget>,
+    pub loki: Option<RulerTarget>,
+    pub grafana: Option<GrafanaTarget>,
+}
+
+/// prometheus-operator: a `PrometheusRule` per rule file.
+#[derive(Debug)]
+pub(crate) struct OperatorTarget {
+    pub namespace: Option<String>,
+    pub labels: Labels,
+}
+
+/// A ruler with tenants and namespaces (Mimir, Cortex, Loki).
+#[derive(Debug)]
+pub(crate) struct RulerTarget {
+    pub tenant: String,
+    /// One namespace for every group; `None`: one per source file.
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ThanosTarget {
+    pub partial_response_strategy: String,
+}
+
+/// Grafana provisioning: where the dashboards are mounted, and the Kubernetes resources.
+#[derive(Debug)]
+pub(crate) struct GrafanaTarget {
+    pub path: String,
+    /// ConfigMaps for the dashboard sidecar, in this namespace.
+    pub sidecar_namespace: Option<String>,
+    /// grafana-operator `GrafanaDashboard` resources, in this namespace.
+    pub operator_namespace: Option<String>,
+    /// The operator's instance selector.
+    pub instance_labels: Labels,
 }
 
 impl Model {
@@ -178,6 +224,8 @@ pub(crate) struct Project {
     pub evaluation_interval: Duration,
     /// The Prometheus version the rules are for.
     pub prometheus_version: super::version::Version,
+    /// The Alertmanager version the configuration is for.
+    pub alertmanager_version: super::version::Version,
     pub description: Option<String>,
 }
 
@@ -195,6 +243,8 @@ pub(crate) struct Service {
     pub name: String,
     pub team: Option<String>,
     pub matchers: Vec<Matcher>,
+    /// The matchers of its log streams, when they differ from its series'.
+    pub log_matchers: Option<Vec<Matcher>>,
     pub environments: Vec<usize>,
     pub labels: Labels,
     pub description: Option<String>,
@@ -522,6 +572,8 @@ pub(crate) struct Alert {
     pub declaration: usize,
     /// The `runbook_url` annotation points elsewhere than our runbook (or is left out).
     pub external_runbook: bool,
+    /// PromQL (Prometheus and its kin evaluate it) or LogQL (Loki's ruler does).
+    pub language: QueryLanguage,
     pub severity: usize,
     pub severity_span: Span,
     pub condition: Condition,
@@ -560,6 +612,8 @@ pub(crate) struct Record {
     pub order: (usize, usize),
     /// The named queries its expression refers to (`${name}`).
     pub queries: Vec<usize>,
+    /// PromQL, or LogQL for Loki's ruler.
+    pub language: QueryLanguage,
     pub rules: Vec<RecordRule>,
     pub description: Option<String>,
 }

@@ -11,7 +11,15 @@ use promql_parser::parser::{self, Expr};
 /// regex-syntax (as Prometheus anchors it) and promql-parser sees an equality matcher that
 /// matches the empty string exactly when the regex does: the same verdict, far cheaper.
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
-    super::promql_version::check(text)?;
+    parse_for(text, &super::promql_version::PromqlTarget::default())
+}
+
+/// [`parse`], for the Prometheus the rules are for.
+pub(crate) fn parse_for(
+    text: &str,
+    target: &super::promql_version::PromqlTarget,
+) -> Result<Expr, String> {
+    super::promql_version::check(text, target)?;
     let rewritten = without_regexes(&super::promql_version::for_parser(text))?;
     crate::guard::catch(|| parser::parse(&rewritten))
         .unwrap_or_else(|panic| Err(format!("promql-parser failed on this query ({panic})")))

@@ -6,36 +6,115 @@
 
 use super::bounds::skip_string;
 
-/// The Prometheus version generated rules are checked against.
-pub(crate) const TARGET: &str = "2.42";
+use super::version::Version;
 
-/// Functions and aggregations promql-parser knows that Prometheus 2.42 does not (found by
-/// asking promtool 2.42 about every one of promql-parser's).
-const NEWER: [&str; 23] = [
-    "double_exponential_smoothing",
-    "first_over_time",
-    "histogram_avg",
-    "histogram_quantiles",
-    "histogram_stddev",
-    "histogram_stdvar",
-    "info",
-    "integral",
-    "mad_over_time",
-    "max_of",
-    "min_of",
-    "range",
-    "sort_by_label",
-    "sort_by_label_desc",
-    "start_timestamp",
-    "step",
-    "ts_of_first_over_time",
-    "ts_of_last_over_time",
-    "ts_of_max_over_time",
-    "ts_of_min_over_time",
-    "limitk",
-    "limit_ratio",
-    "smoothed",
+/// The Prometheus the rules are for: its version and the feature flags it runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PromqlTarget {
+    pub version: Version,
+    pub features: Vec<String>,
+}
+
+impl Default for PromqlTarget {
+    fn default() -> Self {
+        PromqlTarget {
+            version: Version::DEFAULT,
+            features: Vec::new(),
+        }
+    }
+}
+
+/// The feature flag experimental PromQL functions need.
+const EXPERIMENTAL: &str = "promql-experimental-functions";
+
+/// A function or aggregation promql-parser knows that not every Prometheus has: the release
+/// that added it (`None`: none has), and the flag it needs until the release that made it
+/// stable (found in Prometheus' changelog; the 2.42 list was confirmed with promtool 2.42).
+struct Newer {
+    name: &'static str,
+    since: Option<Version>,
+    flag: Option<(&'static str, Option<Version>)>,
+}
+
+const fn newer(
+    name: &'static str,
+    since: Option<(u32, u32)>,
+    flag: Option<(&'static str, Option<(u32, u32)>)>,
+) -> Newer {
+    Newer {
+        name,
+        since: match since {
+            Some((a, b)) => Some(Version::new(a, b)),
+            None => None,
+        },
+        flag: match flag {
+            Some((f, Some((a, b)))) => Some((f, Some(Version::new(a, b)))),
+            Some((f, None)) => Some((f, None)),
+            None => None,
+        },
+    }
+}
+
+const EXP: Option<(&str, Option<(u32, u32)>)> = Some((EXPERIMENTAL, None));
+
+const NEWER: [Newer; 23] = [
+    newer("double_exponential_smoothing", Some((3, 0)), EXP),
+    newer(
+        "first_over_time",
+        Some((3, 7)),
+        Some((EXPERIMENTAL, Some((3, 14)))),
+    ),
+    newer("histogram_avg", Some((2, 51)), None),
+    newer("histogram_quantiles", Some((3, 11)), EXP),
+    newer("histogram_stddev", Some((2, 47)), None),
+    newer("histogram_stdvar", Some((2, 47)), None),
+    newer("info", Some((2, 55)), EXP),
+    newer("integral", None, None),
+    newer("mad_over_time", Some((2, 49)), EXP),
+    newer("max_of", Some((3, 13)), EXP),
+    newer("min_of", Some((3, 13)), EXP),
+    newer("range", Some((3, 12)), EXP),
+    newer("sort_by_label", Some((2, 49)), EXP),
+    newer("sort_by_label_desc", Some((2, 49)), EXP),
+    newer("start_timestamp", None, None),
+    newer("step", Some((3, 12)), EXP),
+    newer("ts_of_first_over_time", Some((3, 7)), EXP),
+    newer("ts_of_last_over_time", Some((3, 5)), EXP),
+    newer("ts_of_max_over_time", Some((3, 5)), EXP),
+    newer("ts_of_min_over_time", Some((3, 5)), EXP),
+    newer("limitk", Some((2, 54)), EXP),
+    newer("limit_ratio", Some((2, 54)), EXP),
+    newer(
+        "smoothed",
+        Some((3, 13)),
+        Some(("promql-extended-range-selectors", None)),
+    ),
 ];
+
+/// Why `word` cannot be used with `target`, if it cannot.
+fn refused(word: &str, target: &PromqlTarget) -> Option<String> {
+    let have = target.version;
+    if word == "holt_winters" && have >= Version::new(3, 0) {
+        return Some(format!(
+            "`holt_winters` is `double_exponential_smoothing` from Prometheus 3.0 on; the output is for {have}"
+        ));
+    }
+    let f = NEWER.iter().find(|f| f.name == word)?;
+    let Some(since) = f.since else {
+        return Some(format!("`{word}` is in no Prometheus release"));
+    };
+    if have < since {
+        return Some(format!(
+            "`{word}` needs Prometheus {since} or later; the output is for {have} (say `prometheus_version` in the project if yours is newer)"
+        ));
+    }
+    match f.flag {
+        Some((flag, stable)) if stable.is_none_or(|v| have < v) && !target.features.iter().any(|x| x == flag) => Some(format!(
+            "`{word}` is experimental in Prometheus {have}: it needs `--enable-feature={flag}`, and `prometheus_features [\"{flag}\"]` in the project"
+        )),
+        _ => None,
+    }
+}
 
 /// Keywords whose parentheses hold label names.
 const GROUPING: [&str; 6] = [
@@ -47,8 +126,8 @@ const GROUPING: [&str; 6] = [
     "group_right",
 ];
 
-/// The first feature of `text` that Prometheus 2.42 lacks, as a message.
-pub(crate) fn check(text: &str) -> Result<(), String> {
+/// The first feature of `text` the target Prometheus lacks, as a message.
+pub(crate) fn check(text: &str, target: &PromqlTarget) -> Result<(), String> {
     let bytes = text.as_bytes();
     let mut i = 0;
     // Whether the next token is a label (or metric) name: after `{`, `,` inside braces, or
@@ -61,9 +140,10 @@ pub(crate) fn check(text: &str) -> Result<(), String> {
         let c = bytes[i];
         match c {
             b'"' | b'\'' | b'`' => {
-                if names_expected {
+                if names_expected && target.version < Version::new(3, 0) {
                     return Err(format!(
-                        "quoted metric and label names need Prometheus 3.0; the output is for {TARGET}"
+                        "quoted metric and label names need Prometheus 3.0; the output is for {}",
+                        target.version
                     ));
                 }
                 i = skip_string(bytes, i);
@@ -104,10 +184,10 @@ pub(crate) fn check(text: &str) -> Result<(), String> {
                 }
                 let word = &text[start..i];
                 let call = text[i..].trim_start().starts_with('(');
-                if (call || word == "smoothed") && NEWER.contains(&word) && !names_expected {
-                    return Err(format!(
-                        "`{word}` is not in Prometheus {TARGET}, the version the output is for"
-                    ));
+                if (call || word == "smoothed") && !names_expected {
+                    if let Some(why) = refused(word, target) {
+                        return Err(why);
+                    }
                 }
                 last_word = word;
                 names_expected = false;
@@ -206,8 +286,30 @@ mod tests {
             "sum by (job, \"a.b\") (up)",
             "x[5m] smoothed",
         ] {
-            assert!(check(q).is_err(), "{q}");
+            assert!(check(q, &PromqlTarget::default()).is_err(), "{q}");
         }
+    }
+
+    #[test]
+    fn newer_versions_and_flags_open_what_they_have() {
+        let v = |major, minor, features: &[&str]| PromqlTarget {
+            version: Version::new(major, minor),
+            features: features.iter().map(|f| f.to_string()).collect(),
+        };
+        let exp = ["promql-experimental-functions"];
+        assert!(check("histogram_avg(x)", &v(2, 51, &[])).is_ok());
+        assert!(check("limitk(2, up)", &v(2, 54, &[]))
+            .unwrap_err()
+            .contains("experimental"));
+        assert!(check("limitk(2, up)", &v(2, 54, &exp)).is_ok());
+        assert!(check("limitk(2, up)", &v(2, 53, &exp))
+            .unwrap_err()
+            .contains("2.54"));
+        assert!(check("first_over_time(x[5m])", &v(3, 14, &[])).is_ok());
+        assert!(check("first_over_time(x[5m])", &v(3, 13, &[])).is_err());
+        assert!(check("holt_winters(x[5m], 0.5, 0.5)", &v(3, 0, &[])).is_err());
+        assert!(check("{\"my.metric\"}", &v(3, 0, &[])).is_ok());
+        assert!(check("integral(x)", &v(3, 14, &exp)).is_err());
     }
 
     #[test]
@@ -221,7 +323,7 @@ mod tests {
             "count_values(\"value\", up)",
             "topk(3, up)",
         ] {
-            assert_eq!(check(q), Ok(()), "{q}");
+            assert_eq!(check(q, &PromqlTarget::default()), Ok(()), "{q}");
         }
     }
 }

@@ -17,6 +17,8 @@ struct Spec {
     secrets: &'static [&'static str],
     required: &'static [&'static [&'static str]],
     needed: &'static str,
+    /// Settings Alertmanager gained after 0.25, with the release that added them.
+    since: &'static [(&'static str, (u32, u32))],
 }
 
 /// The type Alertmanager gives a setting, where it is not a free string.
@@ -27,6 +29,7 @@ enum Type {
     Url,
     HostPort,
     SecretFile,
+    Duration,
     /// Every other setting is a Go template Alertmanager expands for each notification.
     Template,
 }
@@ -35,6 +38,7 @@ fn type_of(key: &str) -> Option<Type> {
     Some(match key {
         "send_resolved" | "require_tls" => Type::Bool,
         "max_alerts" => Type::Count,
+        "timeout" => Type::Duration,
         "url" => Type::Url,
         "smarthost" => Type::HostPort,
         k if k.ends_with("_file") => Type::SecretFile,
@@ -52,6 +56,7 @@ fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
             !host.is_empty() && !host.contains(char::is_whitespace) && port.parse::<u16>().is_ok()
         }),
         Type::SecretFile => return looks_like_path(value),
+        Type::Duration => Duration::parse(value).is_ok_and(|d| d.0 > 0),
         Type::Template => return Ok(()),
     };
     if ok {
@@ -63,6 +68,7 @@ fn check_type(kind: Type, value: &str) -> Result<(), &'static str> {
             Type::Url => "an `http://` or `https://` URL",
             Type::HostPort => "`host:port`",
             Type::SecretFile => "a file path",
+            Type::Duration => "a duration such as `10s`",
             Type::Template => "a template",
         })
     }
@@ -98,10 +104,12 @@ const SPECS: [Spec; 4] = [
             "component",
             "group",
             "send_resolved",
+            "timeout",
         ],
         secrets: &["routing_key", "service_key"],
         required: &[&["routing_key_file", "service_key_file"]],
         needed: "`routing_key_file` or `service_key_file`",
+        since: &[("timeout", (0, 30))],
     },
     Spec {
         kind: IntegrationKind::Slack,
@@ -117,10 +125,12 @@ const SPECS: [Spec; 4] = [
             "icon_url",
             "color",
             "send_resolved",
+            "timeout",
         ],
         secrets: &["api_url"],
         required: &[&["api_url_file"]],
         needed: "`api_url_file`",
+        since: &[("timeout", (0, 30))],
     },
     Spec {
         kind: IntegrationKind::Email,
@@ -139,16 +149,28 @@ const SPECS: [Spec; 4] = [
         secrets: &["auth_password", "auth_secret"],
         required: &[&["to"], &["from"], &["smarthost"]],
         needed: "`to`, `from` and `smarthost` (there is no global SMTP server)",
+        since: &[],
     },
     Spec {
         kind: IntegrationKind::Webhook,
         name: "webhook",
-        settings: &["url", "max_alerts", "send_resolved"],
+        settings: &["url", "url_file", "max_alerts", "send_resolved", "timeout"],
         secrets: &[],
-        required: &[&["url"]],
-        needed: "`url`",
+        required: &[&["url", "url_file"]],
+        needed: "`url` or `url_file`",
+        since: &[("url_file", (0, 26)), ("timeout", (0, 28))],
     },
 ];
+
+/// "webhook `url_file`": the setting, for messages.
+fn newer_setting(integration: &str, key: &str) -> &'static str {
+    match (integration, key) {
+        ("webhook", "url_file") => "webhook `url_file`",
+        ("webhook", _) => "webhook `timeout`",
+        ("slack", _) => "slack `timeout`",
+        _ => "pagerduty `timeout`",
+    }
+}
 
 impl Resolver<'_> {
     pub(super) fn receiver(&mut self, r: &ast::Receiver) -> Receiver {
@@ -175,6 +197,19 @@ impl Resolver<'_> {
                     span: value.span,
                 });
             } else if spec.settings.contains(&key.value.as_str()) {
+                if let Some((_, (major, minor))) = spec.since.iter().find(|(k, _)| *k == key.value)
+                {
+                    let needs = super::version::Version::new(*major, *minor);
+                    if self.alertmanager < needs {
+                        self.errors.push(ResolveError::NewerFeature {
+                            feature: newer_setting(spec.name, &key.value),
+                            system: "Alertmanager",
+                            needs: needs.to_string(),
+                            have: self.alertmanager.to_string(),
+                            span: key.span,
+                        });
+                    }
+                }
                 self.check_setting(key, value);
                 settings.insert(key.value.clone(), value.value.clone());
             } else {

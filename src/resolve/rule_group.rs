@@ -112,11 +112,13 @@ impl Resolver<'_> {
         out
     }
 
-    /// Prometheus refuses a rule file holding two groups of one name.
-    pub(super) fn check_group_names(&mut self, groups: &Groups) {
+    /// Prometheus refuses a rule file holding two groups of one name; a Mimir or Cortex
+    /// target with one namespace for every file makes every group name unique.
+    pub(super) fn check_group_names(&mut self, groups: &Groups, one_namespace: bool) {
         let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, g) in groups.list.iter().enumerate() {
-            match seen.get(&(g.file.as_str(), g.name.as_str())) {
+            let file = if one_namespace { "" } else { g.file.as_str() };
+            match seen.get(&(file, g.name.as_str())) {
                 Some(&first) => {
                     let (span, first) = match (groups.spans[i], groups.spans[first]) {
                         (Some(span), first) => (span, first),
@@ -125,13 +127,35 @@ impl Resolver<'_> {
                     };
                     self.errors.push(ResolveError::DuplicateGroup {
                         name: g.name.clone(),
-                        file: g.file.clone(),
+                        file: file.to_string(),
                         span,
                         first,
                     });
                 }
                 None => {
-                    seen.insert((&g.file, &g.name), i);
+                    seen.insert((file, &g.name), i);
+                }
+            }
+        }
+    }
+
+    /// Groups holding LogQL rules: Loki's ruler reads no `query_offset` or group `labels`.
+    pub(super) fn check_loki_groups(&mut self, groups: &Groups, used: &[usize]) {
+        for &g in used {
+            let group = &groups.list[g];
+            let Some(span) = groups.spans[g] else {
+                continue;
+            };
+            for (setting, set) in [
+                ("query_offset", group.query_offset.is_some()),
+                ("labels", !group.labels.is_empty()),
+            ] {
+                if set {
+                    self.errors.push(ResolveError::NotForLoki {
+                        setting,
+                        group: group.name.clone(),
+                        span,
+                    });
                 }
             }
         }
@@ -148,6 +172,7 @@ impl Resolver<'_> {
         if version < since {
             self.errors.push(ResolveError::NewerFeature {
                 feature,
+                system: "Prometheus",
                 needs: since.to_string(),
                 have: version.to_string(),
                 span,
@@ -177,19 +202,54 @@ impl Resolver<'_> {
             });
         }
         let group = self.group_ref(&rec.group);
-        let Some(expr) = &rec.expr else {
-            self.errors.push(ResolveError::NoQueryBody {
-                query: rec.name.value.clone(),
-                span: rec.name.span,
-            });
-            return None;
+        let (expr, language) = match (&rec.expr, &rec.logql) {
+            (Some(e), None) => (e, QueryLanguage::PromQl),
+            (None, Some(l)) => (l, QueryLanguage::LogQl),
+            (Some(_), Some(l)) => {
+                self.errors.push(ResolveError::AlertCondition {
+                    alert: rec.name.value.clone(),
+                    span: l.span,
+                    both: true,
+                });
+                return None;
+            }
+            (None, None) => {
+                self.errors.push(ResolveError::NoQueryBody {
+                    query: rec.name.value.clone(),
+                    span: rec.name.span,
+                });
+                return None;
+            }
         };
-        let (text, used) = self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
-        self.rule_shape(&text, expr.span)?;
+        let (text, used) = match language {
+            QueryLanguage::PromQl => {
+                let refs = self.query_refs(&promql::dedent(&expr.value), expr.span, queries)?;
+                self.rule_shape(&refs.0, expr.span)?;
+                refs
+            }
+            QueryLanguage::LogQl => {
+                let text = promql::dedent(&expr.value);
+                self.loki_rule(model, expr.span, None)?;
+                let probe = super::selector::expand(
+                    &text,
+                    &[super::selector::Matcher::equal("__selector__", "x")],
+                );
+                let shape = self.parse_query(QueryLanguage::LogQl, &probe, expr.span, None)?;
+                if !shape.rule_value {
+                    self.errors.push(super::not_a_rule_value(expr.span, None));
+                    return None;
+                }
+                (text, Vec::new())
+            }
+        };
         let instances = self.instances(&rec.scope, model, rec.name.span, true)?;
         let mut rules = Vec::new();
         for instance in instances {
-            let expr = self.rule_expr(&text, &instance.matchers, expr.span, rec.name.span)?;
+            let matchers = match language {
+                QueryLanguage::PromQl => &instance.matchers,
+                QueryLanguage::LogQl => &instance.log_matchers,
+            };
+            let expr = self.rule_expr(&text, matchers, expr.span, rec.name.span)?;
             let mut labels = instance.labels;
             labels.extend(self.rule_labels(&rec.scope.labels));
             rules.push(RecordRule {
@@ -204,6 +264,7 @@ impl Resolver<'_> {
             group: groups.of(group?, rec.name.span, self),
             order: (rec.name.span.file.0 as usize, rec.name.span.start + 1),
             queries: used,
+            language,
             rules,
             description: rec.description.as_ref().map(|d| d.value.clone()),
         })
@@ -256,9 +317,9 @@ impl Resolver<'_> {
                 Some(index) => match queries.get(index).and_then(Option::as_ref) {
                     Some(q) if q.language == QueryLanguage::LogQl => {
                         self.errors.push(ResolveError::LogqlInRule {
-                            query: q.name.clone(),
+                            query: Some(q.name.clone()),
                             span: at,
-                            query_span: q.span,
+                            query_span: Some(q.span),
                         });
                         failed = true;
                     }

@@ -25,8 +25,20 @@ impl Version {
         Version { major, minor }
     }
 
+    /// The version of the amtool the tests install: the default Alertmanager.
+    pub(crate) const ALERTMANAGER: Version = Version::new(0, 25);
+
     /// `2.53`, `2.53.1` or `v3.0.0`: the patch level does not change the rule format.
     pub(crate) fn parse(text: &str) -> Option<Version> {
+        Self::parse_any(text).filter(|v| v.major >= 2)
+    }
+
+    /// An Alertmanager release: `0.27` or `v0.28.1`.
+    pub(crate) fn parse_alertmanager(text: &str) -> Option<Version> {
+        Self::parse_any(text).filter(|v| v.major == 0 && v.minor >= 20)
+    }
+
+    fn parse_any(text: &str) -> Option<Version> {
         let text = text.strip_prefix('v').unwrap_or(text);
         let mut parts = text.split('.');
         let number = |p: Option<&str>| -> Option<u32> {
@@ -41,7 +53,7 @@ impl Version {
         if let Some(patch) = parts.next() {
             number(Some(patch))?;
         }
-        if parts.next().is_some() || major < 2 {
+        if parts.next().is_some() {
             return None;
         }
         Some(Version { major, minor })
@@ -66,5 +78,10 @@ mod tests {
             assert_eq!(Version::parse(bad), None, "{bad}");
         }
         assert!(Version::QUERY_OFFSET > Version::DEFAULT);
+        assert_eq!(
+            Version::parse_alertmanager("v0.28.1"),
+            Some(Version::new(0, 28))
+        );
+        assert_eq!(Version::parse_alertmanager("2.53"), None);
     }
 }

@@ -80,6 +80,17 @@ pub fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The file called `name` below `dir` (dashboards sit in folder directories when the source
+/// provisions Grafana).
+pub fn find_file(dir: &Path, name: &str) -> PathBuf {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file() && e.file_name() == name)
+        .map(|e| e.into_path())
+        .unwrap_or_else(|| panic!("no {name} below {}", dir.display()))
+}
+
 /// An external validator, or `None` when it is missing outside CI. Under `CI=true` a missing
 /// validator fails the test: CI must never pass by skipping.
 pub fn tool(name: &str) -> Option<PathBuf> {

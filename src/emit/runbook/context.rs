@@ -109,6 +109,8 @@ struct Alert {
     description: String,
     meaning: String,
     expression: String,
+    /// The code fence's language: `promql`, or `logql` for Loki's rules.
+    language: &'static str,
     expression_note: String,
     notifies: Vec<String>,
     /// The variants of an alert that has several (each with its own meaning, expression and
@@ -126,6 +128,7 @@ struct AlertLevel {
     severity: String,
     meaning: String,
     expression: String,
+    language: &'static str,
     expression_note: String,
     notifies: Vec<String>,
 }
@@ -556,6 +559,7 @@ fn alert(model: &Model, variants: &[&model::Alert], panels: &HashMap<&str, Vec<S
         severity: String::new(),
         meaning: String::new(),
         expression: String::new(),
+        language: "promql",
         expression_note: String::new(),
         notifies: Vec::new(),
     });
@@ -573,6 +577,7 @@ fn alert(model: &Model, variants: &[&model::Alert], panels: &HashMap<&str, Vec<S
             .unwrap_or_default(),
         meaning: only.meaning,
         expression: only.expression,
+        language: only.language,
         expression_note: only.expression_note,
         notifies: only.notifies,
         levels,
@@ -675,6 +680,10 @@ fn level(model: &Model, a: &model::Alert) -> AlertLevel {
         severity: capitalize(&model.severities[a.severity].name),
         meaning,
         expression: shown.map(|r| r.expr.clone()).unwrap_or_default(),
+        language: match a.language {
+            QueryLanguage::PromQl => "promql",
+            QueryLanguage::LogQl => "logql",
+        },
         expression_note,
         notifies,
     }

@@ -20,6 +20,16 @@ pub struct Compilation {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The Prometheus and Alertmanager versions the output is for unless the project says
+/// otherwise: those of the promtool and amtool the tests run.
+pub fn default_versions() -> (String, String) {
+    use crate::resolve::version::Version;
+    (
+        Version::DEFAULT.to_string(),
+        Version::ALERTMANAGER.to_string(),
+    )
+}
+
 /// Compiles every source below `rules_dir` with the built-in runbook templates.
 pub fn compile(rules_dir: &Path) -> Compilation {
     compile_with(rules_dir, None)

@@ -67,3 +67,21 @@ fn promtool_rejects_a_wrong_expectation() {
     assert!(!out.status.success(), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("FAILED") || text(&out.stderr).contains("FAILED"));
 }
+
+/// The output is for the Prometheus and Alertmanager the tests run, so that the validators
+/// and the compiler agree on what exists.
+#[test]
+fn the_default_versions_are_those_of_the_installed_validators() {
+    let (prometheus, alertmanager) = watchbook::compile::default_versions();
+    for (tool_name, expected) in [("promtool", prometheus), ("amtool", alertmanager)] {
+        let Some(program) = tool(tool_name) else {
+            continue;
+        };
+        let out = Command::new(program).arg("--version").output().unwrap();
+        let version = text(&out.stdout) + &text(&out.stderr);
+        assert!(
+            version.contains(&format!("version {expected}.")),
+            "{tool_name}: {version}"
+        );
+    }
+}

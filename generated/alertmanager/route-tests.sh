@@ -22,3 +22,12 @@ amtool config routes test --config.file=alertmanager.yml --verify.receivers='pag
 
 # an info alert reaches #octollm-info
 amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_info' 'alertname="Deployment"' 'severity="info"'
+
+# an info alert on a Saturday waits for Monday
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_info' 'alertname="Deployment"' 'severity="info"'
+
+# a critical alert in dev does not page
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='slack_dev' 'alertname="HighErrorRate"' 'environment="dev"' 'job="orchestrator"' 'severity="critical"' 'team="platform"'
+
+# a critical alert in staging pages like prod
+amtool config routes test --config.file=alertmanager.yml --verify.receivers='pagerduty_oncall,slack_platform' 'alertname="HighErrorRate"' 'environment="staging"' 'job="orchestrator"' 'severity="critical"' 'team="platform"'

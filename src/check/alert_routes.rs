@@ -7,13 +7,66 @@ use crate::resolve::model::{Labels, Model};
 use crate::resolve::route_tree;
 use std::collections::HashSet;
 
+/// Instants at which time intervals are tried: every half hour of two weeks from a Monday,
+/// then noon on every day of a year (for months, days of the month and years).
+fn samples() -> Vec<jiff::Timestamp> {
+    let start: jiff::Timestamp = "2026-01-05T00:00:00Z".parse().unwrap_or_default();
+    let half_hour = jiff::SignedDuration::from_mins(30);
+    let day = jiff::SignedDuration::from_hours(24);
+    let noon = jiff::SignedDuration::from_hours(12);
+    let mut out = Vec::new();
+    for i in 0..(14 * 48) {
+        out.extend(start.checked_add(half_hour * i).ok());
+    }
+    for i in 0..366 {
+        out.extend(start.checked_add(day * i + noon).ok());
+    }
+    out
+}
+
+/// The first sampled instant at which the alert is routed but nobody is notified.
+fn first_silence(
+    model: &Model,
+    labels: &Labels,
+    at: &[jiff::Timestamp],
+) -> Option<jiff::Timestamp> {
+    at.iter().copied().find(|t| {
+        let d = route_tree::route_at(&model.routing.root, labels, Some(*t), &model.time_intervals);
+        !d.receivers.is_empty() && d.notified.is_empty()
+    })
+}
+
 pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
     if model.routing.root.receiver.is_none() && model.receivers.is_empty() {
         // No Alertmanager configuration is generated for this source.
         return;
     }
     let mut reported = HashSet::new();
+    let instants = if model.time_intervals.is_empty() {
+        Vec::new()
+    } else {
+        samples()
+    };
+    let mut tried: HashSet<Labels> = HashSet::new();
     for alert in &model.alerts {
+        if !instants.is_empty() {
+            for rule in alert.rules.iter().chain(&alert.escalations) {
+                let mut labels: Labels = rule.labels.clone();
+                labels.insert("alertname".into(), alert.name.clone());
+                if !tried.insert(labels.clone()) {
+                    continue;
+                }
+                if let Some(t) = first_silence(model, &labels, &instants) {
+                    let weekday = t.to_zoned_datetime(jiff::tz::TimeZone::UTC).weekday();
+                    errors.push(CheckError::MutedSometimes {
+                        alert: alert.name.clone(),
+                        when: format!("{t} ({weekday:?})"),
+                        span: alert.span,
+                    });
+                    break;
+                }
+            }
+        }
         for rule in alert.rules.iter().chain(&alert.escalations) {
             let mut labels: Labels = rule.labels.clone();
             labels.insert("alertname".into(), alert.name.clone());

@@ -52,6 +52,25 @@ pub(crate) enum CheckError {
         receiver: String,
         span: Span,
     },
+    /// No alert can match an inhibition's source (or target).
+    InhibitionNeverApplies {
+        inhibit: String,
+        side: &'static str,
+        span: Span,
+    },
+    /// An inhibition compares a label the alerts of one side never carry.
+    InhibitionEqualMissing {
+        inhibit: String,
+        label: String,
+        side: &'static str,
+        span: Span,
+    },
+    /// An alert that reaches nobody at some instants: every route it takes is muted then.
+    MutedSometimes {
+        alert: String,
+        when: String,
+        span: Span,
+    },
     ExamplePastEscalation {
         alert: String,
         at: String,
@@ -138,6 +157,23 @@ impl fmt::Display for CheckError {
             CheckError::UnreachedReceiver { receiver, .. } => {
                 write!(f, "receiver `{receiver}` is never notified")
             }
+            CheckError::InhibitionNeverApplies { inhibit, side, .. } => write!(
+                f,
+                "inhibition \"{inhibit}\" never applies: no alert matches its {side}"
+            ),
+            CheckError::InhibitionEqualMissing {
+                inhibit,
+                label,
+                side,
+                ..
+            } => write!(
+                f,
+                "inhibition \"{inhibit}\" compares `{label}`, which no {side} alert carries"
+            ),
+            CheckError::MutedSometimes { alert, when, .. } => write!(
+                f,
+                "alert `{alert}` reaches nobody at {when}: every route it takes is muted then"
+            ),
             CheckError::PanelOutsideGrid { panel, right, .. } => write!(
                 f,
                 "panel `{panel}` ends at column {right}, past the grid's 24 columns"
@@ -186,6 +222,9 @@ impl StageError for CheckError {
             CheckError::DefaultRouteOnly { .. } => "E0206",
             CheckError::RouteTestMismatch { .. } => "E0207",
             CheckError::UnreachedReceiver { .. } => "W0201",
+            CheckError::InhibitionNeverApplies { .. } => "W0202",
+            CheckError::InhibitionEqualMissing { .. } => "W0203",
+            CheckError::MutedSometimes { .. } => "W0204",
             CheckError::ExamplePastEscalation { .. } => "E0208",
             CheckError::PanelOutsideGrid { .. } => "E0209",
             CheckError::PanelsOverlap { .. } => "E0210",
@@ -197,7 +236,10 @@ impl StageError for CheckError {
 
     fn level(&self) -> Level {
         match self {
-            CheckError::UnreachedReceiver { .. } => Level::Warning,
+            CheckError::UnreachedReceiver { .. }
+            | CheckError::InhibitionNeverApplies { .. }
+            | CheckError::InhibitionEqualMissing { .. }
+            | CheckError::MutedSometimes { .. } => Level::Warning,
             _ => Level::Error,
         }
     }
@@ -213,6 +255,9 @@ impl StageError for CheckError {
             | CheckError::DefaultRouteOnly { span, .. }
             | CheckError::RouteTestMismatch { span, .. }
             | CheckError::UnreachedReceiver { span, .. }
+            | CheckError::InhibitionNeverApplies { span, .. }
+            | CheckError::InhibitionEqualMissing { span, .. }
+            | CheckError::MutedSometimes { span, .. }
             | CheckError::ExamplePastEscalation { span, .. }
             | CheckError::PanelOutsideGrid { span, .. }
             | CheckError::PanelsOverlap { span, .. }
@@ -234,6 +279,9 @@ impl StageError for CheckError {
                 CheckError::DefaultRouteOnly { .. } => "falls through to the default",
                 CheckError::RouteTestMismatch { .. } => "this test",
                 CheckError::UnreachedReceiver { .. } => "declared here",
+                CheckError::InhibitionNeverApplies { .. } => "this inhibition",
+                CheckError::InhibitionEqualMissing { .. } => "this inhibition",
+                CheckError::MutedSometimes { .. } => "this alert",
                 CheckError::ExamplePastEscalation { .. } => "too late",
                 CheckError::PanelOutsideGrid { .. } => "too wide here",
                 CheckError::PanelsOverlap { .. } => "this panel",
@@ -282,6 +330,15 @@ impl StageError for CheckError {
             }
             CheckError::RouteTestMismatch { .. } => {
                 "fix the expectation, or the severity, team or escalation routes it tests".to_string()
+            }
+            CheckError::InhibitionNeverApplies { side, .. } => format!(
+                "match its {side} on labels the alerts set (`alertname`, `severity`, their labels) or return"
+            ),
+            CheckError::InhibitionEqualMissing { label, .. } => format!(
+                "an absent label reads as empty on both sides, so `{label}` would match any target: compare labels both sides carry"
+            ),
+            CheckError::MutedSometimes { .. } => {
+                "add a route for those times (`active_during` on another), or accept the silence with a route test at such a time".to_string()
             }
             CheckError::UnreachedReceiver { .. } => {
                 "use it in a severity's `notify`, a team route or an escalation, or remove it".to_string()

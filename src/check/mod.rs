@@ -8,6 +8,8 @@ mod dashboard_uid;
 mod error;
 mod example_before_for;
 mod example_without_checks;
+mod inhibition_reach;
+mod result_labels;
 mod route_test_mismatch;
 mod rule_template;
 mod undefined_variable;
@@ -28,6 +30,7 @@ pub(crate) fn check(model: &Model) -> Vec<CheckError> {
     unpredictable_annotation::check(model, &mut errors);
     alert_routes::check(model, &mut errors);
     route_test_mismatch::check(model, &mut errors);
+    inhibition_reach::check(model, &mut errors);
     unreached_receiver::check(model, &mut errors);
     dashboard_grid::check(model, &mut errors);
     dashboard_ids::check(model, &mut errors);

@@ -7,7 +7,18 @@ use crate::resolve::route_tree;
 
 pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
     for test in &model.route_tests {
-        let actual = route_tree::route(&model.routing.root, &test.labels).receivers;
+        // At an instant, the receivers notified then; otherwise every receiver routed to,
+        // as `amtool config routes test` lists them.
+        let destination = route_tree::route_at(
+            &model.routing.root,
+            &test.labels,
+            test.at,
+            &model.time_intervals,
+        );
+        let actual = match test.at {
+            Some(_) => destination.notified,
+            None => destination.receivers,
+        };
         let mut expected_sorted = test.expect.clone();
         expected_sorted.sort_unstable();
         let mut actual_sorted = actual.clone();

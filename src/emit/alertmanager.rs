@@ -14,6 +14,36 @@ struct Config {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     inhibit_rules: Vec<InhibitY>,
     receivers: Vec<ReceiverY>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    time_intervals: Vec<TimeIntervalY>,
+}
+
+#[derive(Serialize)]
+struct TimeIntervalY {
+    name: String,
+    time_intervals: Vec<PeriodY>,
+}
+
+#[derive(Serialize)]
+struct PeriodY {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    times: Vec<TimeRangeY>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    weekdays: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    days_of_month: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    months: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    years: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TimeRangeY {
+    start_time: String,
+    end_time: String,
 }
 
 #[derive(Serialize)]
@@ -32,6 +62,10 @@ struct RouteY {
     group_interval: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     repeat_interval: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mute_time_intervals: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    active_time_intervals: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     routes: Vec<RouteY>,
 }
@@ -95,6 +129,34 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
             })
             .collect(),
         receivers: model.receivers.iter().map(receiver).collect(),
+        time_intervals: model
+            .time_intervals
+            .iter()
+            .map(|t| TimeIntervalY {
+                name: t.name.clone(),
+                time_intervals: t
+                    .periods
+                    .iter()
+                    .map(|p| PeriodY {
+                        times: p
+                            .text
+                            .times
+                            .iter()
+                            .filter_map(|r| r.split_once('-'))
+                            .map(|(a, b)| TimeRangeY {
+                                start_time: a.trim().to_string(),
+                                end_time: b.trim().to_string(),
+                            })
+                            .collect(),
+                        weekdays: p.text.weekdays.clone(),
+                        days_of_month: p.text.days_of_month.clone(),
+                        months: p.text.months.clone(),
+                        years: p.text.years.clone(),
+                        location: p.text.location.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
     };
     let mut artifacts = vec![Artifact {
         path: "alertmanager/alertmanager.yml".into(),
@@ -125,6 +187,16 @@ fn route(model: &Model, r: &Route) -> RouteY {
         group_wait: group_wait.map(|d| d.to_string()),
         group_interval: group_interval.map(|d| d.to_string()),
         repeat_interval: repeat_interval.map(|d| d.to_string()),
+        mute_time_intervals: r
+            .mute
+            .iter()
+            .map(|i| model.time_intervals[*i].name.clone())
+            .collect(),
+        active_time_intervals: r
+            .active
+            .iter()
+            .map(|i| model.time_intervals[*i].name.clone())
+            .collect(),
         routes: r.routes.iter().map(|c| route(model, c)).collect(),
     }
 }

@@ -38,6 +38,44 @@ pub(crate) enum Declaration {
     Policy(Policy),
     Group(RuleGroup),
     Target(Target),
+    Route(RouteDecl),
+    TimeInterval(TimeInterval),
+}
+
+/// `route "title" { match { ... } notify [...] ... }`: a route of the tree.
+#[derive(Debug)]
+pub(crate) struct RouteDecl {
+    pub title: Option<Text>,
+    /// The `route` keyword: where the route is written.
+    pub span: crate::source::Span,
+    pub matchers: Vec<Matcher>,
+    pub notify: Option<Spanned<Vec<Ident>>>,
+    pub continue_: Option<Spanned<bool>>,
+    pub timing: Timing,
+    pub mute: Option<Spanned<Vec<Ident>>>,
+    pub active: Option<Spanned<Vec<Ident>>>,
+    pub description: Option<Text>,
+    pub routes: Vec<RouteDecl>,
+}
+
+/// `time_interval NAME { period { ... } ... }`.
+#[derive(Debug)]
+pub(crate) struct TimeInterval {
+    pub name: Ident,
+    pub periods: Vec<Period>,
+    pub description: Option<Text>,
+}
+
+/// One alternative of a time interval: every field given must hold.
+#[derive(Debug, Default)]
+pub(crate) struct Period {
+    pub span: Option<crate::source::Span>,
+    pub weekdays: Vec<Text>,
+    pub times: Vec<Text>,
+    pub days_of_month: Vec<Text>,
+    pub months: Vec<Text>,
+    pub years: Vec<Text>,
+    pub location: Option<Text>,
 }
 
 /// `target KIND { settings }`: an output the rules are compiled for.
@@ -183,6 +221,8 @@ pub(crate) struct RouteTest {
     pub name: Text,
     pub labels: Vec<LabelPair>,
     pub expect: Option<Spanned<Vec<Ident>>>,
+    /// The instant the test notifies at, for time intervals.
+    pub at: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 mod alert;
 pub(crate) mod ast;
 mod error;
+mod route;
 mod rule_group;
 mod syntax_error;
 
@@ -84,6 +85,10 @@ impl Builder {
 
     fn internal(&mut self, pair: &Pair<Rule>, what: &str) {
         let span = self.span(pair);
+        self.internal_span(span, what);
+    }
+
+    fn internal_span(&mut self, span: Span, what: &str) {
         self.errors.push(ParseError::Internal {
             span,
             what: what.to_string(),
@@ -136,6 +141,8 @@ impl Builder {
                 Rule::policy => self.policy(item).map(Declaration::Policy),
                 Rule::rule_group => self.rule_group(item).map(Declaration::Group),
                 Rule::target_decl => self.target(item).map(Declaration::Target),
+                Rule::route_decl => self.route_decl(item).map(Declaration::Route),
+                Rule::time_interval => self.time_interval(item).map(Declaration::TimeInterval),
                 Rule::section => self.section(item).map(Declaration::Section),
                 Rule::scenario => self.scenario(item).map(Declaration::Scenario),
                 Rule::appendix => self.appendix(item).map(Declaration::Appendix),
@@ -238,14 +245,27 @@ impl Builder {
         }
     }
 
+    /// `[a, b]`, or a name list whose names may be quoted strings.
     fn ident_list(&mut self, pair: Pair<Rule>) -> Spanned<Vec<Ident>> {
         let span = self.span(&pair);
-        let names = pair
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::ident)
-            .map(|p| self.ident(&p))
-            .collect();
+        let mut names = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident | Rule::label_name => names.push(self.ident(&p)),
+                Rule::string => names.push(self.string(p)),
+                _ => {}
+            }
+        }
         Spanned::new(names, span)
+    }
+
+    /// A name that may be quoted: `pager` or `"team-b-mail"`.
+    fn any_name(&mut self, pair: Pair<Rule>) -> Ident {
+        if pair.as_rule() == Rule::string {
+            self.string(pair)
+        } else {
+            self.ident(&pair)
+        }
     }
 
     /// `environments [a, b]`: the list inside.
@@ -507,7 +527,9 @@ impl Builder {
                     for part in field.into_inner() {
                         match part.as_rule() {
                             Rule::duration => after = Some(self.ident(&part)),
-                            Rule::ident_list => notify = Some(self.ident_list(part)),
+                            Rule::ident_list | Rule::name_list => {
+                                notify = Some(self.ident_list(part))
+                            }
                             _ => {}
                         }
                     }
@@ -544,15 +566,22 @@ impl Builder {
     /// `keyword [a, b]` (names or label names): the list inside.
     fn list_field(&mut self, pair: Pair<Rule>) -> Option<Spanned<Vec<Ident>>> {
         let parent = pair.clone();
-        match pair
-            .into_inner()
-            .find(|p| matches!(p.as_rule(), Rule::ident_list | Rule::label_list))
-        {
-            Some(list) => {
-                let span = self.span(&list);
-                let names = list.into_inner().map(|p| self.ident(&p)).collect();
-                Some(Spanned::new(names, span))
+        let mut inner = pair.into_inner();
+        match inner.find(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::ident_list | Rule::label_list | Rule::name_list | Rule::kw_all
+            )
+        }) {
+            // `group_by all`: Alertmanager's `...`, every label.
+            Some(all) if all.as_rule() == Rule::kw_all => {
+                let span = self.span(&all);
+                Some(Spanned::new(
+                    vec![Spanned::new("...".to_string(), span)],
+                    span,
+                ))
             }
+            Some(list) => Some(self.ident_list(list)),
             None => {
                 self.internal(&parent, "a missing list");
                 None
@@ -642,7 +671,7 @@ impl Builder {
             match field.as_rule() {
                 Rule::kw_routing => {}
                 Rule::default_receiver => {
-                    let v = self.first_text(field, Rule::ident);
+                    let v = field.into_inner().next().map(|n| self.any_name(n));
                     self.set_text(&mut routing.default, v, "default", field_span);
                 }
                 _ => self.timing(&mut routing.timing, field),
@@ -752,11 +781,16 @@ impl Builder {
             name,
             labels: Vec::new(),
             expect: None,
+            at: None,
         };
         for field in fields {
             let span = self.span(&field);
             match field.as_rule() {
                 Rule::labels => test.labels.extend(self.labels(field)),
+                Rule::route_test_at => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut test.at, v, "at", span);
+                }
                 Rule::expect => {
                     if let Some(list) = self.list_field(field) {
                         set_once(

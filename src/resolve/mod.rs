@@ -25,6 +25,7 @@ pub(crate) mod slo;
 mod target;
 mod template;
 mod threshold;
+mod time_interval;
 mod url;
 pub(crate) mod version;
 
@@ -168,9 +169,15 @@ pub(crate) fn resolve(
         policies: Vec::new(),
         groups: Vec::new(),
         targets: r.targets(&decls.targets),
+        time_intervals: decls
+            .time_intervals
+            .iter()
+            .map(|t| r.time_interval(t))
+            .collect(),
     };
+    let written: Vec<Route> = decls.routes.iter().flat_map(|d| r.route_decl(d)).collect();
     model.routing = Routing {
-        root: route_tree::build(&model, root),
+        root: route_tree::build(&model, root, written),
         span: routing_span,
     };
     let mut groups = r.declared_groups(&decls.groups, &model);
@@ -275,6 +282,8 @@ struct Declarations<'a> {
     policies: Vec<&'a ast::Policy>,
     groups: Vec<&'a ast::RuleGroup>,
     targets: Vec<&'a ast::Target>,
+    routes: Vec<&'a ast::RouteDecl>,
+    time_intervals: Vec<&'a ast::TimeInterval>,
 }
 
 impl<'a> Declarations<'a> {
@@ -318,6 +327,8 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Policy(x) => d.policies.push(x),
                 ast::Declaration::Group(x) => d.groups.push(x),
                 ast::Declaration::Target(x) => d.targets.push(x),
+                ast::Declaration::Route(x) => d.routes.push(x),
+                ast::Declaration::TimeInterval(x) => d.time_intervals.push(x),
             }
         }
         d
@@ -413,6 +424,9 @@ impl<'a> Resolver<'a> {
         }
         for (i, g) in d.groups.iter().enumerate() {
             errors.extend(declare(&mut self.names, "group", &g.name, i));
+        }
+        for (i, t) in d.time_intervals.iter().enumerate() {
+            errors.extend(declare(&mut self.names, "time interval", &t.name, i));
         }
         for (i, c) in d.components.iter().enumerate() {
             errors.extend(declare(&mut self.names, "component", &c.name, i));

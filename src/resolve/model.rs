@@ -42,6 +42,40 @@ pub(crate) struct Model {
     pub groups: Vec<RuleGroup>,
     /// The systems the output is for.
     pub targets: Targets,
+    /// Alertmanager's time intervals, for routes to mute by.
+    pub time_intervals: Vec<TimeIntervalDef>,
+}
+
+/// A named set of periods: it holds at an instant when any period does.
+#[derive(Debug, Default)]
+pub(crate) struct TimeIntervalDef {
+    pub name: String,
+    pub periods: Vec<Period>,
+}
+
+/// One period, read: each field lists ranges, any of which may hold; a field left empty
+/// always holds. Weekdays count from Sunday (0); days of the month may count from its end.
+#[derive(Debug, Default)]
+pub(crate) struct Period {
+    pub weekdays: Vec<(u8, u8)>,
+    /// Minutes of the day, start inclusive, end exclusive.
+    pub times: Vec<(u16, u16)>,
+    pub days_of_month: Vec<(i32, i32)>,
+    pub months: Vec<(u8, u8)>,
+    pub years: Vec<(i16, i16)>,
+    pub location: Option<String>,
+    /// The fields as written, for Alertmanager's configuration.
+    pub text: PeriodText,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PeriodText {
+    pub weekdays: Vec<String>,
+    pub times: Vec<String>,
+    pub days_of_month: Vec<String>,
+    pub months: Vec<String>,
+    pub years: Vec<String>,
+    pub location: Option<String>,
 }
 
 /// What `target` declarations ask for; without any, plain Prometheus rule files.
@@ -310,6 +344,7 @@ pub(crate) struct Team {
 #[derive(Debug)]
 pub(crate) struct Inhibit {
     pub name: String,
+    pub span: Span,
     pub source: Vec<Matcher>,
     pub target: Vec<Matcher>,
     pub equal: Vec<String>,
@@ -330,12 +365,21 @@ pub(crate) struct RouteTest {
     pub span: Span,
     pub labels: Labels,
     pub expect: Vec<usize>,
+    /// The instant of the test: then the receivers muted by time intervals do not count.
+    pub at: Option<jiff::Timestamp>,
 }
 
 /// A node of Alertmanager's routing tree.
 #[derive(Debug, Default)]
 pub(crate) struct Route {
     pub matchers: Vec<Matcher>,
+    /// The regex matchers compiled (anchored, as Alertmanager anchors them), by position.
+    pub regexes: Vec<Option<regex::Regex>>,
+    /// Time intervals that mute the route, and those outside which it is muted.
+    pub mute: Vec<usize>,
+    pub active: Vec<usize>,
+    /// Where a route written by hand stands in the source.
+    pub span: Option<Span>,
     /// `None` inherits the parent's receiver.
     pub receiver: Option<usize>,
     pub continue_: bool,

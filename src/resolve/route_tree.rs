@@ -1,5 +1,7 @@
-//! Alertmanager's routing tree, built from severities, escalations and team overrides, and
-//! walked the way Alertmanager walks it, so that route tests are checked at compile time.
+//! Alertmanager's routing tree, built from the routes written by hand, severities,
+//! escalations and team overrides, and walked the way Alertmanager walks it (regexes
+//! anchored, time intervals muting), so that route tests and reachability are checked at
+//! compile time.
 
 use super::model::*;
 use super::selector::Matcher;
@@ -8,8 +10,45 @@ use crate::parse::ast::MatchOp;
 /// The label that marks the escalation twin of an alert.
 pub(crate) const ESCALATED: &str = "escalated";
 
-/// Children of the root, most specific first: escalations, then teams, then severities.
-pub(crate) fn build(model: &Model, mut root: Route) -> Route {
+impl Route {
+    /// A route on `matchers`, their regexes compiled once.
+    pub(crate) fn on(matchers: Vec<Matcher>) -> Route {
+        let regexes = matchers.iter().map(compile).collect();
+        Route {
+            matchers,
+            regexes,
+            ..Route::default()
+        }
+    }
+}
+
+impl Route {
+    /// Whether all the route's matchers hold for a label set.
+    pub(crate) fn matches(&self, labels: &Labels) -> bool {
+        self.matchers
+            .iter()
+            .enumerate()
+            .all(|(i, m)| matches(m, self.regexes.get(i).and_then(Option::as_ref), labels))
+    }
+
+    /// Whether the route was written by hand (rather than made from a severity or team).
+    pub(crate) fn written(&self) -> bool {
+        self.span.is_some()
+    }
+}
+
+/// Alertmanager anchors a matcher's regex at both ends.
+fn compile(m: &Matcher) -> Option<regex::Regex> {
+    match m.op {
+        MatchOp::Regex | MatchOp::NotRegex => regex::Regex::new(&format!("^(?:{})$", m.value)).ok(),
+        _ => None,
+    }
+}
+
+/// Children of the root, most specific first: the routes written by hand, escalations, then
+/// teams, then severities.
+pub(crate) fn build(model: &Model, mut root: Route, written: Vec<Route>) -> Route {
+    root.routes.extend(written);
     for severity in &model.severities {
         if let Some((_, receivers)) = &severity.escalate {
             let matchers = vec![
@@ -31,11 +70,9 @@ pub(crate) fn build(model: &Model, mut root: Route) -> Route {
             let matchers = vec![Matcher::equal("severity", &severity.name)];
             routes.extend(chain(&matchers, receivers, &severity.timing));
         }
-        root.routes.push(Route {
-            matchers: vec![Matcher::equal("team", &team.name)],
-            routes,
-            ..Route::default()
-        });
+        let mut team_route = Route::on(vec![Matcher::equal("team", &team.name)]);
+        team_route.routes = routes;
+        root.routes.push(team_route);
     }
     for severity in &model.severities {
         let matchers = vec![Matcher::equal("severity", &severity.name)];
@@ -47,64 +84,110 @@ pub(crate) fn build(model: &Model, mut root: Route) -> Route {
 
 /// One route per receiver with the same matchers; all but the last continue, so an alert
 /// reaches every receiver in the list.
-fn chain(matchers: &[Matcher], receivers: &[usize], timing: &Timing) -> Vec<Route> {
+pub(crate) fn chain(matchers: &[Matcher], receivers: &[usize], timing: &Timing) -> Vec<Route> {
     receivers
         .iter()
         .enumerate()
         .map(|(i, r)| Route {
-            matchers: matchers.to_vec(),
             receiver: Some(*r),
             continue_: i + 1 < receivers.len(),
             timing: timing.clone(),
-            routes: Vec::new(),
+            ..Route::on(matchers.to_vec())
         })
         .collect()
 }
 
-fn matches(matcher: &Matcher, labels: &Labels) -> bool {
+/// Whether a label set satisfies a matcher; a missing label reads as empty.
+fn matches(matcher: &Matcher, regex: Option<&regex::Regex>, labels: &Labels) -> bool {
     let value = labels.get(&matcher.label).map_or("", String::as_str);
     match matcher.op {
         MatchOp::Equal => value == matcher.value,
         MatchOp::NotEqual => value != matcher.value,
-        // The tree only holds equality matchers; regexes never match here.
-        MatchOp::Regex | MatchOp::NotRegex => false,
+        MatchOp::Regex => regex.is_some_and(|r| r.is_match(value)),
+        MatchOp::NotRegex => regex.is_some_and(|r| !r.is_match(value)),
     }
 }
 
-/// Where an alert lands: the receivers in order, and whether only the root took it.
+/// Where an alert lands: the receivers in order (as `amtool config routes test` lists them),
+/// those not muted at the instant asked about, and whether only the root took it.
 pub(crate) struct Destination {
     pub receivers: Vec<usize>,
+    pub notified: Vec<usize>,
     pub root_only: bool,
 }
 
+/// The route of an alert, ignoring time.
 pub(crate) fn route(root: &Route, labels: &Labels) -> Destination {
-    let mut receivers = Vec::new();
-    let found = walk(root, root.receiver, labels, &mut receivers);
+    route_at(root, labels, None, &[])
+}
+
+/// The route of an alert at an instant: receivers of routes muted then are routed to but
+/// not notified.
+pub(crate) fn route_at(
+    root: &Route,
+    labels: &Labels,
+    at: Option<jiff::Timestamp>,
+    intervals: &[TimeIntervalDef],
+) -> Destination {
+    let mut out = Vec::new();
+    let walker = Walker { at, intervals };
+    let found = walker.walk(root, root.receiver, labels, &mut out);
     if !found {
-        receivers.extend(root.receiver);
+        out.extend(root.receiver.map(|r| (r, walker.muted(root))));
     }
     Destination {
-        receivers,
+        receivers: out.iter().map(|(r, _)| *r).collect(),
+        notified: out
+            .iter()
+            .filter(|(_, muted)| !muted)
+            .map(|(r, _)| *r)
+            .collect(),
         root_only: !found,
     }
 }
 
-/// Alertmanager's matching: the first matching child (and the next ones while `continue` is
-/// set); a route none of whose children match delivers to its own receiver.
-fn walk(route: &Route, inherited: Option<usize>, labels: &Labels, out: &mut Vec<usize>) -> bool {
-    let mut any = false;
-    for child in &route.routes {
-        if !child.matchers.iter().all(|m| matches(m, labels)) {
-            continue;
-        }
-        any = true;
-        let receiver = child.receiver.or(inherited);
-        if !walk(child, receiver, labels, out) {
-            out.extend(receiver);
-        }
-        if !child.continue_ {
-            break;
-        }
+struct Walker<'a> {
+    at: Option<jiff::Timestamp>,
+    intervals: &'a [TimeIntervalDef],
+}
+
+impl Walker<'_> {
+    /// Whether the route's notifications are muted at the instant (never without one).
+    fn muted(&self, route: &Route) -> bool {
+        let Some(at) = self.at else {
+            return false;
+        };
+        let holds = |i: &usize| self.intervals.get(*i).is_some_and(|t| t.contains(at));
+        route.mute.iter().any(holds)
+            || (!route.active.is_empty() && !route.active.iter().any(holds))
     }
-    any
+
+    /// Alertmanager's matching: the first matching child (and the next ones while `continue`
+    /// is set); a route none of whose children match delivers to its own receiver, muted by
+    /// its own time intervals.
+    fn walk(
+        &self,
+        route: &Route,
+        inherited: Option<usize>,
+        labels: &Labels,
+        out: &mut Vec<(usize, bool)>,
+    ) -> bool {
+        let mut any = false;
+        for child in &route.routes {
+            if !child.matches(labels) {
+                continue;
+            }
+            any = true;
+            let receiver = child.receiver.or(inherited);
+            // Each route has its own time intervals: Alertmanager does not inherit them.
+            let child_muted = self.muted(child);
+            if !self.walk(child, receiver, labels, out) {
+                out.extend(receiver.map(|r| (r, child_muted)));
+            }
+            if !child.continue_ {
+                break;
+            }
+        }
+        any
+    }
 }

@@ -368,6 +368,7 @@ impl Resolver<'_> {
         self.check_matchers(&i.target);
         Inhibit {
             name: i.name.value.clone(),
+            span: i.name.span,
             source: matchers_of(&i.source),
             target: matchers_of(&i.target),
             equal: i.equal.iter().map(|e| e.value.clone()).collect(),
@@ -389,9 +390,24 @@ impl Resolver<'_> {
     }
 
     pub(super) fn route_test(&mut self, t: &ast::RouteTest) -> RouteTest {
+        let at =
+            t.at.as_ref()
+                .and_then(|at| match at.value.parse::<jiff::Timestamp>() {
+                    Ok(instant) => Some(instant),
+                    Err(_) => {
+                        self.errors.push(ResolveError::BadSetting {
+                            key: "at".into(),
+                            value: at.value.clone(),
+                            expected: "an RFC 3339 instant such as `2026-01-10T09:30:00Z`",
+                            span: at.span,
+                        });
+                        None
+                    }
+                });
         RouteTest {
             name: t.name.value.clone(),
             span: t.name.span,
+            at,
             labels: labels_of(&t.labels),
             expect: t
                 .expect
@@ -435,10 +451,68 @@ impl Resolver<'_> {
             Route {
                 receiver,
                 timing,
-                ..Route::default()
+                ..Route::on(Vec::new())
             },
             Some(r.span),
         )
+    }
+
+    /// A route written by hand: one route per receiver it notifies (all but the last
+    /// continuing), or one that hands its alerts to its children.
+    pub(super) fn route_decl(&mut self, d: &ast::RouteDecl) -> Vec<Route> {
+        self.check_matchers(&d.matchers);
+        let receivers = d
+            .notify
+            .as_ref()
+            .map(|l| self.receivers(&l.value))
+            .unwrap_or_default();
+        let timing = self.timing(&d.timing);
+        let intervals = |r: &mut Self, list: &Option<crate::source::Spanned<Vec<ast::Ident>>>| {
+            list.as_ref()
+                .map(|l| {
+                    l.value
+                        .iter()
+                        .filter_map(|n| r.lookup("time interval", n))
+                        .collect::<Vec<usize>>()
+                })
+                .unwrap_or_default()
+        };
+        let mute = intervals(self, &d.mute);
+        let active = intervals(self, &d.active);
+        let children: Vec<Route> = d.routes.iter().flat_map(|c| self.route_decl(c)).collect();
+        if receivers.len() > 1 && !d.routes.is_empty() {
+            self.errors.push(ResolveError::BadSetting {
+                key: "notify".into(),
+                value: format!("{} receivers", receivers.len()),
+                expected:
+                    "one receiver on a route with routes inside (Alertmanager gives a route one)",
+                span: d.notify.as_ref().map_or(d.span, |n| n.span),
+            });
+        }
+        let continue_ = d.continue_.as_ref().is_some_and(|c| c.value);
+        let matchers = matchers_of(&d.matchers);
+        let base = |r: &mut Route| {
+            r.timing = timing.clone();
+            r.mute = mute.clone();
+            r.active = active.clone();
+            r.span = Some(d.span);
+        };
+        if receivers.len() <= 1 {
+            let mut route = Route::on(matchers);
+            base(&mut route);
+            route.receiver = receivers.first().copied();
+            route.continue_ = continue_;
+            route.routes = children;
+            return vec![route];
+        }
+        let mut routes = super::route_tree::chain(&matchers, &receivers, &timing);
+        for r in &mut routes {
+            base(r);
+        }
+        if let Some(last) = routes.last_mut() {
+            last.continue_ = continue_;
+        }
+        routes
     }
 }
 

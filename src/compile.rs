@@ -144,7 +144,7 @@ fn load_and_parse(
     sources: &mut SourceMap,
 ) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     let mut pending: Vec<PathBuf> = discovered;
-    let mut parsed: Vec<(FileId, SourceAst, Vec<PathBuf>)> = Vec::new();
+    let mut parsed: Vec<(FileId, SourceAst, Vec<PathBuf>, Vec<FileId>)> = Vec::new();
     let mut diagnostics = Vec::new();
     // In rounds: read what is pending, parse it on every core, queue what it imports.
     while !pending.is_empty() {
@@ -176,16 +176,47 @@ fn load_and_parse(
                 }
                 imports.push(target);
             }
-            parsed.push((id, ast, imports));
+            let templates = read_templates(&ast, &path, root, sources, &mut diagnostics);
+            parsed.push((id, ast, imports, templates));
         }
     }
     let files = parsed
         .into_iter()
-        .map(|(file, ast, imports)| ParsedFile {
+        .map(|(file, ast, imports, templates)| ParsedFile {
             file,
             ast,
             imports: imports.iter().filter_map(|p| sources.find(p)).collect(),
+            templates,
         })
         .collect();
     (files, diagnostics)
+}
+
+/// Reads the notification template files a source's `alertmanager` block names, once each.
+fn read_templates(
+    ast: &SourceAst,
+    importer: &Path,
+    root: &load::Root,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
+    let named = ast.declarations.iter().flat_map(|d| match d {
+        crate::parse::ast::Declaration::Alertmanager(block) => block.templates.as_slice(),
+        _ => &[],
+    });
+    let mut ids = Vec::new();
+    for template in named {
+        let read = root
+            .template(importer, &template.value, template.span)
+            .and_then(|path| match sources.find(&path) {
+                Some(id) => Ok(id),
+                None => load::read(&path, &root.dir, sources),
+            });
+        match read {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(e) => diagnostics.push(e.to_diagnostic()),
+        }
+    }
+    ids
 }

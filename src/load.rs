@@ -49,7 +49,19 @@ pub(crate) enum LoadError {
     BadFileName {
         path: String,
     },
+    /// A notification template named by the source that is not a `.tmpl` file.
+    NotATemplate {
+        span: Span,
+        path: String,
+    },
+    TemplateNotFound {
+        span: Span,
+        path: String,
+    },
 }
+
+/// The extension of Alertmanager notification template files.
+pub(crate) const TEMPLATE_EXTENSION: &str = "tmpl";
 
 /// The largest source file read: far above any real one, far below what hurts.
 pub(crate) const MAX_FILE_BYTES: u64 = 4 << 20;
@@ -83,6 +95,12 @@ impl fmt::Display for LoadError {
             LoadError::BadFileName { path } => {
                 write!(f, "the name of `{path}` cannot name generated files")
             }
+            LoadError::NotATemplate { path, .. } => {
+                write!(f, "`{path}` is not a `.{TEMPLATE_EXTENSION}` template file")
+            }
+            LoadError::TemplateNotFound { path, .. } => {
+                write!(f, "template file `{path}` does not exist")
+            }
         }
     }
 }
@@ -101,6 +119,8 @@ impl StageError for LoadError {
             LoadError::TooLarge { .. } => "E0009",
             LoadError::NotAFile { .. } => "E0017",
             LoadError::BadFileName { .. } => "E0018",
+            LoadError::NotATemplate { .. } => "E0019",
+            LoadError::TemplateNotFound { .. } => "E0020",
         }
     }
 
@@ -108,7 +128,9 @@ impl StageError for LoadError {
         match self {
             LoadError::NotUtf8 { span }
             | LoadError::ImportNotFound { span, .. }
-            | LoadError::ImportNotSource { span, .. } => Some(*span),
+            | LoadError::ImportNotSource { span, .. }
+            | LoadError::NotATemplate { span, .. }
+            | LoadError::TemplateNotFound { span, .. } => Some(*span),
             LoadError::Escapes { span, .. } => *span,
             _ => None,
         }
@@ -120,6 +142,8 @@ impl StageError for LoadError {
             LoadError::ImportNotFound { .. } => Some("no such file".into()),
             LoadError::Escapes { .. } => Some("outside the rules directory".into()),
             LoadError::ImportNotSource { .. } => Some("not a source file".into()),
+            LoadError::NotATemplate { .. } => Some("not a template file".into()),
+            LoadError::TemplateNotFound { .. } => Some("no such file".into()),
             _ => None,
         }
     }
@@ -154,6 +178,12 @@ impl StageError for LoadError {
                 "use letters, digits, `.`, `-` and `_` in the names of sources and their folders"
                     .into(),
             ),
+            LoadError::NotATemplate { .. } => Some(format!(
+                "Alertmanager notification templates are files ending in `.{TEMPLATE_EXTENSION}`"
+            )),
+            LoadError::TemplateNotFound { .. } => {
+                Some("template paths are relative to the file that names them".into())
+            }
             LoadError::Unreadable { .. } => None,
         }
     }
@@ -229,20 +259,12 @@ impl Root {
         target: &str,
         span: Span,
     ) -> Result<PathBuf, LoadError> {
-        let base = importer.parent().unwrap_or(Path::new(""));
-        let path = normalize(&base.join(target));
-        if Path::new(target).extension().is_none_or(|e| e != EXTENSION) {
-            return Err(LoadError::ImportNotSource {
+        let path = self.named(importer, target, span, EXTENSION, || {
+            LoadError::ImportNotSource {
                 span,
                 path: target.to_string(),
-            });
-        }
-        if !lexically_inside(&path, &normalize(&self.dir)) {
-            return Err(LoadError::Escapes {
-                span: Some(span),
-                path: target.to_string(),
-            });
-        }
+            }
+        })?;
         if std::fs::symlink_metadata(&path).is_err() {
             return Err(LoadError::ImportNotFound {
                 span,
@@ -250,6 +272,52 @@ impl Root {
             });
         }
         self.confine(&path, Some(span)).map(|()| path)
+    }
+
+    /// The notification template file an `alertmanager` block names, on the same terms as
+    /// an import: a `.tmpl` file below the rules directory.
+    pub(crate) fn template(
+        &self,
+        importer: &Path,
+        target: &str,
+        span: Span,
+    ) -> Result<PathBuf, LoadError> {
+        let path = self.named(importer, target, span, TEMPLATE_EXTENSION, || {
+            LoadError::NotATemplate {
+                span,
+                path: target.to_string(),
+            }
+        })?;
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Err(LoadError::TemplateNotFound {
+                span,
+                path: target.to_string(),
+            });
+        }
+        self.confine(&path, Some(span)).map(|()| path)
+    }
+
+    /// A path named relative to `importer`, with the extension, lexically inside the root.
+    fn named(
+        &self,
+        importer: &Path,
+        target: &str,
+        span: Span,
+        extension: &str,
+        wrong: impl Fn() -> LoadError,
+    ) -> Result<PathBuf, LoadError> {
+        let base = importer.parent().unwrap_or(Path::new(""));
+        let path = normalize(&base.join(target));
+        if Path::new(target).extension().is_none_or(|e| e != extension) {
+            return Err(wrong());
+        }
+        if !lexically_inside(&path, &normalize(&self.dir)) {
+            return Err(LoadError::Escapes {
+                span: Some(span),
+                path: target.to_string(),
+            });
+        }
+        Ok(path)
     }
 
     /// Checks that `path`, links followed, is below the rules directory.

@@ -1,19 +1,26 @@
-//! `alertmanager/alertmanager.yml`: the routing tree, inhibitions and receivers; and
+//! `alertmanager/alertmanager.yml`: global settings, the routing tree, inhibitions, receivers
+//! and templates; `alertmanager/watchbook.tmpl` with the source's template files; and
 //! `alertmanager/route-tests.sh`, which runs every route test through amtool.
 
 use super::{header, yaml, Artifact};
-use crate::resolve::model::{IntegrationKind, Labels, Model, Receiver, Route, Timing};
+use crate::resolve::model::{Labels, Model, Route, Timing};
 use crate::resolve::route_tree;
 use crate::resolve::selector::{escape_string, Matcher};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use yaml_serde::{Mapping, Value};
+
+/// The generated notification templates, beside `alertmanager.yml`.
+const TEMPLATES: &str = "watchbook.tmpl";
 
 #[derive(Serialize)]
 struct Config {
+    #[serde(skip_serializing_if = "Mapping::is_empty")]
+    global: Mapping,
     route: RouteY,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     inhibit_rules: Vec<InhibitY>,
-    receivers: Vec<ReceiverY>,
+    receivers: Vec<Value>,
+    templates: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     time_intervals: Vec<TimeIntervalY>,
 }
@@ -82,42 +89,12 @@ struct InhibitY {
     equal: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct ReceiverY {
-    name: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pagerduty_configs: Vec<BTreeMap<String, Setting>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    slack_configs: Vec<BTreeMap<String, Setting>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    email_configs: Vec<BTreeMap<String, Setting>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    webhook_configs: Vec<BTreeMap<String, Setting>>,
-}
-
-/// Alertmanager types some settings; the rest are strings.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Setting {
-    Bool(bool),
-    Number(u64),
-    Text(String),
-}
-
-fn setting(key: &str, value: &str) -> Setting {
-    match (key, value) {
-        ("send_resolved" | "require_tls", "true") => Setting::Bool(true),
-        ("send_resolved" | "require_tls", "false") => Setting::Bool(false),
-        ("max_alerts", n) if n.parse::<u64>().is_ok() => Setting::Number(n.parse().unwrap_or(0)),
-        _ => Setting::Text(value.to_string()),
-    }
-}
-
 pub(super) fn emit(model: &Model) -> Vec<Artifact> {
     if model.receivers.is_empty() {
         return Vec::new();
     }
     let config = Config {
+        global: super::receivers::settings(&model.alertmanager.settings),
         route: route(model, &model.routing.root),
         inhibit_rules: model
             .inhibits
@@ -128,7 +105,14 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
                 equal: i.equal.clone(),
             })
             .collect(),
-        receivers: model.receivers.iter().map(receiver).collect(),
+        receivers: model
+            .receivers
+            .iter()
+            .map(|r| super::receivers::receiver(r, model))
+            .collect(),
+        templates: std::iter::once(TEMPLATES.to_string())
+            .chain(model.alertmanager.templates.iter().map(|t| t.path.clone()))
+            .collect(),
         time_intervals: model
             .time_intervals
             .iter()
@@ -163,6 +147,22 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
         bytes: (header("the routing, receivers and inhibitions of the source") + &yaml(&config))
             .into_bytes(),
     }];
+    artifacts.push(Artifact {
+        path: format!("alertmanager/{TEMPLATES}"),
+        bytes: super::notification_templates::text(
+            &model
+                .severities
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .into_bytes(),
+    });
+    // The source's template files, as written: Alertmanager reads them beside the config.
+    artifacts.extend(model.alertmanager.templates.iter().map(|t| Artifact {
+        path: format!("alertmanager/{}", t.path),
+        bytes: t.text.clone().into_bytes(),
+    }));
     if !model.route_tests.is_empty() {
         artifacts.push(Artifact {
             path: "alertmanager/route-tests.sh".into(),
@@ -198,28 +198,6 @@ fn route(model: &Model, r: &Route) -> RouteY {
             .map(|i| model.time_intervals[*i].name.clone())
             .collect(),
         routes: r.routes.iter().map(|c| route(model, c)).collect(),
-    }
-}
-
-fn receiver(r: &Receiver) -> ReceiverY {
-    let configs = |kind: IntegrationKind| {
-        r.integrations
-            .iter()
-            .filter(|i| i.kind == kind)
-            .map(|i| {
-                i.settings
-                    .iter()
-                    .map(|(k, v)| (k.clone(), setting(k, v)))
-                    .collect()
-            })
-            .collect()
-    };
-    ReceiverY {
-        name: r.name.clone(),
-        pagerduty_configs: configs(IntegrationKind::PagerDuty),
-        slack_configs: configs(IntegrationKind::Slack),
-        email_configs: configs(IntegrationKind::Email),
-        webhook_configs: configs(IntegrationKind::Webhook),
     }
 }
 

@@ -4,9 +4,12 @@
 mod alertmanager;
 pub(crate) mod grafana;
 mod grafana_provisioning;
+mod notification_templates;
+mod notifications;
 mod operator;
 mod prometheus;
 mod promtool_tests;
+mod receivers;
 mod rule_files;
 mod ruler;
 pub mod runbook;

@@ -4,6 +4,7 @@
 //! whole template as Prometheus parses it.
 
 pub(crate) mod check;
+pub(crate) mod names;
 
 /// Renders `template` with the alert's labels; `Err` names the first action it cannot predict.
 pub(crate) fn render(

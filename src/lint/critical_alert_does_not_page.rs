@@ -1,10 +1,10 @@
 use super::{Context, Finding};
 use crate::diagnostic::Level;
-use crate::resolve::model::{IntegrationKind, Labels};
+use crate::resolve::model::Labels;
 use crate::resolve::route_tree;
 
 declare_lint! {
-    /// **What it does:** follows each critical alert through the routing tree and reports it when no receiver on the way is a pager (PagerDuty). Alerts that a route written by hand takes (a `route` block) are left alone: that route says where they go on purpose. Only a view of rules and routes together can see this.
+    /// **What it does:** follows each critical alert through the routing tree and reports it when no receiver on the way is a pager (PagerDuty, Opsgenie or VictorOps). Alerts that a route written by hand takes (a `route` block) are left alone: that route says where they go on purpose. Only a view of rules and routes together can see this.
     ///
     /// **Why it is bad:** "critical" promises a response within minutes; a Slack message at night keeps no such promise.
     ///
@@ -48,7 +48,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     model.receivers[*r]
                         .integrations
                         .iter()
-                        .any(|i| i.kind == IntegrationKind::PagerDuty)
+                        .any(|i| i.kind.pages())
                 });
             if !pages {
                 out.push(Finding::CriticalNotPaging {

@@ -263,7 +263,7 @@ impl fmt::Display for Finding {
             }
             CriticalNotPaging { alert, .. } => write!(
                 f,
-                "critical alert `{alert}` reaches no paging receiver (PagerDuty)"
+                "critical alert `{alert}` reaches no paging receiver (PagerDuty, Opsgenie or VictorOps)"
             ),
             AlertNotOnDashboard { alert, .. } => write!(
                 f,
@@ -437,7 +437,7 @@ impl Finding {
             NotCamelCase { suggestion, .. } => format!("rename it `{suggestion}`"),
             MissingSummary { .. } => "add `summary \"...\"`: it is the first line people read".into(),
             NoExamples { .. } => "add an `example` with `fires at` and one with `quiet at`".into(),
-            CriticalNotPaging { .. } => "add a PagerDuty receiver to the critical severity's `notify`, or lower the severity".into(),
+            CriticalNotPaging { .. } => "add a PagerDuty, Opsgenie or VictorOps receiver to the critical severity's `notify`, or lower the severity".into(),
             AlertNotOnDashboard { alert, .. } => format!("add `runbook {alert}` to the panel that shows its query"),
             SeverityWithoutResponse { .. } => "add `response 15m` (or `response best_effort`)".into(),
             ThresholdWithoutUnit { .. } => "add `unit percent` (or seconds, bytes, count...) to the query".into(),

@@ -40,6 +40,17 @@ pub(crate) enum Declaration {
     Target(Target),
     Route(RouteDecl),
     TimeInterval(TimeInterval),
+    Alertmanager(AlertmanagerBlock),
+}
+
+/// `alertmanager { resolve_timeout 5m  templates ["team.tmpl"] }`: global settings.
+#[derive(Debug)]
+pub(crate) struct AlertmanagerBlock {
+    pub span: crate::source::Span,
+    pub settings: Vec<(Ident, Text)>,
+    /// Template files, relative to the declaring file.
+    pub templates: Vec<Text>,
+    pub description: Option<Text>,
 }
 
 /// `route "title" { match { ... } notify [...] ... }`: a route of the tree.

@@ -2,6 +2,7 @@
 //! unwraps a pair, so a grammar/builder mismatch is an internal error, not a panic.
 
 mod alert;
+mod alertmanager;
 pub(crate) mod ast;
 mod error;
 mod route;
@@ -141,6 +142,9 @@ impl Builder {
                 Rule::policy => self.policy(item).map(Declaration::Policy),
                 Rule::rule_group => self.rule_group(item).map(Declaration::Group),
                 Rule::target_decl => self.target(item).map(Declaration::Target),
+                Rule::alertmanager_decl => {
+                    Some(Declaration::Alertmanager(self.alertmanager_block(item)))
+                }
                 Rule::route_decl => self.route_decl(item).map(Declaration::Route),
                 Rule::time_interval => self.time_interval(item).map(Declaration::TimeInterval),
                 Rule::section => self.section(item).map(Declaration::Section),
@@ -629,27 +633,13 @@ impl Builder {
         for field in fields {
             match field.as_rule() {
                 Rule::integration => {
+                    let parent = field.clone();
                     let mut parts = field.into_inner();
-                    let Some(kind) = parts.next() else { continue };
+                    let Some(kind) = self.next(&mut parts, &parent, "integration") else {
+                        continue;
+                    };
                     let kind = self.ident(&kind);
-                    let mut settings = Vec::new();
-                    for setting in parts {
-                        let parent = setting.clone();
-                        let mut inner = setting.into_inner();
-                        let (Some(key), Some(value)) = (
-                            self.next(&mut inner, &parent, "setting name"),
-                            self.next(&mut inner, &parent, "setting value"),
-                        ) else {
-                            continue;
-                        };
-                        let key = self.ident(&key);
-                        let value = if value.as_rule() == Rule::string {
-                            self.string(value)
-                        } else {
-                            self.ident(&value)
-                        };
-                        settings.push((key, value));
-                    }
+                    let settings = parts.filter_map(|p| self.setting(p)).collect();
                     receiver.integrations.push(Integration { kind, settings });
                 }
                 Rule::description => self.description(&mut receiver.description, field),

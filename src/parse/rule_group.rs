@@ -106,23 +106,7 @@ impl Builder {
             match field.as_rule() {
                 Rule::labels => t.labels.extend(self.labels(field)),
                 Rule::description => self.description(&mut t.description, field),
-                Rule::setting => {
-                    let parent = field.clone();
-                    let mut parts = field.into_inner();
-                    let (Some(key), Some(value)) = (
-                        self.next(&mut parts, &parent, "setting name"),
-                        self.next(&mut parts, &parent, "setting value"),
-                    ) else {
-                        continue;
-                    };
-                    let key = self.ident(&key);
-                    let value = if value.as_rule() == Rule::string {
-                        self.string(value)
-                    } else {
-                        self.ident(&value)
-                    };
-                    t.settings.push((key, value));
-                }
+                Rule::setting => t.settings.extend(self.setting(field)),
                 _ => self.internal(&field, "this target field"),
             }
         }

@@ -185,6 +185,22 @@ pub(crate) enum ResolveError {
         key: String,
         span: Span,
     },
+    UnknownIntegration {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    /// `{{ template "x" }}` where no template file defines `x`.
+    UnknownNotificationTemplate {
+        name: String,
+        span: Span,
+        suggestion: Option<String>,
+    },
+    /// A template file defining a `watchbook.` name, which the compiler owns.
+    ReservedTemplateName {
+        name: String,
+        span: Span,
+    },
     UnknownSetting {
         integration: &'static str,
         key: String,
@@ -229,7 +245,7 @@ pub(crate) enum ResolveError {
     },
     /// A rule-file feature newer than the Prometheus the rules are for.
     NewerFeature {
-        feature: &'static str,
+        feature: String,
         /// `Prometheus` or `Alertmanager`.
         system: &'static str,
         needs: String,
@@ -441,6 +457,13 @@ impl fmt::Display for ResolveError {
                 write!(f, "`{name}` is not a metric name for a recording rule")
             }
             InlineSecret { key, .. } => write!(f, "secret `{key}` is written inline"),
+            UnknownIntegration { name, .. } => write!(f, "unknown integration `{name}`"),
+            UnknownNotificationTemplate { name, .. } => {
+                write!(f, "no notification template is named `{name}`")
+            }
+            ReservedTemplateName { name, .. } => {
+                write!(f, "template `{name}` uses the `watchbook.` prefix, which generated templates own")
+            }
             UnknownSetting {
                 integration, key, ..
             } => write!(f, "unknown {integration} setting `{key}`"),
@@ -596,6 +619,9 @@ impl StageError for ResolveError {
             DuplicateVariant { .. } => "E0147",
             LogqlExamples { .. } => "E0148",
             NotForLoki { .. } => "E0149",
+            UnknownIntegration { .. } => "E0150",
+            UnknownNotificationTemplate { .. } => "E0151",
+            ReservedTemplateName { .. } => "E0152",
         }
     }
 
@@ -628,6 +654,9 @@ impl StageError for ResolveError {
             | ExampleEnvironment { span, .. }
             | QueryWithoutThreshold { span, .. }
             | InlineSecret { span, .. }
+            | UnknownIntegration { span, .. }
+            | UnknownNotificationTemplate { span, .. }
+            | ReservedTemplateName { span, .. }
             | BadTemplate { span, .. }
             | BadSetting { span, .. }
             | BadSeries { span, .. }
@@ -684,6 +713,9 @@ impl StageError for ResolveError {
             ExampleEnvironment { .. } => "which environment?",
             QueryWithoutThreshold { .. } => "no threshold with this name",
             InlineSecret { .. } => "a secret in the source",
+            UnknownIntegration { .. } => "not an Alertmanager integration",
+            UnknownNotificationTemplate { .. } => "not defined",
+            ReservedTemplateName { .. } => "reserved name",
             BadTemplate { .. } => "here",
             BadSetting { expected, .. } => expected,
             BadSeries { .. } => "promtool cannot read this",
@@ -865,10 +897,27 @@ impl StageError for ResolveError {
                 suggestion: Some(s),
                 ..
             }
+            | UnknownIntegration {
+                suggestion: Some(s),
+                ..
+            }
+            | UnknownNotificationTemplate {
+                suggestion: Some(s),
+                ..
+            }
             | UnknownSection {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `{s}`?")),
+            UnknownIntegration { .. } => Some(
+                "receivers take `pagerduty`, `slack`, `email`, `webhook`, `opsgenie`, `victorops`, `pushover`, `telegram`, `discord`, `webex`, `sns` and `msteams`".into(),
+            ),
+            UnknownNotificationTemplate { .. } => Some(
+                "define it in a template file named in the `alertmanager` block's `templates`, or call one of Alertmanager's or the generated `watchbook.` templates".into(),
+            ),
+            ReservedTemplateName { .. } => Some(
+                "rename it; to change a generated notification field, set that field on the integration".into(),
+            ),
             UnknownSection { .. } => Some(format!(
                 "the sections are {}",
                 backticked(&crate::emit::RUNBOOK_SECTIONS)

@@ -3,10 +3,13 @@
 //! is collected; the stage fails only at the end.
 
 mod alert;
+mod alertmanager_global;
 mod bounds;
+mod dashboard_url;
 mod dashboards;
 pub(crate) mod duration;
 mod error;
+pub(crate) mod integration;
 mod logql;
 pub(crate) mod model;
 mod names;
@@ -14,6 +17,7 @@ mod policy;
 pub(crate) mod promql;
 mod promql_version;
 pub(crate) mod quantity;
+mod receiver;
 pub(crate) mod route_tree;
 mod routing;
 mod rule_group;
@@ -61,6 +65,8 @@ pub(crate) struct ParsedFile {
     pub file: FileId,
     pub ast: ast::SourceAst,
     pub imports: Vec<FileId>,
+    /// The notification template files its `alertmanager` block names, read.
+    pub templates: Vec<FileId>,
 }
 
 /// What later steps need to know about a parsed PromQL expression.
@@ -100,6 +106,7 @@ pub(crate) fn resolve(
         errors: Vec::new(),
         prometheus: promql_version::PromqlTarget::default(),
         alertmanager: version::Version::ALERTMANAGER,
+        template_calls: Vec::new(),
     };
     let decls = Declarations::collect(files);
     r.declare_all(&decls);
@@ -123,7 +130,14 @@ pub(crate) fn resolve(
         .iter()
         .map(|e| r.environment(e))
         .collect();
-    let receivers = decls.receivers.iter().map(|x| r.receiver(x)).collect();
+    let templates: Vec<FileId> = files.iter().flat_map(|f| f.templates.clone()).collect();
+    let alertmanager = r.alertmanager_global(&decls.alertmanagers, &templates);
+    let receivers = decls
+        .receivers
+        .iter()
+        .map(|x| r.receiver(x, &alertmanager.settings))
+        .collect();
+    r.check_template_calls(&alertmanager.templates);
     let severities = decls.severities.iter().map(|s| r.severity(s)).collect();
     let teams = decls.teams.iter().map(|t| r.team(t)).collect();
     let inhibits = decls.inhibits.iter().map(|i| r.inhibit(i)).collect();
@@ -174,6 +188,7 @@ pub(crate) fn resolve(
             .iter()
             .map(|t| r.time_interval(t))
             .collect(),
+        alertmanager,
     };
     let written: Vec<Route> = decls.routes.iter().flat_map(|d| r.route_decl(d)).collect();
     model.routing = Routing {
@@ -252,6 +267,7 @@ pub(crate) fn resolve(
     model.alerts = alerts;
     model.records = records;
     runbook_pages::lay_out(&mut model);
+    dashboard_url::annotate(&mut model);
     Ok(model)
 }
 
@@ -284,6 +300,7 @@ struct Declarations<'a> {
     targets: Vec<&'a ast::Target>,
     routes: Vec<&'a ast::RouteDecl>,
     time_intervals: Vec<&'a ast::TimeInterval>,
+    alertmanagers: Vec<&'a ast::AlertmanagerBlock>,
 }
 
 impl<'a> Declarations<'a> {
@@ -329,6 +346,7 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Target(x) => d.targets.push(x),
                 ast::Declaration::Route(x) => d.routes.push(x),
                 ast::Declaration::TimeInterval(x) => d.time_intervals.push(x),
+                ast::Declaration::Alertmanager(x) => d.alertmanagers.push(x),
             }
         }
         d
@@ -343,6 +361,9 @@ struct Resolver<'a> {
     prometheus: promql_version::PromqlTarget,
     /// The Alertmanager the configuration is for: what receivers may set.
     alertmanager: version::Version,
+    /// `{{ template "name" }}` calls seen in receivers and template files, checked once all
+    /// template files are read.
+    template_calls: Vec<(String, crate::source::Span)>,
 }
 
 /// A Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.

@@ -44,6 +44,7 @@ pub(crate) struct Model {
     pub targets: Targets,
     /// Alertmanager's time intervals, for routes to mute by.
     pub time_intervals: Vec<TimeIntervalDef>,
+    pub alertmanager: AlertmanagerGlobal,
 }
 
 /// A named set of periods: it holds at an instant when any period does.
@@ -114,6 +115,8 @@ pub(crate) struct ThanosTarget {
 #[derive(Debug)]
 pub(crate) struct GrafanaTarget {
     pub path: String,
+    /// Where people open Grafana: dashboards are linked from alerts at `URL/d/UID`.
+    pub url: Option<String>,
     /// ConfigMaps for the dashboard sidecar, in this namespace.
     pub sidecar_namespace: Option<String>,
     /// grafana-operator `GrafanaDashboard` resources, in this namespace.
@@ -318,12 +321,123 @@ pub(crate) enum IntegrationKind {
     Slack,
     Email,
     Webhook,
+    OpsGenie,
+    VictorOps,
+    Pushover,
+    Telegram,
+    Discord,
+    Webex,
+    Sns,
+    MsTeams,
 }
+
+impl IntegrationKind {
+    /// The receiver key Alertmanager lists these under: `pagerduty_configs`.
+    pub(crate) fn configs_key(self) -> &'static str {
+        match self {
+            IntegrationKind::PagerDuty => "pagerduty_configs",
+            IntegrationKind::Slack => "slack_configs",
+            IntegrationKind::Email => "email_configs",
+            IntegrationKind::Webhook => "webhook_configs",
+            IntegrationKind::OpsGenie => "opsgenie_configs",
+            IntegrationKind::VictorOps => "victorops_configs",
+            IntegrationKind::Pushover => "pushover_configs",
+            IntegrationKind::Telegram => "telegram_configs",
+            IntegrationKind::Discord => "discord_configs",
+            IntegrationKind::Webex => "webex_configs",
+            IntegrationKind::Sns => "sns_configs",
+            IntegrationKind::MsTeams => "msteams_configs",
+        }
+    }
+
+    /// The service's name, for people.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            IntegrationKind::PagerDuty => "PagerDuty",
+            IntegrationKind::Slack => "Slack",
+            IntegrationKind::Email => "Email",
+            IntegrationKind::Webhook => "Webhook",
+            IntegrationKind::OpsGenie => "Opsgenie",
+            IntegrationKind::VictorOps => "VictorOps",
+            IntegrationKind::Pushover => "Pushover",
+            IntegrationKind::Telegram => "Telegram",
+            IntegrationKind::Discord => "Discord",
+            IntegrationKind::Webex => "Webex",
+            IntegrationKind::Sns => "Amazon SNS",
+            IntegrationKind::MsTeams => "Microsoft Teams",
+        }
+    }
+
+    /// Whether it wakes someone up: an incident service with on-call schedules.
+    pub(crate) fn pages(self) -> bool {
+        matches!(
+            self,
+            IntegrationKind::PagerDuty | IntegrationKind::OpsGenie | IntegrationKind::VictorOps
+        )
+    }
+}
+
+/// A setting's value, typed as Alertmanager reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SettingValue {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+}
+
+impl SettingValue {
+    pub(crate) fn text(&self) -> String {
+        match self {
+            SettingValue::Bool(b) => b.to_string(),
+            SettingValue::Int(n) => n.to_string(),
+            SettingValue::Text(t) => t.clone(),
+        }
+    }
+}
+
+pub(crate) type Settings = BTreeMap<String, SettingValue>;
 
 #[derive(Debug)]
 pub(crate) struct Integration {
     pub kind: IntegrationKind,
-    pub settings: Labels,
+    /// As written, flat (`proxy_url`, `subject`); the emitter nests what Alertmanager nests.
+    pub settings: Settings,
+}
+
+/// Alertmanager's global settings and the notification templates the source brings.
+#[derive(Debug, Default)]
+pub(crate) struct AlertmanagerGlobal {
+    pub settings: Settings,
+    pub templates: Vec<NotificationTemplate>,
+}
+
+/// The notification templates the compiler writes into `alertmanager/watchbook.tmpl`, which
+/// receivers use unless they set the field themselves. Sources may call them, not redefine
+/// them: every name starting `watchbook.` is ours.
+pub(crate) const GENERATED_TEMPLATES: [&str; 15] = [
+    "watchbook.title",
+    "watchbook.summary",
+    "watchbook.text",
+    "watchbook.markdown",
+    "watchbook.plain",
+    "watchbook.html",
+    "watchbook.telegram",
+    "watchbook.labels",
+    "watchbook.runbook_url",
+    "watchbook.dashboard_url",
+    "watchbook.color",
+    "watchbook.pagerduty.severity",
+    "watchbook.opsgenie.priority",
+    "watchbook.victorops.message_type",
+    "watchbook.pushover.priority",
+];
+
+/// A notification template file from the rules directory.
+#[derive(Debug)]
+pub(crate) struct NotificationTemplate {
+    /// Where it goes below `alertmanager/`: `templates/team.tmpl`.
+    pub path: String,
+    pub text: String,
 }
 
 #[derive(Debug)]

@@ -171,7 +171,7 @@ impl Resolver<'_> {
     ) {
         if version < since {
             self.errors.push(ResolveError::NewerFeature {
-                feature,
+                feature: feature.to_string(),
                 system: "Prometheus",
                 needs: since.to_string(),
                 have: version.to_string(),

@@ -13,7 +13,7 @@ fn settings(kind: &str) -> &'static [&'static str] {
         "mimir" | "cortex" => &["tenant", "namespace"],
         "thanos" => &["partial_response_strategy"],
         "loki" => &["tenant"],
-        "grafana" => &["path", "sidecar_namespace", "operator_namespace"],
+        "grafana" => &["path", "url", "sidecar_namespace", "operator_namespace"],
         _ => &[],
     }
 }
@@ -148,8 +148,23 @@ impl Resolver<'_> {
                             });
                         }
                     }
+                    let url = value("url").and_then(|v| {
+                        if super::url::parts(&v.value).is_some() {
+                            Some(v.value.clone())
+                        } else {
+                            self.errors.push(ResolveError::BadSetting {
+                                key: "url".into(),
+                                value: v.value.clone(),
+                                expected:
+                                    "the `http://` or `https://` address people open Grafana at",
+                                span: v.span,
+                            });
+                            None
+                        }
+                    });
                     out.grafana = Some(GrafanaTarget {
                         path,
+                        url,
                         sidecar_namespace: k8s_name(self, "sidecar_namespace"),
                         operator_namespace: k8s_name(self, "operator_namespace"),
                         instance_labels: if labels.is_empty() {

@@ -247,15 +247,7 @@ fn notification(model: &Model, receivers: &[usize]) -> String {
         .collect();
     kinds.sort();
     kinds.dedup();
-    let words: Vec<&str> = kinds
-        .iter()
-        .map(|k| match k {
-            IntegrationKind::PagerDuty => "PagerDuty",
-            IntegrationKind::Slack => "Slack",
-            IntegrationKind::Email => "Email",
-            IntegrationKind::Webhook => "Webhook",
-        })
-        .collect();
+    let words: Vec<&str> = kinds.iter().map(|k| k.title()).collect();
     if words.is_empty() {
         "None".to_string()
     } else {
@@ -440,7 +432,7 @@ fn severities(model: &Model) -> Vec<Severity> {
                 model.receivers[*r]
                     .integrations
                     .iter()
-                    .any(|i| i.kind == IntegrationKind::PagerDuty)
+                    .any(|i| i.kind.pages())
             });
             let escalation = match (&s.escalate, pages) {
                 (_, true) => "Immediate".to_string(),

@@ -46,6 +46,9 @@ pub(crate) enum CheckError {
     RouteTestMismatch {
         expected: Vec<String>,
         actual: Vec<String>,
+        /// The instant the test asks about, when it names one: muted receivers then count
+        /// as not reached.
+        at: Option<String>,
         span: Span,
     },
     UnreachedReceiver {
@@ -147,10 +150,24 @@ impl fmt::Display for CheckError {
                 "alert `{alert}` reaches only the default receiver"
             ),
             CheckError::RouteTestMismatch {
-                expected, actual, ..
+                expected,
+                actual,
+                at: None,
+                ..
             } => write!(
                 f,
                 "route test expects {} but the alert reaches {}",
+                list(expected),
+                list(actual)
+            ),
+            CheckError::RouteTestMismatch {
+                expected,
+                actual,
+                at: Some(at),
+                ..
+            } => write!(
+                f,
+                "route test expects {} but at {at} the alert notifies {}",
                 list(expected),
                 list(actual)
             ),
@@ -328,11 +345,14 @@ impl StageError for CheckError {
             CheckError::DefaultRouteOnly { .. } => {
                 "give its severity a `notify` list, or add a team route for its team".to_string()
             }
+            CheckError::RouteTestMismatch { at: Some(_), .. } => {
+                "fix the expectation, or the routes it tests: at an instant, a route's `mute_during` and `active_during` decide whether its receivers hear of it".to_string()
+            }
             CheckError::RouteTestMismatch { .. } => {
-                "fix the expectation, or the severity, team or escalation routes it tests".to_string()
+                "fix the expectation, or the routes it tests (written, severity, team or escalation routes)".to_string()
             }
             CheckError::InhibitionNeverApplies { side, .. } => format!(
-                "match its {side} on labels the alerts set (`alertname`, `severity`, their labels) or return"
+                "match its {side} on labels the alerts set (`alertname`, `severity`, their labels), or remove the inhibition"
             ),
             CheckError::InhibitionEqualMissing { label, .. } => format!(
                 "an absent label reads as empty on both sides, so `{label}` would match any target: compare labels both sides carry"

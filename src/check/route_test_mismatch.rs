@@ -32,6 +32,7 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
             errors.push(CheckError::RouteTestMismatch {
                 expected: names(&test.expect),
                 actual: names(&actual),
+                at: test.at.map(|t| t.to_string()),
                 span: test.span,
             });
         }

@@ -135,11 +135,11 @@ pub(super) fn text(severities: &[&str]) -> String {
     // Buttons need an address: without an annotation, Alertmanager's page for the group.
     out.push_str(&define(
         "watchbook.runbook_url",
-        "{{ with (index .Alerts 0).Annotations.runbook_url }}{{ . }}{{ else }}{{ template \"__alertmanagerURL\" . }}{{ end }}",
+        "{{ with (index .Alerts 0).Annotations.runbook_url }}{{ . }}{{ else }}{{ .ExternalURL }}/#/alerts?receiver={{ .Receiver | urlquery }}{{ end }}",
     ));
     out.push_str(&define(
         "watchbook.dashboard_url",
-        "{{ with (index .Alerts 0).Annotations.dashboard_url }}{{ . }}{{ else }}{{ template \"__alertmanagerURL\" . }}{{ end }}",
+        "{{ with (index .Alerts 0).Annotations.dashboard_url }}{{ . }}{{ else }}{{ .ExternalURL }}/#/alerts?receiver={{ .Receiver | urlquery }}{{ end }}",
     ));
     out.push_str(&define(
         "watchbook.color",

@@ -109,6 +109,7 @@ fn describe(rule: Rule) -> String {
         Rule::string => "a string in double quotes",
         Rule::raw => "text in backticks",
         Rule::duration => "a duration such as `5m`",
+        Rule::negative => "a negative number",
         Rule::quantity => "a number such as `10%` or `30s`",
         Rule::ident_list => "a list such as `[a, b]`",
         Rule::string_list => "a list of strings such as `[\"a\", \"b\"]`",

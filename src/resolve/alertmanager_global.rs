@@ -124,6 +124,7 @@ impl Resolver<'_> {
             crate::go_template::check::check(text, &crate::go_template::check::ALERTMANAGER, &[])
         {
             self.errors.push(ResolveError::BadTemplate {
+                system: "Alertmanager",
                 span: Span::new(file, e.offset, e.offset + e.len),
                 message: e.message,
             });

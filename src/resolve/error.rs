@@ -133,6 +133,8 @@ pub(crate) enum ResolveError {
     BadTemplate {
         span: Span,
         message: String,
+        /// Who expands it: `Prometheus` or `Alertmanager`.
+        system: &'static str,
     },
     /// A typed setting (boolean, number, URL) whose value is not of its type.
     BadSetting {
@@ -855,6 +857,12 @@ impl StageError for ResolveError {
             InlineSecret { key, .. } => Some(format!(
                 "use `{key}_file \"/path/to/secret\"`: Alertmanager reads the secret from a file that your deployment provides"
             )),
+            BadTemplate {
+                system: "Alertmanager",
+                ..
+            } => Some(
+                "Alertmanager parses this text as a Go template: close every `{{`, end every `if`, `range`, `with` and `define`, and use the functions of https://prometheus.io/docs/alerting/latest/notifications/".into(),
+            ),
             BadTemplate { .. } => Some(
                 "Prometheus parses this text as a Go template: close every `{{`, end every `if`, `range` and `with`, and use the functions of https://prometheus.io/docs/prometheus/latest/configuration/template_reference/".into(),
             ),

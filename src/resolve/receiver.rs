@@ -125,6 +125,7 @@ impl Resolver<'_> {
             use crate::go_template::check::{check, ALERTMANAGER};
             if let Err(e) = check(&value.value, &ALERTMANAGER, &[]) {
                 self.errors.push(ResolveError::BadTemplate {
+                    system: "Alertmanager",
                     span: value.span.sub(1 + e.offset, e.len),
                     message: e.message,
                 });

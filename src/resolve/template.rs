@@ -43,6 +43,7 @@ pub(crate) fn check(text: &Text) -> Option<ResolveError> {
     )
     .err()?;
     Some(ResolveError::BadTemplate {
+        system: "Prometheus",
         // +1 skips the opening quote of the string; escapes before this point may shift it.
         span: text.span.sub(1 + e.offset, e.len),
         message: e.message,

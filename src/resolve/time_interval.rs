@@ -80,7 +80,7 @@ impl Resolver<'_> {
         let errors = self.errors.len();
         let bad = |r: &mut Self, text: &ast::Text, expected: &'static str| {
             r.errors.push(ResolveError::BadSetting {
-                key: "time interval".into(),
+                key: "time_interval".into(),
                 value: text.value.clone(),
                 expected,
                 span: text.span,

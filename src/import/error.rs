@@ -35,8 +35,25 @@ pub enum ImportError {
         what: String,
     },
     VersionTooOld {
+        /// `Prometheus` or `Alertmanager`.
+        system: &'static str,
         needed: String,
         declared: String,
+    },
+    /// Not an Alertmanager configuration (or not YAML at all).
+    NotAlertmanagerConfig {
+        path: String,
+        reason: String,
+    },
+    /// A part of an Alertmanager configuration the language cannot say, named where it is.
+    UnsupportedConfig {
+        path: String,
+        at: String,
+        what: String,
+    },
+    /// The rules directory routes already: an imported tree would be a second one.
+    RoutingExists {
+        dir: String,
     },
     Exists {
         path: String,
@@ -81,9 +98,23 @@ impl fmt::Display for ImportError {
                 what,
                 ..
             } => write!(f, "the round trip changes group `{group}` (`{source}`): {what}"),
-            VersionTooOld { needed, declared } => write!(
+            VersionTooOld {
+                system,
+                needed,
+                declared,
+            } => write!(
                 f,
-                "the imported groups need Prometheus {needed}, but the project is for {declared}"
+                "the import needs {system} {needed}, but the project is for {declared}"
+            ),
+            NotAlertmanagerConfig { path, reason } => {
+                write!(f, "`{path}` is not an Alertmanager configuration: {reason}")
+            }
+            UnsupportedConfig { path, at, what } => {
+                write!(f, "cannot import {at} of `{path}`: it has {what}")
+            }
+            RoutingExists { dir } => write!(
+                f,
+                "`{dir}` has a `routing` or `alertmanager` block already"
             ),
             Exists { path } => write!(f, "`{path}` exists already"),
             Io { path, reason } => write!(f, "cannot write `{path}`: {reason}"),
@@ -104,6 +135,9 @@ impl StageError for ImportError {
             VersionTooOld { .. } => "E0507",
             Exists { .. } => "E0508",
             Io { .. } => "E0509",
+            NotAlertmanagerConfig { .. } => "E0510",
+            RoutingExists { .. } => "E0511",
+            UnsupportedConfig { .. } => "E0512",
         }
     }
 
@@ -121,11 +155,16 @@ impl StageError for ImportError {
             RoundTrip { .. } => Some(
                 "nothing was written; please report this rule: the import should express it exactly or refuse it".into(),
             ),
-            VersionTooOld { needed, .. } => Some(format!(
-                "if your Prometheus is {needed} or later, write `prometheus_version \"{needed}\"` in the project"
+            VersionTooOld { system, needed, .. } => Some(format!(
+                "if your {system} is {needed} or later, write `{}_version \"{needed}\"` in the project",
+                system.to_lowercase()
             )),
+            RoutingExists { .. } => Some(
+                "import into a directory without one, or remove that source first: one Alertmanager has one routing tree".into(),
+            ),
             Exists { .. } => Some("`--force` replaces it".into()),
             Unsupported { .. } => Some("nothing was written; change the rule, or leave it out of the import".into()),
+            UnsupportedConfig { .. } => Some("nothing was written; the import refuses what it cannot carry over exactly rather than drop it".into()),
             _ => None,
         }
     }

@@ -18,6 +18,10 @@ pub(super) struct Existing {
     pub severities: BTreeMap<String, String>,
     pub has_project: bool,
     pub prometheus_version: Option<Version>,
+    pub alertmanager_version: Option<Version>,
+    /// Whether a source holds a `routing` block (an imported tree would be a second root).
+    pub has_routing: bool,
+    pub has_alertmanager_block: bool,
     names: Vec<(&'static str, String)>,
 }
 
@@ -85,7 +89,13 @@ pub(super) fn scan(dir: &Path, replaced: &[String]) -> Result<Existing, ImportEr
                         .prometheus_version
                         .as_ref()
                         .and_then(|v| Version::parse(&v.value));
+                    existing.alertmanager_version = p
+                        .alertmanager_version
+                        .as_ref()
+                        .and_then(|v| Version::parse(&v.value));
                 }
+                Declaration::Routing(_) => existing.has_routing = true,
+                Declaration::Alertmanager(_) => existing.has_alertmanager_block = true,
                 _ => {}
             }
         }

@@ -3,12 +3,18 @@
 //! into what was imported. The import checks this itself before it writes anything, so that
 //! anything it cannot express is an error naming the rule, never a quiet approximation.
 
+mod alertmanager;
+mod am_compare;
+mod am_config;
+mod am_convert;
 mod compare;
 mod convert;
 mod error;
 mod existing;
 pub(crate) mod rule_file;
 
+pub use alertmanager::{alertmanager, AlertmanagerReport};
+pub use am_convert::SecretMove;
 pub use error::ImportError;
 
 use crate::diagnostic::{Diagnostic, StageError};
@@ -119,12 +125,14 @@ pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report,
             Some(declared) if declared >= version => {}
             Some(declared) => {
                 return Err(fail(ImportError::VersionTooOld {
+                    system: "Prometheus",
                     needed: version.to_string(),
                     declared: declared.to_string(),
                 }))
             }
             None if existing.has_project => {
                 return Err(fail(ImportError::VersionTooOld {
+                    system: "Prometheus",
                     needed: version.to_string(),
                     declared: Version::DEFAULT.to_string(),
                 }))
@@ -355,39 +363,7 @@ fn verify(
     sources: &[Source],
     originals: &[(String, Vec<rule_file::Group>)],
 ) -> Result<(), Vec<Diagnostic>> {
-    let io = |e: std::io::Error| {
-        vec![ImportError::Io {
-            path: "a scratch directory".into(),
-            reason: e.to_string(),
-        }
-        .to_diagnostic()]
-    };
-    let scratch = tempfile::tempdir().map_err(io)?;
-    for name in &existing.files {
-        let target = scratch.path().join(name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        std::fs::copy(out.join(name), &target).map_err(io)?;
-    }
-    for s in sources {
-        std::fs::write(scratch.path().join(&s.name), &s.text).map_err(io)?;
-    }
-    let compilation = crate::compile::compile(scratch.path());
-    let artifacts = match compilation.result {
-        Ok(a) => a,
-        Err(diagnostics) => {
-            let rendered =
-                crate::diagnostic::render_human(&diagnostics, &compilation.sources, false);
-            let shown = rendered.replace(
-                &scratch.path().display().to_string(),
-                &out.display().to_string(),
-            );
-            return Err(vec![
-                ImportError::DoesNotCompile { diagnostics: shown }.to_diagnostic()
-            ]);
-        }
-    };
+    let artifacts = scratch_compile(out, existing, sources)?;
     let mut differences = Vec::new();
     for (name, groups) in originals {
         let stem = name.trim_end_matches(".wb");
@@ -417,6 +393,50 @@ fn verify(
     }
 }
 
+/// The artifacts of the directory as it will be: its sources and the new ones, compiled in
+/// a scratch copy; the compiler's diagnostics, shown with the directory's paths, otherwise.
+fn scratch_compile(
+    out: &Path,
+    existing: &existing::Existing,
+    sources: &[Source],
+) -> Result<Vec<crate::emit::Artifact>, Vec<Diagnostic>> {
+    let io = |e: std::io::Error| {
+        vec![ImportError::Io {
+            path: "a scratch directory".into(),
+            reason: e.to_string(),
+        }
+        .to_diagnostic()]
+    };
+    let scratch = tempfile::tempdir().map_err(io)?;
+    let kept = existing
+        .files
+        .iter()
+        .filter(|name| !sources.iter().any(|s| &s.name == *name));
+    for name in kept {
+        let target = scratch.path().join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::copy(out.join(name), &target).map_err(io)?;
+    }
+    for s in sources {
+        let target = scratch.path().join(&s.name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(target, &s.text).map_err(io)?;
+    }
+    let compilation = crate::compile::compile(scratch.path());
+    compilation.result.map_err(|diagnostics| {
+        let rendered = crate::diagnostic::render_human(&diagnostics, &compilation.sources, false);
+        let shown = rendered.replace(
+            &scratch.path().display().to_string(),
+            &out.display().to_string(),
+        );
+        vec![ImportError::DoesNotCompile { diagnostics: shown }.to_diagnostic()]
+    })
+}
+
 /// Writes each source atomically (a part file created anew, then renamed over the name), never
 /// over a file that is there unless `force`.
 fn write(out: &Path, sources: &[Source], force: bool) -> Result<(), ImportError> {
@@ -435,7 +455,13 @@ fn write(out: &Path, sources: &[Source], force: bool) -> Result<(), ImportError>
     }
     for s in sources {
         let target = out.join(&s.name);
-        let part = out.join(format!(".{}.watchbook-part", s.name));
+        let dir = target.parent().unwrap_or(out);
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let file_name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let part = dir.join(format!(".{file_name}.watchbook-part"));
         let _ = std::fs::remove_file(&part);
         let mut file = std::fs::OpenOptions::new()
             .write(true)

@@ -9,7 +9,7 @@ use super::version::Version;
 
 /// The type Alertmanager gives a setting.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Type {
+pub(crate) enum Type {
     Bool,
     /// A whole number, zero or more.
     Count,
@@ -30,14 +30,14 @@ pub(super) enum Type {
 }
 
 /// A setting requirement: one of `any_of`, or one of `global` in the `alertmanager` block.
-pub(super) struct Need {
+pub(crate) struct Need {
     pub any_of: &'static [&'static str],
     pub global: &'static [&'static str],
     /// The requirement in words, for the error.
     pub words: &'static str,
 }
 
-pub(super) struct Spec {
+pub(crate) struct Spec {
     pub kind: IntegrationKind,
     pub name: &'static str,
     /// The Alertmanager release that added the integration.
@@ -54,7 +54,7 @@ pub(super) struct Spec {
 const V025: Version = Version::new(0, 25);
 
 /// Alertmanager's HTTP client settings, written flat: `proxy_url`, and credentials from files.
-pub(super) const HTTP_SETTINGS: [(&str, Type); 4] = [
+pub(crate) const HTTP_SETTINGS: [(&str, Type); 4] = [
     ("proxy_url", Type::Url),
     ("authorization_credentials_file", Type::SecretFile),
     ("basic_auth_username", Type::Text),
@@ -66,7 +66,7 @@ const HTTP_SECRETS: [&str; 3] = [
     "bearer_token",
 ];
 
-pub(super) const SPECS: [Spec; 12] = [
+pub(crate) const SPECS: [Spec; 12] = [
     Spec {
         kind: IntegrationKind::PagerDuty,
         name: "pagerduty",
@@ -430,17 +430,17 @@ pub(super) const SPECS: [Spec; 12] = [
 ];
 
 /// The integration a receiver block names.
-pub(super) fn spec(name: &str) -> Option<&'static Spec> {
+pub(crate) fn spec(name: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.name == name)
 }
 
-pub(super) fn names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     SPECS.iter().map(|s| s.name)
 }
 
 impl Spec {
     /// A setting's type, the HTTP client settings included.
-    pub(super) fn type_of(&self, key: &str) -> Option<Type> {
+    pub(crate) fn type_of(&self, key: &str) -> Option<Type> {
         let http: &[(&str, Type)] = if self.http { &HTTP_SETTINGS } else { &[] };
         self.settings
             .iter()
@@ -449,11 +449,19 @@ impl Spec {
             .map(|(_, t)| *t)
     }
 
-    pub(super) fn is_secret(&self, key: &str) -> bool {
+    pub(crate) fn is_secret(&self, key: &str) -> bool {
         self.secrets.contains(&key) || (self.http && HTTP_SECRETS.contains(&key))
     }
 
-    pub(super) fn all_settings(&self) -> impl Iterator<Item = &'static str> + '_ {
+    /// The Alertmanager release a setting of this integration needs.
+    pub(crate) fn needs(&self, key: &str) -> Version {
+        self.newer
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(self.since, |(_, v)| (*v).max(self.since))
+    }
+
+    pub(crate) fn all_settings(&self) -> impl Iterator<Item = &'static str> + '_ {
         let http: &[(&str, Type)] = if self.http { &HTTP_SETTINGS } else { &[] };
         self.settings.iter().chain(http).map(|(k, _)| *k)
     }
@@ -461,7 +469,7 @@ impl Spec {
 
 /// Alertmanager's global settings, by the names its configuration gives them, with the
 /// release that added each.
-pub(super) const GLOBAL_SETTINGS: [(&str, Type, Version); 19] = [
+pub(crate) const GLOBAL_SETTINGS: [(&str, Type, Version); 19] = [
     ("resolve_timeout", Type::Duration, V025),
     ("smtp_from", Type::Text, V025),
     ("smtp_hello", Type::Text, V025),
@@ -483,7 +491,7 @@ pub(super) const GLOBAL_SETTINGS: [(&str, Type, Version); 19] = [
     ("jira_api_url", Type::Url, Version::new(0, 28)),
 ];
 
-pub(super) const GLOBAL_SECRETS: [&str; 6] = [
+pub(crate) const GLOBAL_SECRETS: [&str; 6] = [
     "smtp_auth_password",
     "smtp_auth_secret",
     "slack_api_url",
@@ -493,7 +501,7 @@ pub(super) const GLOBAL_SECRETS: [&str; 6] = [
 ];
 
 /// Checks a value against its type: the typed value, or what was expected.
-pub(super) fn typed(kind: Type, value: &str) -> Result<SettingValue, &'static str> {
+pub(crate) fn typed(kind: Type, value: &str) -> Result<SettingValue, &'static str> {
     let text = || SettingValue::Text(value.to_string());
     let ok = match kind {
         Type::Bool => {

@@ -129,12 +129,20 @@ pub(crate) fn route_at(
     at: Option<jiff::Timestamp>,
     intervals: &[TimeIntervalDef],
 ) -> Destination {
-    let mut out = Vec::new();
-    let walker = Walker { at, intervals };
-    let found = walker.walk(root, root.receiver, labels, &mut out);
-    if !found {
-        out.extend(root.receiver.map(|r| (r, walker.muted(root))));
-    }
+    let found = deliveries(root, labels);
+    let root_only = found.len() == 1 && std::ptr::eq(found[0].route, root);
+    let muted = |route: &Route| {
+        let Some(at) = at else {
+            return false;
+        };
+        let holds = |i: &usize| intervals.get(*i).is_some_and(|t| t.contains(at));
+        route.mute.iter().any(holds)
+            || (!route.active.is_empty() && !route.active.iter().any(holds))
+    };
+    let out: Vec<(usize, bool)> = found
+        .iter()
+        .filter_map(|d| d.receiver.map(|r| (r, muted(d.route))))
+        .collect();
     Destination {
         receivers: out.iter().map(|(r, _)| *r).collect(),
         notified: out
@@ -142,52 +150,64 @@ pub(crate) fn route_at(
             .filter(|(_, muted)| !muted)
             .map(|(r, _)| *r)
             .collect(),
-        root_only: !found,
+        root_only,
     }
 }
 
-struct Walker<'a> {
-    at: Option<jiff::Timestamp>,
-    intervals: &'a [TimeIntervalDef],
+/// One route that delivers an alert: its receiver (inherited when it names none) and its
+/// grouping and timing with what it leaves unset inherited, as Alertmanager applies them.
+pub(crate) struct Delivery<'a> {
+    pub route: &'a Route,
+    pub receiver: Option<usize>,
+    pub timing: Timing,
 }
 
-impl Walker<'_> {
-    /// Whether the route's notifications are muted at the instant (never without one).
-    fn muted(&self, route: &Route) -> bool {
-        let Some(at) = self.at else {
-            return false;
-        };
-        let holds = |i: &usize| self.intervals.get(*i).is_some_and(|t| t.contains(at));
-        route.mute.iter().any(holds)
-            || (!route.active.is_empty() && !route.active.iter().any(holds))
+/// Alertmanager's matching: the first matching child (and the next ones while `continue`
+/// is set); a route none of whose children match delivers itself. The root delivers when
+/// no child matches.
+pub(crate) fn deliveries<'a>(root: &'a Route, labels: &Labels) -> Vec<Delivery<'a>> {
+    let mut out = Vec::new();
+    if !walk(root, root.receiver, &root.timing, labels, &mut out) {
+        out.push(Delivery {
+            route: root,
+            receiver: root.receiver,
+            timing: root.timing.clone(),
+        });
     }
+    out
+}
 
-    /// Alertmanager's matching: the first matching child (and the next ones while `continue`
-    /// is set); a route none of whose children match delivers to its own receiver, muted by
-    /// its own time intervals.
-    fn walk(
-        &self,
-        route: &Route,
-        inherited: Option<usize>,
-        labels: &Labels,
-        out: &mut Vec<(usize, bool)>,
-    ) -> bool {
-        let mut any = false;
-        for child in &route.routes {
-            if !child.matches(labels) {
-                continue;
-            }
-            any = true;
-            let receiver = child.receiver.or(inherited);
-            // Each route has its own time intervals: Alertmanager does not inherit them.
-            let child_muted = self.muted(child);
-            if !self.walk(child, receiver, labels, out) {
-                out.extend(receiver.map(|r| (r, child_muted)));
-            }
-            if !child.continue_ {
-                break;
-            }
+fn walk<'a>(
+    route: &'a Route,
+    receiver: Option<usize>,
+    timing: &Timing,
+    labels: &Labels,
+    out: &mut Vec<Delivery<'a>>,
+) -> bool {
+    let mut any = false;
+    for child in &route.routes {
+        if !child.matches(labels) {
+            continue;
         }
-        any
+        any = true;
+        let receiver = child.receiver.or(receiver);
+        let own = &child.timing;
+        let timing = Timing {
+            group_by: own.group_by.clone().or_else(|| timing.group_by.clone()),
+            group_wait: own.group_wait.or(timing.group_wait),
+            group_interval: own.group_interval.or(timing.group_interval),
+            repeat_interval: own.repeat_interval.or(timing.repeat_interval),
+        };
+        if !walk(child, receiver, &timing, labels, out) {
+            out.push(Delivery {
+                route: child,
+                receiver,
+                timing,
+            });
+        }
+        if !child.continue_ {
+            break;
+        }
     }
+    any
 }

@@ -167,8 +167,8 @@ fn removing_the_warning_route_fails_at_an_alert_that_needs_it() {
 fn an_inline_slack_webhook_fails_with_a_hint() {
     let result = compile_edited(
         "routing.wb",
-        "api_url_file \"/etc/alertmanager/secrets/slack-webhook-url\"",
-        "api_url \"https://hooks.slack.com/services/T0/B0/secret\"",
+        "channel \"#incidents\"",
+        "api_url \"https://hooks.slack.com/services/T0/B0/secret\"\n    channel \"#incidents\"",
     );
     assert_eq!(result.status.code(), Some(1));
     let stderr = text(&result.stderr);

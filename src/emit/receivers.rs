@@ -8,10 +8,13 @@ use yaml_serde::{Mapping, Value};
 pub(super) fn receiver(r: &Receiver, model: &Model) -> Value {
     let mut out = Mapping::new();
     out.insert(key("name"), Value::String(r.name.clone()));
-    let mut kinds: Vec<IntegrationKind> = r.integrations.iter().map(|i| i.kind).collect();
-    kinds.dedup();
-    kinds.sort();
-    kinds.dedup();
+    // Kinds in the order the source first names them; Alertmanager lists each kind once.
+    let mut kinds: Vec<IntegrationKind> = Vec::new();
+    for i in &r.integrations {
+        if !kinds.contains(&i.kind) {
+            kinds.push(i.kind);
+        }
+    }
     for kind in kinds {
         let configs = r
             .integrations

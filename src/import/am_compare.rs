@@ -22,10 +22,13 @@ pub(super) fn compare(original: &Config, compiled: &Config) -> Vec<String> {
     for missing in ours.iter().filter(|n| !theirs.contains(n)) {
         out.push(format!("receiver `{missing}` is missing"));
     }
-    // Each receiver keeps its integrations, in order.
+    // Each receiver keeps its integrations.
     for r in &original.receivers {
+        // Alertmanager notifies a receiver's integrations together: their order is free.
         let kinds = |r: &super::am_config::Receiver| -> Vec<String> {
-            r.configs.iter().map(|(k, _)| k.clone()).collect()
+            let mut kinds: Vec<String> = r.configs.iter().map(|(k, _)| k.clone()).collect();
+            kinds.sort();
+            kinds
         };
         if let Some(c) = compiled.receivers.iter().find(|c| c.name == r.name) {
             if kinds(r) != kinds(c) {

@@ -98,6 +98,47 @@ fn imports_never_leave_the_rules_directory_or_print_what_is_outside() {
 }
 
 #[test]
+fn notification_templates_never_leave_the_rules_directory_or_print_what_is_outside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (rules, outside) = (tmp.path().join("rules"), tmp.path().join("outside"));
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("ext.tmpl"),
+        "{{ define \"x\" }}SECRET-OUTSIDE-TEMPLATE{{ end }}\n",
+    )
+    .unwrap();
+    let outside_abs = outside.join("ext.tmpl");
+    let cases = [
+        ("/proc/self/environ", "E0019"),
+        ("../../../../etc/passwd", "E0019"),
+        ("../outside/ext.tmpl", "E0007"),
+        (outside_abs.to_str().unwrap(), "E0007"),
+        ("link.tmpl", "E0007"),
+        ("missing.tmpl", "E0020"),
+    ];
+    std::os::unix::fs::symlink(outside.join("ext.tmpl"), rules.join("link.tmpl")).unwrap();
+    for (template, code) in cases {
+        std::fs::write(
+            rules.join("main.wb"),
+            format!("{BASE}alertmanager {{ templates [\"{template}\"] }}\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let result = compile_dir(&rules, &out);
+        let all = text(&result.stdout) + &text(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{template}: {all}");
+        assert!(all.contains(code), "{template}: {all}");
+        assert!(
+            !all.contains("SECRET-OUTSIDE-TEMPLATE"),
+            "{template}: {all}"
+        );
+        assert!(!all.contains("hunter2"), "{template}: {all}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
 fn hostile_queries_are_errors_not_panics_or_hangs() {
     let alert = |expr: &str| {
         format!("alert A {{\n  expr `{expr}`\n  severity critical\n  summary \"a\"\n}}\n")

@@ -103,15 +103,63 @@ fn run(
     sources: &mut SourceMap,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let checked = checked(rules_dir, templates, sources, warnings)?;
+    let artifacts = timing::stage("emit", || emit::emit(&checked.model, &checked.templates));
+    // Freeing a large model takes a while and nothing waits for it.
+    std::thread::spawn(move || drop(checked));
+    artifacts.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+}
+
+fn checked(
+    rules_dir: &Path,
+    templates: Option<&Path>,
+    sources: &mut SourceMap,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Checked, Vec<Diagnostic>> {
     let model = model(rules_dir, sources, warnings)?;
     let templates = match templates {
         Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,
         None => Default::default(),
     };
-    let artifacts = timing::stage("emit", || emit::emit(&model, &templates));
-    // Freeing a large model takes a while and nothing waits for it.
-    std::thread::spawn(move || drop(model));
-    artifacts.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+    Ok(Checked { model, templates })
+}
+
+/// A compile that passed every check: the model, ready to emit.
+pub struct Checked {
+    model: crate::resolve::model::Model,
+    templates: std::collections::BTreeMap<String, String>,
+}
+
+/// A compile up to emitting: the sources read, the warnings, and the checked model or the
+/// diagnostics.
+pub struct Prepared {
+    pub sources: SourceMap,
+    pub warnings: Vec<Diagnostic>,
+    pub result: Result<Checked, Vec<Diagnostic>>,
+}
+
+/// Loads, parses, resolves and checks, stopping before emit, so that the caller can ready
+/// the output (lock it, compare as files come) before any artifact is made.
+pub fn prepare(rules_dir: &Path, templates: Option<&Path>) -> Prepared {
+    let mut sources = SourceMap::default();
+    let mut warnings = Vec::new();
+    let result = checked(rules_dir, templates, &mut sources, &mut warnings);
+    Prepared {
+        sources,
+        warnings,
+        result,
+    }
+}
+
+impl Checked {
+    /// Emits every artifact into `sink` as it is made (from any thread, in no set order).
+    /// On an error some artifacts may have been handed over already.
+    pub fn emit_to(self, sink: &(dyn Fn(Artifact) + Sync)) -> Result<(), Vec<Diagnostic>> {
+        let emitted = timing::stage("emit", || emit::emit_to(&self.model, &self.templates, sink));
+        // Freeing a large model takes a while and nothing waits for it.
+        std::thread::spawn(move || drop(self));
+        emitted.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+    }
 }
 
 const TEMPLATE_NAMES: [&str; emit::runbook::TEMPLATES.len()] = {

@@ -1,13 +1,15 @@
 //! The `watchbook` command line.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use watchbook::compile::compile_with;
+use watchbook::compile::prepare;
 use watchbook::diagnostic::{
     render_github, render_human, render_json, render_sarif, Diagnostic, Level, StageError,
 };
+use watchbook::emit::Artifact;
 use watchbook::source::SourceMap;
 use watchbook::write::{self, Output, WriteError};
 
@@ -263,38 +265,41 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
         ..
     } = options;
     let format = *format;
-    let compilation = compile_with(rules, templates.as_deref());
-    let artifacts = match compilation.result {
-        Ok(artifacts) => {
-            if !compilation.warnings.is_empty() || matches!(format, Format::Json) {
-                report(&compilation.warnings, &compilation.sources, format);
-            }
-            artifacts
+    let prepared = prepare(rules, templates.as_deref());
+    let failed = |warnings: &[Diagnostic], diagnostics: Vec<Diagnostic>, sources: &SourceMap| {
+        let mut all = warnings.to_vec();
+        all.extend(diagnostics.iter().cloned());
+        report(&all, sources, format);
+        let errors = diagnostics.len();
+        if matches!(format, Format::Human) {
+            eprintln!(
+                "error: compile failed with {errors} error{}; nothing was written",
+                plural(errors)
+            );
         }
-        Err(diagnostics) => {
-            let mut all = compilation.warnings.clone();
-            all.extend(diagnostics.iter().cloned());
-            report(&all, &compilation.sources, format);
-            let errors = diagnostics.len();
-            if matches!(format, Format::Human) {
-                eprintln!(
-                    "error: compile failed with {errors} error{}; nothing was written",
-                    plural(errors)
-                );
-            }
-            return ExitCode::from(1);
-        }
+        ExitCode::from(1)
     };
-    let written = write_output(options, artifacts, only, &compilation.sources);
+    let checked = match prepared.result {
+        Ok(checked) => checked,
+        Err(diagnostics) => return failed(&prepared.warnings, diagnostics, &prepared.sources),
+    };
+    if !prepared.warnings.is_empty() || matches!(format, Format::Json) {
+        report(&prepared.warnings, &prepared.sources, format);
+    }
+    let written = write_output(options, checked, only, &prepared.sources, &|d| {
+        failed(&[], d, &prepared.sources)
+    });
     written.unwrap_or_else(|code| code)
 }
 
-/// Plans the output and writes it (or, with `--check`, compares it), under the output's lock.
+/// Emits into the output as files are made, then switches the new tree in (or, with
+/// `--check`, compares it), under the output's lock.
 fn write_output(
     options: &Options,
-    artifacts: Vec<watchbook::emit::Artifact>,
+    checked: watchbook::compile::Checked,
     only: Option<&str>,
     sources: &SourceMap,
+    failed: &dyn Fn(Vec<Diagnostic>) -> ExitCode,
 ) -> Result<ExitCode, ExitCode> {
     let Options {
         rules,
@@ -315,10 +320,35 @@ fn write_output(
         Output::open(out)
     };
     let mut output = opened.map_err(|e| fail(&[e]))?;
-    let plan = watchbook::timing::stage("plan", || {
-        output.plan(artifacts, rules, only, *force, *check)
-    })
-    .map_err(|e| fail(&[e]))?;
+    let planned = output.stream(rules, only, *force, *check).map(|streamer| {
+        // One thread compares and stages files while the emitters make more; the queue
+        // is short, so that finished files do not pile up in memory.
+        let (send, receive) = std::sync::mpsc::sync_channel::<Artifact>(32);
+        let emitted = std::thread::scope(|scope| {
+            let streamer = &streamer;
+            let writer = scope.spawn(move || receive.into_iter().for_each(|a| streamer.put(a)));
+            let emitted = checked.emit_to(&|artifact| {
+                let _ = send.send(artifact);
+            });
+            drop(send);
+            let _ = writer.join();
+            emitted
+        });
+        let plan = watchbook::timing::stage("plan", || streamer.finish());
+        (emitted, plan)
+    });
+    let plan = match planned {
+        Err(e) => return Err(fail(&[e])),
+        Ok((Err(diagnostics), _)) => {
+            output.discard();
+            return Err(failed(diagnostics));
+        }
+        Ok((Ok(()), Err(e))) => {
+            output.discard();
+            return Err(fail(&[e]));
+        }
+        Ok((Ok(()), Ok(plan))) => plan,
+    };
     if *check {
         if plan.is_empty() {
             if matches!(format, Format::Human) {

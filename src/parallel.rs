@@ -29,6 +29,33 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     })
 }
 
+/// Consumes `items`, calling `f` on each, on up to as many threads as there are cores.
+pub(crate) fn map_owned<T: Send>(mut items: Vec<T>, f: impl Fn(T) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    if threads < 2 || items.len() < 2 {
+        items.into_iter().for_each(f);
+        return;
+    }
+    let chunk = items.len().div_ceil(threads);
+    let mut parts = Vec::new();
+    while items.len() > chunk {
+        parts.push(items.split_off(items.len() - chunk));
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().for_each(f)))
+            .collect();
+        items.into_iter().for_each(f);
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -3,9 +3,9 @@
 //! at the first alert that needs it.
 
 use super::CheckError;
-use crate::resolve::model::{Labels, Model};
+use crate::resolve::model::{Labels, Model, Route};
 use crate::resolve::route_tree;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Instants at which time intervals are tried: every half hour of two weeks from a Monday,
 /// then noon on every day of a year (for months, days of the month and years).
@@ -24,15 +24,35 @@ fn samples() -> Vec<jiff::Timestamp> {
     out
 }
 
-/// The first sampled instant at which the alert is routed but nobody is notified.
+/// The first sampled instant at which the alert is routed but nobody is notified. The routes
+/// that deliver it do not depend on time, so they are found once; the answer depends only on
+/// which routes those are, so it is kept per set of routes.
 fn first_silence(
     model: &Model,
     labels: &Labels,
     at: &[jiff::Timestamp],
+    known: &mut HashMap<Vec<*const Route>, Option<jiff::Timestamp>>,
 ) -> Option<jiff::Timestamp> {
-    at.iter().copied().find(|t| {
-        let d = route_tree::route_at(&model.routing.root, labels, Some(*t), &model.time_intervals);
-        !d.receivers.is_empty() && d.notified.is_empty()
+    let found = route_tree::deliveries(&model.routing.root, labels);
+    let routes: Vec<&Route> = found
+        .iter()
+        .filter(|d| d.receiver.is_some())
+        .map(|d| d.route)
+        .collect();
+    if routes.is_empty()
+        || routes
+            .iter()
+            .all(|r| r.mute.is_empty() && r.active.is_empty())
+    {
+        return None;
+    }
+    let key: Vec<*const Route> = routes.iter().map(|r| *r as *const Route).collect();
+    *known.entry(key).or_insert_with(|| {
+        at.iter().copied().find(|t| {
+            routes
+                .iter()
+                .all(|r| route_tree::muted_at(r, *t, &model.time_intervals))
+        })
     })
 }
 
@@ -48,6 +68,7 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
         samples()
     };
     let mut tried: HashSet<Labels> = HashSet::new();
+    let mut known = HashMap::new();
     for alert in &model.alerts {
         if !instants.is_empty() {
             for rule in alert.rules.iter().chain(&alert.escalations) {
@@ -56,7 +77,7 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
                 if !tried.insert(labels.clone()) {
                     continue;
                 }
-                if let Some(t) = first_silence(model, &labels, &instants) {
+                if let Some(t) = first_silence(model, &labels, &instants, &mut known) {
                     let weekday = t.to_zoned_datetime(jiff::tz::TimeZone::UTC).weekday();
                     errors.push(CheckError::MutedSometimes {
                         alert: alert.name.clone(),

@@ -14,33 +14,37 @@ pub(crate) const SCHEMA_VERSION: u32 = 42;
 const PROMETHEUS: &str = "${datasource}";
 const LOKI: &str = "${loki}";
 
-pub(super) fn emit(model: &Model) -> Vec<Artifact> {
-    let dashboards: Vec<(&Dashboard, Vec<u8>)> = model
-        .dashboards
-        .iter()
-        .map(|d| {
-            let mut bytes = serde_json::to_vec_pretty(&dashboard(model, d)).unwrap_or_default();
-            bytes.push(b'\n');
-            (d, bytes)
-        })
-        .collect();
+/// Dashboards go to `sink` as they are made; with provisioning, after the files that list
+/// them.
+pub(super) fn emit(model: &Model, sink: &(dyn Fn(Artifact) + Sync)) {
+    let render = |d: &Dashboard| {
+        let mut bytes = serde_json::to_vec_pretty(&dashboard(model, d)).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    };
     match &model.targets.grafana {
         // With provisioning, a directory per folder: Grafana names the folders after them.
         Some(target) => {
-            let mut out = super::grafana_provisioning::emit(model, target, &dashboards);
-            out.extend(dashboards.into_iter().map(|(d, bytes)| Artifact {
-                path: format!("grafana/dashboards/{}", dashboard_file(d)),
-                bytes,
-            }));
-            out
+            let dashboards: Vec<(&Dashboard, Vec<u8>)> =
+                model.dashboards.iter().map(|d| (d, render(d))).collect();
+            super::grafana_provisioning::emit(model, target, &dashboards)
+                .into_iter()
+                .for_each(sink);
+            for (d, bytes) in dashboards {
+                sink(Artifact {
+                    path: format!("grafana/dashboards/{}", dashboard_file(d)),
+                    bytes,
+                });
+            }
         }
-        None => dashboards
-            .into_iter()
-            .map(|(d, bytes)| Artifact {
-                path: format!("grafana/{}.json", d.uid),
-                bytes,
-            })
-            .collect(),
+        None => {
+            for d in &model.dashboards {
+                sink(Artifact {
+                    path: format!("grafana/{}.json", d.uid),
+                    bytes: render(d),
+                });
+            }
+        }
     }
 }
 

@@ -39,32 +39,49 @@ pub(crate) const RUNBOOK_SECTIONS: [&str; 10] = [
     "appendix",
 ];
 
-/// Every artifact; `templates` replaces built-in runbook templates by file name.
+/// Every artifact, sorted by path; `templates` replaces built-in runbook templates by file
+/// name.
 pub(crate) fn emit(
     model: &Model,
     templates: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<Artifact>, Vec<runbook::EmitError>> {
-    let mut artifacts = Vec::new();
+    let collected = std::sync::Mutex::new(Vec::new());
+    emit_to(model, templates, &|a| {
+        collected.lock().unwrap_or_else(|p| p.into_inner()).push(a)
+    })?;
+    let mut artifacts = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(artifacts)
+}
+
+/// Every artifact, handed to `sink` as soon as it is made (from any thread, in no set
+/// order), so that the output need not be held in memory whole. On an error, some
+/// artifacts may have been handed over already: the caller discards them.
+pub(crate) fn emit_to(
+    model: &Model,
+    templates: &std::collections::BTreeMap<String, String>,
+    sink: &(dyn Fn(Artifact) + Sync),
+) -> Result<(), Vec<runbook::EmitError>> {
+    let give = |artifacts: Vec<Artifact>| artifacts.into_iter().for_each(sink);
     // The runbook is the slowest target: render it on another core meanwhile.
     let runbook = std::thread::scope(|scope| {
         let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates)));
-        artifacts.extend(stage("prometheus", || prometheus::emit(model)));
-        artifacts.extend(stage("operator", || operator::emit(model)));
-        artifacts.extend(stage("rulers", || ruler::emit(model)));
-        artifacts.extend(stage("alertmgr", || alertmanager::emit(model)));
-        artifacts.extend(stage("grafana", || grafana::emit(model)));
-        artifacts.extend(stage("promtool", || promtool_tests::emit(model)));
+        stage("prometheus", || prometheus::emit(model, sink));
+        give(stage("operator", || operator::emit(model)));
+        give(stage("rulers", || ruler::emit(model)));
+        give(stage("alertmgr", || alertmanager::emit(model)));
+        stage("grafana", || grafana::emit(model, sink));
+        give(stage("promtool", || promtool_tests::emit(model)));
         runbook
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    artifacts.extend(runbook?);
-    artifacts.push(Artifact {
+    give(runbook?);
+    sink(Artifact {
         path: "docs/lints.md".to_string(),
         bytes: crate::lint::docs().into_bytes(),
     });
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(artifacts)
+    Ok(())
 }
 
 /// The comment that heads every generated file.

@@ -12,31 +12,33 @@ pub(super) fn path(stem: &str) -> String {
     format!("prometheus/{stem}.rules.yml")
 }
 
-pub(super) fn emit(model: &Model) -> Vec<Artifact> {
+/// Each rule file goes to `sink` as soon as it is written, so that the files are never all
+/// in memory at once.
+pub(super) fn emit(model: &Model, sink: &(dyn Fn(Artifact) + Sync)) {
     let files = rule_files::collect(model, QueryLanguage::PromQl);
-    let mut out = Vec::new();
     if model.targets.prometheus {
-        out.extend(render(&files, path, GroupExtras::default()));
+        render(&files, path, GroupExtras::default(), sink);
     }
     if let Some(thanos) = &model.targets.thanos {
         let extras = GroupExtras {
             partial_response_strategy: Some(&thanos.partial_response_strategy),
             prometheus_fields: true,
         };
-        out.extend(render(
+        render(
             &files,
             |stem| format!("thanos/{stem}.rules.yml"),
             extras,
-        ));
+            sink,
+        );
     }
-    out
 }
 
 fn render(
     files: &[RuleFile],
     path: impl Fn(&str) -> String + Sync,
     extras: GroupExtras,
-) -> Vec<Artifact> {
+    sink: &(dyn Fn(Artifact) + Sync),
+) {
     let extras = GroupExtras {
         prometheus_fields: true,
         ..extras
@@ -44,9 +46,9 @@ fn render(
     parallel::map(files, |(stem, groups)| {
         let mut text = header(&format!("{stem}.wb"));
         rule_files::groups(&mut text, groups, extras);
-        Artifact {
+        sink(Artifact {
             path: path(stem),
             bytes: text.into_bytes(),
-        }
-    })
+        });
+    });
 }

@@ -131,14 +131,7 @@ pub(crate) fn route_at(
 ) -> Destination {
     let found = deliveries(root, labels);
     let root_only = found.len() == 1 && std::ptr::eq(found[0].route, root);
-    let muted = |route: &Route| {
-        let Some(at) = at else {
-            return false;
-        };
-        let holds = |i: &usize| intervals.get(*i).is_some_and(|t| t.contains(at));
-        route.mute.iter().any(holds)
-            || (!route.active.is_empty() && !route.active.iter().any(holds))
-    };
+    let muted = |route: &Route| at.is_some_and(|at| muted_at(route, at, intervals));
     let out: Vec<(usize, bool)> = found
         .iter()
         .filter_map(|d| d.receiver.map(|r| (r, muted(d.route))))
@@ -152,6 +145,13 @@ pub(crate) fn route_at(
             .collect(),
         root_only,
     }
+}
+
+/// Whether a route's notifications are muted at an instant: one of its `mute` intervals
+/// holds, or it has `active` intervals and none holds. Alertmanager does not inherit these.
+pub(crate) fn muted_at(route: &Route, at: jiff::Timestamp, intervals: &[TimeIntervalDef]) -> bool {
+    let holds = |i: &usize| intervals.get(*i).is_some_and(|t| t.contains(at));
+    route.mute.iter().any(holds) || (!route.active.is_empty() && !route.active.iter().any(holds))
 }
 
 /// One route that delivers an alert: its receiver (inherited when it names none) and its

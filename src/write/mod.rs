@@ -24,6 +24,23 @@ use crate::emit::Artifact;
 use error::io;
 use std::path::{Component, Path, PathBuf};
 
+/// A plan being made as artifacts arrive; see [`Output::stream`].
+pub struct Streamer<'a> {
+    stream: plan::Stream<'a>,
+}
+
+impl Streamer<'_> {
+    /// Takes one artifact, from any thread.
+    pub fn put(&self, artifact: Artifact) {
+        self.stream.put(artifact);
+    }
+
+    /// The plan, once every artifact is in.
+    pub fn finish(self) -> Result<Plan, WriteError> {
+        self.stream.finish()
+    }
+}
+
 /// An output directory, locked for this process while the value lives.
 pub struct Output {
     /// The directory as the user named it, for messages.
@@ -108,15 +125,50 @@ impl Output {
         force: bool,
         diff: bool,
     ) -> Result<Plan, WriteError> {
+        plan::plan(self.request(rules, only, force, diff, false)?, artifacts)
+    }
+
+    /// A plan made while the artifacts are emitted: each is compared as it comes and, when
+    /// it changes (and not `diff`), written into the staging directory at once. Finish it
+    /// with [`Streamer::finish`], then [`Output::apply`]; on failure, [`Output::discard`].
+    pub fn stream<'a>(
+        &'a self,
+        rules: &Path,
+        only: Option<&'a str>,
+        force: bool,
+        diff: bool,
+    ) -> Result<Streamer<'a>, WriteError> {
+        let request = self.request(rules, only, force, diff, !diff)?;
+        Ok(Streamer {
+            stream: plan::Stream::begin(request)?,
+        })
+    }
+
+    fn request<'a>(
+        &'a self,
+        rules: &Path,
+        only: Option<&'a str>,
+        force: bool,
+        diff: bool,
+        staged: bool,
+    ) -> Result<plan::Request<'a>, WriteError> {
         let rules = std::fs::canonicalize(rules).map_err(|e| io(rules, e))?;
-        plan::plan(plan::Request {
+        Ok(plan::Request {
             out: &self.dir,
-            artifacts,
             only,
             rules: relative(&self.dir, &rules),
             force,
             diff,
+            stage: staged.then(|| self.sibling("stage", std::process::id())),
         })
+    }
+
+    /// Removes what a stream staged, when the compile stops before [`Output::apply`].
+    pub fn discard(&mut self) {
+        let stage = self.sibling("stage", std::process::id());
+        if std::fs::symlink_metadata(&stage).is_ok() {
+            self.warnings.extend(reclaim::reclaim(&stage, &self.dir));
+        }
     }
 
     /// Carries out a plan: the whole new tree or nothing.

@@ -7,12 +7,16 @@ use super::manifest::{is_safe_path, Manifest, MANIFEST};
 use super::tree::{ancestors, Kind, Tree};
 use crate::emit::Artifact;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub struct Change {
     pub path: String,
     pub old: Option<Vec<u8>>,
+    /// The new bytes; empty when they were streamed into the staging directory already.
     pub new: Vec<u8>,
+    /// Whether the new file waits in the staging directory, under its part name.
+    pub(super) staged: bool,
 }
 
 /// What a compile would change in the output directory.
@@ -49,87 +53,198 @@ impl Plan {
 
 pub(super) struct Request<'a> {
     pub out: &'a Path,
-    pub artifacts: Vec<Artifact>,
     /// Only outputs under this prefix are compared, written and removed.
     pub only: Option<&'a str>,
     /// The rules directory relative to the output directory.
     pub rules: String,
     pub force: bool,
-    /// Keep the old bytes of changed files, to show a diff.
+    /// Keep the old bytes of changed files, to show a diff; nothing is staged.
     pub diff: bool,
+    /// Where new files are streamed as they come (created on the first one); `None` keeps
+    /// them in memory.
+    pub stage: Option<PathBuf>,
 }
 
-pub(super) fn plan(request: Request) -> Result<Plan, WriteError> {
-    let out = request.out;
-    let only = request.only;
-    let tree = Tree::scan(out)?;
-    let old = read_manifest(out, &tree)?;
-    if old.is_none() && !tree.is_empty() {
-        return Err(WriteError::NotOurs {
-            dir: out.display().to_string(),
-        });
-    }
-    let old = old.unwrap_or_default();
-    check_rules(&request, &old)?;
-    let wanted = |path: &str| only.is_none_or(|p| path.starts_with(p));
-    let mut manifest = Manifest {
-        rules: Some(request.rules.clone()),
-        ..Manifest::default()
-    };
-    // Outside `only`, the manifest keeps what it listed.
-    for (path, hash) in &old.files {
-        if !wanted(path) {
-            manifest.files.insert(path.clone(), hash.clone());
-        }
-    }
-    let mut changes = Vec::new();
-    let mut unchanged = 0;
-    let selected: Vec<Artifact> = request
-        .artifacts
-        .into_iter()
-        .filter(|a| wanted(&a.path))
-        .collect();
-    // Reading, comparing and hashing every file is most of a plan: spread it over the cores.
-    let compared = crate::parallel::map(&selected, |artifact| {
-        let old_bytes = existing(out, &tree, &old, &artifact.path)?;
-        let same = old_bytes.as_deref() == Some(artifact.bytes.as_slice())
-            && mode_fits(&out.join(&artifact.path), &artifact.bytes);
-        let kept = if request.diff { old_bytes } else { None };
-        Ok((super::manifest::hash(&artifact.bytes), kept, same))
-    });
-    for (artifact, result) in selected.into_iter().zip(compared) {
-        let (hash, old_bytes, same) = result?;
-        manifest.files.insert(artifact.path.clone(), hash);
-        if same {
-            unchanged += 1;
-        } else {
-            changes.push(Change {
-                path: artifact.path,
-                old: old_bytes,
-                new: artifact.bytes,
+/// A plan being made while the artifacts arrive, from any thread: each is compared with the
+/// file it replaces and, when it differs, written into the staging directory at once, so
+/// that the output is never held in memory whole.
+pub(super) struct Stream<'a> {
+    out: &'a Path,
+    only: Option<&'a str>,
+    diff: bool,
+    stage: Option<PathBuf>,
+    tree: Tree,
+    old: Manifest,
+    state: Mutex<State>,
+    /// Serialises directory creation in the staging tree.
+    dirs: Mutex<bool>,
+}
+
+#[derive(Default)]
+struct State {
+    manifest: Manifest,
+    changes: Vec<Change>,
+    unchanged: usize,
+    error: Option<WriteError>,
+}
+
+impl<'a> Stream<'a> {
+    pub(super) fn begin(request: Request<'a>) -> Result<Stream<'a>, WriteError> {
+        let out = request.out;
+        let tree = Tree::scan(out)?;
+        let old = read_manifest(out, &tree)?;
+        if old.is_none() && !tree.is_empty() {
+            return Err(WriteError::NotOurs {
+                dir: out.display().to_string(),
             });
         }
+        let old = old.unwrap_or_default();
+        check_rules(&request, &old)?;
+        let wanted = |path: &str| request.only.is_none_or(|p| path.starts_with(p));
+        let mut manifest = Manifest {
+            rules: Some(request.rules.clone()),
+            ..Manifest::default()
+        };
+        // Outside `only`, the manifest keeps what it listed.
+        for (path, hash) in &old.files {
+            if !wanted(path) {
+                manifest.files.insert(path.clone(), hash.clone());
+            }
+        }
+        Ok(Stream {
+            out,
+            only: request.only,
+            diff: request.diff,
+            stage: request.stage,
+            tree,
+            old,
+            state: Mutex::new(State {
+                manifest,
+                ..State::default()
+            }),
+            dirs: Mutex::new(false),
+        })
     }
-    let (removals, warnings) = removals(out, &tree, &old, &manifest, &wanted)?;
-    let new_manifest = manifest.render();
-    let old_manifest = match tree.kind(MANIFEST) {
-        Some(Kind::File) => Some(std::fs::read(out.join(MANIFEST)).map_err(|e| io(out, e))?),
-        _ => None,
-    };
-    if old_manifest.as_deref() != Some(new_manifest.as_slice()) {
-        changes.push(Change {
-            path: MANIFEST.to_string(),
-            old: old_manifest,
-            new: new_manifest,
-        });
+
+    fn wanted(&self, path: &str) -> bool {
+        self.only.is_none_or(|p| path.starts_with(p))
     }
-    Ok(Plan {
-        changes,
-        removals,
-        unchanged,
-        warnings,
-        tree,
-    })
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes one artifact: compared, hashed, and staged when it changes. The first error
+    /// is kept for [`Stream::finish`]; after it, artifacts are dropped.
+    pub(super) fn put(&self, artifact: Artifact) {
+        if !self.wanted(&artifact.path) || self.state().error.is_some() {
+            return;
+        }
+        match self.compare(artifact) {
+            Ok(()) => {}
+            Err(e) => {
+                let mut state = self.state();
+                state.error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn compare(&self, artifact: Artifact) -> Result<(), WriteError> {
+        let old_bytes = existing(self.out, &self.tree, &self.old, &artifact.path)?;
+        let same = old_bytes.as_deref() == Some(artifact.bytes.as_slice())
+            && mode_fits(&self.out.join(&artifact.path), &artifact.bytes);
+        let hash = super::manifest::hash(&artifact.bytes);
+        let change = if same {
+            None
+        } else if let (Some(stage), false) = (&self.stage, self.diff) {
+            self.stage_file(stage, &artifact)?;
+            Some(Change {
+                path: artifact.path.clone(),
+                old: None,
+                new: Vec::new(),
+                staged: true,
+            })
+        } else {
+            Some(Change {
+                path: artifact.path.clone(),
+                old: if self.diff { old_bytes } else { None },
+                new: artifact.bytes,
+                staged: false,
+            })
+        };
+        let mut state = self.state();
+        state.manifest.files.insert(artifact.path, hash);
+        match change {
+            None => state.unchanged += 1,
+            Some(change) => state.changes.push(change),
+        }
+        Ok(())
+    }
+
+    /// Writes a new file into the staging directory under its part name; the stage is made
+    /// on the first one. A part file is always the writer's: should this process die, the
+    /// next run deletes it.
+    fn stage_file(&self, stage: &Path, artifact: &Artifact) -> Result<(), WriteError> {
+        let relative = Path::new(&artifact.path);
+        {
+            let mut made = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+            if !*made {
+                super::stage::make_stage(self.out, stage)?;
+                *made = true;
+            }
+            super::stage::make_parents(self.out, stage, relative)?;
+        }
+        super::stage::write_part(&stage.join(relative), &artifact.bytes)
+    }
+
+    /// The plan: what changed, what goes, and the new manifest.
+    pub(super) fn finish(self) -> Result<Plan, WriteError> {
+        let out = self.out;
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = state.error {
+            return Err(e);
+        }
+        let State {
+            manifest,
+            mut changes,
+            unchanged,
+            ..
+        } = state;
+        // Artifacts arrive in any order; the plan is in path order.
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        let only = self.only;
+        let wanted = |path: &str| only.is_none_or(|p| path.starts_with(p));
+        let (removals, warnings) = removals(out, &self.tree, &self.old, &manifest, &wanted)?;
+        let new_manifest = manifest.render();
+        let old_manifest = match self.tree.kind(MANIFEST) {
+            Some(Kind::File) => Some(std::fs::read(out.join(MANIFEST)).map_err(|e| io(out, e))?),
+            _ => None,
+        };
+        if old_manifest.as_deref() != Some(new_manifest.as_slice()) {
+            changes.push(Change {
+                path: MANIFEST.to_string(),
+                old: old_manifest,
+                new: new_manifest,
+                staged: false,
+            });
+        }
+        Ok(Plan {
+            changes,
+            removals,
+            unchanged,
+            warnings,
+            tree: self.tree,
+        })
+    }
+}
+
+/// The plan for artifacts already in memory, compared on every core.
+pub(super) fn plan(request: Request, artifacts: Vec<Artifact>) -> Result<Plan, WriteError> {
+    let stream = Stream::begin(request)?;
+    crate::parallel::map_owned(artifacts, |a| stream.put(a));
+    stream.finish()
 }
 
 /// Whether a file's executable bit is what its bytes call for: set on scripts (a `#!`
@@ -157,7 +272,7 @@ fn read_manifest(out: &Path, tree: &Tree) -> Result<Option<Manifest>, WriteError
     }
 }
 
-fn check_rules(request: &Request, old: &Manifest) -> Result<(), WriteError> {
+fn check_rules(request: &Request<'_>, old: &Manifest) -> Result<(), WriteError> {
     match &old.rules {
         Some(owner) if *owner != request.rules && !request.force => Err(WriteError::OtherRules {
             dir: request.out.display().to_string(),

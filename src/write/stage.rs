@@ -22,7 +22,10 @@ pub(super) const PART: &str = ".watchbook-part";
 
 /// Fills `stage` (which must not exist) with the tree the plan describes.
 pub(super) fn build(out: &Path, stage: &Path, plan: &Plan) -> Result<(), WriteError> {
-    make_dir(stage, out.is_dir().then_some(out))?;
+    // A stream may have made the stage and put files in it already.
+    if !stage.is_dir() {
+        make_stage(out, stage)?;
+    }
     let replaced = plan.replaced();
     // Directories that held our files are made again only when something goes in them, so
     // that a directory emptied by removals disappears; any other directory is foreign.
@@ -62,18 +65,34 @@ pub(super) fn build(out: &Path, stage: &Path, plan: &Plan) -> Result<(), WriteEr
     let (manifest, files): (Vec<_>, Vec<_>) = plan.changes.iter().partition(|c| c.path == MANIFEST);
     for change in manifest.into_iter().chain(files) {
         let relative = Path::new(&change.path);
-        make_parents(out, stage, relative)?;
-        write_file(&stage.join(relative), &change.new)?;
+        let path = stage.join(relative);
+        if change.staged {
+            std::fs::rename(part_name(&path), &path).map_err(|e| io(&path, e))?;
+        } else {
+            make_parents(out, stage, relative)?;
+            write_part(&path, &change.new)?;
+            std::fs::rename(part_name(&path), &path).map_err(|e| io(&path, e))?;
+        }
     }
     sync_tree(stage)
 }
 
-/// Writes a file in full under a temporary name, then gives it its name. Scripts
-/// (a `#!` line) are executable; the umask applies as for any file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+/// The staging directory, with the output's permissions.
+pub(super) fn make_stage(out: &Path, stage: &Path) -> Result<(), WriteError> {
+    make_dir(stage, out.is_dir().then_some(out))
+}
+
+fn part_name(path: &Path) -> PathBuf {
     let mut part = path.as_os_str().to_owned();
     part.push(PART);
-    let part = PathBuf::from(part);
+    PathBuf::from(part)
+}
+
+/// Writes a file in full under its part name (`NAME.watchbook-part`); [`build`] gives it its
+/// name once the manifest is in place. Scripts (a `#!` line) are executable; the umask
+/// applies as for any file.
+pub(super) fn write_part(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let part = part_name(path);
     let mode = if bytes.starts_with(b"#!") {
         0o755
     } else {
@@ -85,8 +104,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .mode(mode)
         .open(&part)
         .map_err(|e| io(&part, e))?;
-    file.write_all(bytes).map_err(|e| io(path, e))?;
-    std::fs::rename(&part, path).map_err(|e| io(path, e))
+    file.write_all(bytes).map_err(|e| io(path, e))
 }
 
 /// Creates `dir`, with the permissions of `like` when given.
@@ -114,7 +132,7 @@ fn make_dirs(out: &Path, stage: &Path, relative: &Path) -> Result<(), WriteError
     Ok(())
 }
 
-fn make_parents(out: &Path, stage: &Path, relative: &Path) -> Result<(), WriteError> {
+pub(super) fn make_parents(out: &Path, stage: &Path, relative: &Path) -> Result<(), WriteError> {
     match relative.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => make_dirs(out, stage, parent),
         _ => Ok(()),

@@ -159,9 +159,8 @@ pub(crate) fn emit(
         &own
     };
     // Converted once: every section template reads the same context.
-    let context = crate::timing::stage("rb-context", || {
-        minijinja::Value::from_serialize(context::build(model))
-    });
+    let built = crate::timing::stage("rb-context", || context::build(model));
+    let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
     let mut errors = Vec::new();
     let mut toc = Vec::new();
     for section in RUNBOOK_SECTIONS {
@@ -207,16 +206,21 @@ pub(crate) fn emit(
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
     // A runbook split by team: each page beside the document and in the book, rendered once;
     // only the link back differs (the book has no `runbook.md`).
-    for page in pages.try_iter().into_iter().flatten() {
+    // Pages are independent: rendered on every core.
+    let pages: Vec<minijinja::Value> = pages.try_iter().into_iter().flatten().collect();
+    let project = context_project(model);
+    let rendered = crate::parallel::map(&pages, |page| {
         let file = page.get_attr("file").unwrap_or_default().to_string();
         let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");
         let context = minijinja::context! {
-            project => &context_project(model), page => page.clone(), back => doc_back,
+            project => &project, page => page.clone(), back => doc_back,
         };
-        let text = render(env, "page.md", context)
-            .map(|t| collapse_blank_lines(&t))
-            .map_err(|e| vec![e])?;
+        let text = render(env, "page.md", context).map(|t| collapse_blank_lines(&t))?;
         let book = text.replacen(&format!("]({doc_back})"), &format!("]({book_back})"), 1);
+        Ok((file, text, book))
+    });
+    for page in rendered {
+        let (file, text, book) = page.map_err(|e| vec![e])?;
         files.push((format!("runbook/{file}"), text));
         files.push((format!("runbook/book/src/{file}"), book));
     }

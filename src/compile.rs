@@ -69,6 +69,20 @@ pub fn lint(rules_dir: &Path, today: &str) -> LintReport {
     }
 }
 
+/// The checked model of a rules directory, with its sources; for commands that read the
+/// model rather than emit it (`diff`).
+pub(crate) fn checked_model(
+    rules_dir: &Path,
+) -> (
+    SourceMap,
+    Result<crate::resolve::model::Model, Vec<Diagnostic>>,
+) {
+    let mut sources = SourceMap::default();
+    let mut warnings = Vec::new();
+    let result = model(rules_dir, &mut sources, &mut warnings);
+    (sources, result)
+}
+
 /// Load, parse, resolve and check: the model every command starts from.
 fn model(
     rules_dir: &Path,

@@ -5,6 +5,7 @@ pub(crate) mod anchor;
 pub(crate) mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 #[doc(hidden)]
 pub mod fuzz;

@@ -47,6 +47,25 @@ enum Command {
         #[command(subcommand)]
         kind: ImportKind,
     },
+    /// What a change does to alerts, routing, SLOs, dashboards and the runbook, compared
+    /// with a git ref (`--base main`) or a directory (`--base-dir`).
+    Diff {
+        /// Directory holding the `.wb` sources.
+        #[arg(default_value = "rules")]
+        rules: PathBuf,
+        /// A git ref of the repository holding RULES: `main`, `HEAD~1`, a commit.
+        #[arg(long, conflicts_with = "base_dir")]
+        base: Option<String>,
+        /// A directory of sources to compare with instead.
+        #[arg(long)]
+        base_dir: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Exit 1 when the change loosens an alert or an SLO, or changes who gets paged.
+        #[arg(long, value_enum)]
+        fail_on: Vec<FailOn>,
+    },
     /// Print the documentation of a lint, by code (`L001`) or name.
     Explain {
         /// A lint code or name.
@@ -82,6 +101,21 @@ enum ImportKind {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum FailOn {
+    /// A threshold, `for`, severity or objective loosened.
+    Loosened,
+    /// An alert that pages and no longer does, or the reverse.
+    PagingChange,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -131,6 +165,13 @@ fn main() -> ExitCode {
             deny,
         } => run_lint(&rules, format, deny.is_some()),
         Command::Explain { code } => explain(&code),
+        Command::Diff {
+            rules,
+            base,
+            base_dir,
+            format,
+            fail_on,
+        } => run_diff(&rules, base.as_deref(), base_dir.as_deref(), format, &fail_on),
         Command::Import {
             kind: ImportKind::Prometheus { inputs, out, force },
         } => run_import(&inputs, &out, force),
@@ -391,6 +432,66 @@ fn write_output(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_diff(
+    rules: &std::path::Path,
+    base: Option<&str>,
+    base_dir: Option<&std::path::Path>,
+    format: DiffFormat,
+    fail_on: &[FailOn],
+) -> ExitCode {
+    use watchbook::diff::{self, Base, DiffError};
+    let base = match (base, base_dir) {
+        (_, Some(dir)) => Base::Dir(dir),
+        (Some(reference), None) => Base::Git(reference),
+        (None, None) => Base::Git("HEAD"),
+    };
+    let report = match diff::diff(rules, base) {
+        Ok(report) => report,
+        Err(DiffError::Base(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+        Err(DiffError::Compile {
+            side,
+            sources,
+            diagnostics,
+        }) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&diagnostics, &sources, color));
+            eprintln!("error: the {side} does not compile, so there is nothing to compare");
+            return ExitCode::from(1);
+        }
+    };
+    match format {
+        DiffFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", diff::human(&report, color));
+        }
+        DiffFormat::Markdown => print!("{}", diff::markdown(&report)),
+        DiffFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    }
+    let s = &report.summary;
+    let failed = (fail_on.contains(&FailOn::Loosened) && s.loosened > 0)
+        || (fail_on.contains(&FailOn::PagingChange) && s.paging_changes > 0);
+    if failed {
+        eprintln!(
+            "error: the change loosens {} alert or SLO setting{} and changes paging for {} alert{}",
+            s.loosened,
+            plural(s.loosened),
+            s.paging_changes,
+            plural(s.paging_changes)
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_lint(rules: &std::path::Path, format: LintFormat, deny_warnings: bool) -> ExitCode {

@@ -433,6 +433,7 @@ fn alert(
         variants: Vec::new(),
         scope: Scope::default(),
         runbook_url: Some(runbook_url),
+        reason: None,
         group,
         investigate: Vec::new(),
         causes: Vec::new(),
@@ -470,6 +471,7 @@ fn alert(
             bounds,
             metric: None,
             description: None,
+            reason: None,
         }));
         Some(query)
     } else {

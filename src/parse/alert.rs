@@ -15,6 +15,7 @@ impl Builder {
             variants: Vec::new(),
             scope: Scope::default(),
             runbook_url: None,
+            reason: None,
             group: None,
             investigate: Vec::new(),
             causes: Vec::new(),
@@ -34,6 +35,10 @@ impl Builder {
                 | Rule::description => self.rule_body_field(&mut a.body, field, true),
                 // Variants may share a severity when their labels differ (checked later).
                 Rule::variant => a.variants.extend(self.variant(field)),
+                Rule::reason => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut a.reason, v, "reason", span);
+                }
                 Rule::severity_ref => {
                     let v = self.first_text(field, Rule::ident);
                     self.set_text(&mut a.severity, v, "severity", span);

@@ -365,6 +365,7 @@ pub(crate) struct Threshold {
     pub bounds: Vec<Bound>,
     pub metric: Option<Text>,
     pub description: Option<Text>,
+    pub reason: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -468,6 +469,8 @@ pub(crate) struct Alert {
     pub variants: Vec<Variant>,
     pub scope: Scope,
     pub runbook_url: Option<RunbookUrl>,
+    /// Why the last change was made (`watchbook diff`, change policies).
+    pub reason: Option<Text>,
     pub group: Option<Ident>,
     pub investigate: Vec<Step>,
     pub causes: Vec<Text>,

@@ -1375,6 +1375,7 @@ impl Builder {
             bounds: Vec::new(),
             metric: None,
             description: None,
+            reason: None,
         };
         for field in fields {
             match field.as_rule() {
@@ -1401,6 +1402,11 @@ impl Builder {
                     self.set_text(&mut t.metric, v, "metric", span);
                 }
                 Rule::description => self.description(&mut t.description, field),
+                Rule::reason => {
+                    let span = self.span(&field);
+                    let v = self.first_string(field);
+                    self.set_text(&mut t.reason, v, "reason", span);
+                }
                 _ => self.internal(&field, "this threshold field"),
             }
         }

@@ -350,6 +350,7 @@ impl Resolver<'_> {
         let escalations =
             escalation_twins(&rules, for_, model.severities[severity].escalate.as_ref());
         Some(Alert {
+            reason: a.reason.as_ref().map(|r| r.value.clone()),
             name: a.name.value.clone(),
             span: spec.span,
             group: 0,

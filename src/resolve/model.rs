@@ -576,6 +576,8 @@ pub(crate) struct Threshold {
     /// The name in the runbook's key metrics table, if listed there.
     pub metric: Option<String>,
     pub description: Option<String>,
+    /// Why it was last changed, as the source says.
+    pub reason: Option<String>,
 }
 
 impl Threshold {
@@ -751,6 +753,8 @@ pub(crate) struct Alert {
     /// The runbook page of its section when the runbook is split by team (its team's slug,
     /// or `shared`); `None` in a one-document runbook.
     pub page: Option<String>,
+    /// Why it was last changed, as the source says.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug)]

@@ -408,6 +408,7 @@ impl Resolver<'_> {
             indices[i] = alerts.len();
             names[i] = name.clone();
             alerts.push(Alert {
+                reason: None,
                 name: name.clone(),
                 span: s.name.span,
                 group,

@@ -56,6 +56,7 @@ impl Resolver<'_> {
             bounds,
             metric: t.metric.as_ref().map(|m| m.value.clone()),
             description: t.description.as_ref().map(|d| d.value.clone()),
+            reason: t.reason.as_ref().map(|r| r.value.clone()),
         };
         self.check_order(&threshold).then_some(threshold)
     }

@@ -57,16 +57,37 @@ pub struct LintReport {
 /// Lints every source below `rules_dir`; `today` (YYYY-MM-DD) decides which suppressions
 /// have expired.
 pub fn lint(rules_dir: &Path, today: &str) -> LintReport {
+    lint_against(rules_dir, today, None).unwrap_or_else(|_| LintReport {
+        sources: SourceMap::default(),
+        diagnostics: Vec::new(),
+    })
+}
+
+/// Lints, and with a `base` also holds the change since it to the policy's change rules.
+pub fn lint_against(
+    rules_dir: &Path,
+    today: &str,
+    base: Option<crate::diff::Base>,
+) -> Result<LintReport, crate::diff::DiffError> {
+    let base = base
+        .map(|b| crate::diff::BaseDir::read(rules_dir, b))
+        .transpose()?;
     let mut sources = SourceMap::default();
     let mut warnings = Vec::new();
     let diagnostics = match model(rules_dir, &mut sources, &mut warnings) {
-        Ok(model) => crate::lint::run(&model, &sources, today),
+        Ok(model) => {
+            let changes = match &base {
+                Some(base) => Some(base.compare(&model, &sources)?),
+                None => None,
+            };
+            crate::lint::run_with(&model, &sources, today, changes.as_ref())
+        }
         Err(errors) => errors,
     };
-    LintReport {
+    Ok(LintReport {
         sources,
         diagnostics,
-    }
+    })
 }
 
 /// The checked model of a rules directory, with its sources; for commands that read the

@@ -41,6 +41,12 @@ enum Command {
         /// Fail on warnings too: `--deny warnings`.
         #[arg(long, value_parser = ["warnings"])]
         deny: Option<String>,
+        /// Also hold the change since this git ref to the policy's `change` rules.
+        #[arg(long, conflicts_with = "base_dir")]
+        base: Option<String>,
+        /// Also hold the change since this directory of sources to the `change` rules.
+        #[arg(long)]
+        base_dir: Option<PathBuf>,
     },
     /// Bring existing configuration into the language: `import prometheus RULES... --out DIR`.
     Import {
@@ -163,7 +169,16 @@ fn main() -> ExitCode {
             rules,
             format,
             deny,
-        } => run_lint(&rules, format, deny.is_some()),
+            base,
+            base_dir,
+        } => {
+            let base = match (&base, &base_dir) {
+                (_, Some(dir)) => Some(watchbook::diff::Base::Dir(dir)),
+                (Some(reference), None) => Some(watchbook::diff::Base::Git(reference)),
+                (None, None) => None,
+            };
+            run_lint(&rules, format, deny.is_some(), base)
+        }
         Command::Explain { code } => explain(&code),
         Command::Diff {
             rules,
@@ -171,7 +186,13 @@ fn main() -> ExitCode {
             base_dir,
             format,
             fail_on,
-        } => run_diff(&rules, base.as_deref(), base_dir.as_deref(), format, &fail_on),
+        } => run_diff(
+            &rules,
+            base.as_deref(),
+            base_dir.as_deref(),
+            format,
+            &fail_on,
+        ),
         Command::Import {
             kind: ImportKind::Prometheus { inputs, out, force },
         } => run_import(&inputs, &out, force),
@@ -434,6 +455,24 @@ fn write_output(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Why a comparison with a base could not be made.
+fn diff_failed(error: watchbook::diff::DiffError) -> ExitCode {
+    use watchbook::diff::DiffError;
+    match error {
+        DiffError::Base(message) => eprintln!("error: {message}"),
+        DiffError::Compile {
+            side,
+            sources,
+            diagnostics,
+        } => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&diagnostics, &sources, color));
+            eprintln!("error: the {side} does not compile, so there is nothing to compare");
+        }
+    }
+    ExitCode::from(1)
+}
+
 fn run_diff(
     rules: &std::path::Path,
     base: Option<&str>,
@@ -441,7 +480,7 @@ fn run_diff(
     format: DiffFormat,
     fail_on: &[FailOn],
 ) -> ExitCode {
-    use watchbook::diff::{self, Base, DiffError};
+    use watchbook::diff::{self, Base};
     let base = match (base, base_dir) {
         (_, Some(dir)) => Base::Dir(dir),
         (Some(reference), None) => Base::Git(reference),
@@ -449,20 +488,7 @@ fn run_diff(
     };
     let report = match diff::diff(rules, base) {
         Ok(report) => report,
-        Err(DiffError::Base(message)) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(1);
-        }
-        Err(DiffError::Compile {
-            side,
-            sources,
-            diagnostics,
-        }) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
-            eprintln!("error: the {side} does not compile, so there is nothing to compare");
-            return ExitCode::from(1);
-        }
+        Err(e) => return diff_failed(e),
     };
     match format {
         DiffFormat::Human => {
@@ -494,9 +520,17 @@ fn run_diff(
     ExitCode::SUCCESS
 }
 
-fn run_lint(rules: &std::path::Path, format: LintFormat, deny_warnings: bool) -> ExitCode {
+fn run_lint(
+    rules: &std::path::Path,
+    format: LintFormat,
+    deny_warnings: bool,
+    base: Option<watchbook::diff::Base>,
+) -> ExitCode {
     let today = std::env::var("WATCHBOOK_TODAY").unwrap_or_else(|_| today());
-    let report = watchbook::compile::lint(rules, &today);
+    let report = match watchbook::compile::lint_against(rules, &today, base) {
+        Ok(report) => report,
+        Err(e) => return diff_failed(e),
+    };
     let (sources, found) = (&report.sources, &report.diagnostics);
     let text = match format {
         LintFormat::Human => {

@@ -7,8 +7,22 @@ mod common;
 use common::{root, text, watchbook};
 use std::process::Command;
 
+/// The lint's arguments for a fixture: a lint about changes compares with the `base`
+/// directory beside `bad` and `good`.
+fn args(dir: &str) -> Vec<String> {
+    let mut args = vec!["lint".to_string(), dir.to_string()];
+    let base = std::path::Path::new(dir).with_file_name("base");
+    if root().join(&base).is_dir() {
+        args.extend(["--base-dir".to_string(), base.display().to_string()]);
+    }
+    args
+}
+
 fn lint_json(dir: &str) -> serde_json::Value {
-    let out = watchbook(&["lint", dir, "--format", "json"]);
+    let mut args = args(dir);
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = watchbook(&args);
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{dir}: {e}: {}", text(&out.stdout)))
 }
@@ -43,7 +57,9 @@ fn every_lint_has_a_bad_and_a_good_fixture_and_a_snapshot() {
             "{}: good fixture has errors {good:?}",
             lint.name
         );
-        let human = watchbook(&["lint", &format!("{dir}/bad")]);
+        let bad_args = args(&format!("{dir}/bad"));
+        let bad_args: Vec<&str> = bad_args.iter().map(String::as_str).collect();
+        let human = watchbook(&bad_args);
         insta::assert_snapshot!(format!("lint_{}", lint.name), text(&human.stdout));
     }
 }

@@ -31,8 +31,16 @@ pub(super) fn from_git(rules: &Path, reference: &str) -> Result<tempfile::TempDi
     let prefix = git(rules, &["rev-parse", "--show-prefix"])
         .map_err(|e| format!("`{}` is not in a git repository: {e}", rules.display()))?;
     let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
-    let commit = git(rules, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
-        .map_err(|_| format!("`{reference}` names no commit in this repository"))?;
+    let commit = git(
+        rules,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{reference}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("`{reference}` names no commit in this repository"))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
     let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", "--name-only", &commit];
     if !prefix.is_empty() {
@@ -40,7 +48,8 @@ pub(super) fn from_git(rules: &Path, reference: &str) -> Result<tempfile::TempDi
     }
     let listing =
         git(rules, &args).map_err(|e| format!("cannot list `{prefix}` at `{reference}`: {e}"))?;
-    let scratch = tempfile::tempdir().map_err(|e| format!("cannot make a scratch directory: {e}"))?;
+    let scratch =
+        tempfile::tempdir().map_err(|e| format!("cannot make a scratch directory: {e}"))?;
     let top = git(rules, &["rev-parse", "--show-toplevel"])?;
     let top = std::path::PathBuf::from(String::from_utf8_lossy(&top).trim());
     for path in listing.split(|b| *b == 0).filter(|p| !p.is_empty()) {

@@ -62,8 +62,16 @@ fn fingerprint(model: &Model, a: &Alert) -> Vec<(String, String)> {
 
 fn alerts(base: &Side, head: &Side, report: &mut Report) {
     let (old, new) = (declarations(base.model), declarations(head.model));
-    let mut removed: Vec<&str> = old.keys().filter(|n| !new.contains_key(*n)).copied().collect();
-    let mut added: Vec<&str> = new.keys().filter(|n| !old.contains_key(*n)).copied().collect();
+    let mut removed: Vec<&str> = old
+        .keys()
+        .filter(|n| !new.contains_key(*n))
+        .copied()
+        .collect();
+    let mut added: Vec<&str> = new
+        .keys()
+        .filter(|n| !old.contains_key(*n))
+        .copied()
+        .collect();
     // A rename: a removed alert and an added one with the same rules.
     let mut pairs: Vec<(&str, &str)> = old
         .keys()
@@ -72,7 +80,9 @@ fn alerts(base: &Side, head: &Side, report: &mut Report) {
         .collect();
     for from in removed.clone() {
         let print = |m: &Model, v: &[&Alert]| -> Vec<_> {
-            v.iter().map(|a| (severity(m, a).to_string(), fingerprint(m, a))).collect()
+            v.iter()
+                .map(|a| (severity(m, a).to_string(), fingerprint(m, a)))
+                .collect()
         };
         let wanted = print(base.model, &old[from]);
         if let Some(pos) = added
@@ -218,10 +228,15 @@ fn alert_changes(base: &Model, head: &Model, b: &Alert, a: &Alert) -> Vec<FieldC
         ("description", &b.description, &a.description),
     ] {
         if before != after {
-            out.push(change(field, or_none(before.clone()), or_none(after.clone())));
+            out.push(change(
+                field,
+                or_none(before.clone()),
+                or_none(after.clone()),
+            ));
         }
     }
     labels(b, a, &mut out);
+    annotations(b, a, &mut out);
     if !threshold_moved {
         let envs = |m: &Model, x: &Alert| -> BTreeMap<String, String> {
             fingerprint(m, x).into_iter().collect()
@@ -247,8 +262,9 @@ fn alert_changes(base: &Model, head: &Model, b: &Alert, a: &Alert) -> Vec<FieldC
             out.push(change("environments", env.clone(), "(without)".into()));
         }
     }
+    // The alert's reason covers what the threshold's own reason does not.
     for c in &mut out {
-        if c.direction == Some(Direction::Looser) {
+        if c.direction == Some(Direction::Looser) && c.reason.is_none() {
             c.reason = reason.clone();
         }
     }
@@ -263,7 +279,10 @@ fn rank(model: &Model, severity: &str) -> Option<usize> {
 fn bound<'a>(
     m: &'a Model,
     x: &Alert,
-) -> Option<(&'a crate::resolve::model::Threshold, &'a crate::resolve::model::Bound)> {
+) -> Option<(
+    &'a crate::resolve::model::Threshold,
+    &'a crate::resolve::model::Bound,
+)> {
     match &x.condition {
         Condition::Threshold { threshold, level } => {
             let t = &m.thresholds[*threshold];
@@ -337,12 +356,41 @@ fn labels(b: &Alert, a: &Alert, out: &mut Vec<FieldChange>) {
     }
 }
 
+/// Annotations other than the summary and description (compared as written, above):
+/// `runbook_url`, `dashboard_url` and the source's own.
+fn annotations(b: &Alert, a: &Alert, out: &mut Vec<FieldChange>) {
+    let get = |x: &Alert| {
+        x.rules
+            .first()
+            .map(|r| {
+                r.annotations
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "summary" | "description"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<BTreeMap<_, _>>()
+            })
+            .unwrap_or_default()
+    };
+    let (ab, aa) = (get(b), get(a));
+    let keys: BTreeSet<&String> = ab.keys().chain(aa.keys()).collect();
+    for k in keys {
+        if ab.get(k) != aa.get(k) {
+            out.push(change(
+                &format!("annotation {k}"),
+                or_none(ab.get(k).cloned()),
+                or_none(aa.get(k).cloned()),
+            ));
+        }
+    }
+}
+
 /// Who each rule of the alert reaches, before and after.
 fn routes(base: &Model, head: &Model, b: &Alert, a: &Alert, out: &mut Vec<RouteChange>) {
     let reach = |m: &Model, x: &Alert, env: &Option<String>| -> Option<(Vec<String>, bool)> {
-        let rule = x.rules.iter().find(|r| {
-            r.environment.map(|e| m.environments[e].name.clone()) == *env
-        })?;
+        let rule = x
+            .rules
+            .iter()
+            .find(|r| r.environment.map(|e| m.environments[e].name.clone()) == *env)?;
         let mut labels = rule.labels.clone();
         labels.insert("alertname".into(), x.name.clone());
         let d = route_tree::route(&m.routing.root, &labels);
@@ -351,7 +399,10 @@ fn routes(base: &Model, head: &Model, b: &Alert, a: &Alert, out: &mut Vec<RouteC
             .iter()
             .any(|r| m.receivers[*r].integrations.iter().any(|i| i.kind.pages()));
         Some((
-            d.receivers.iter().map(|r| m.receivers[*r].name.clone()).collect(),
+            d.receivers
+                .iter()
+                .map(|r| m.receivers[*r].name.clone())
+                .collect(),
             pages,
         ))
     };
@@ -383,7 +434,10 @@ fn named_changes(base: &Model, head: &Model, report: &mut Report) {
             .iter()
             .map(|i| {
                 let side = |x: &[crate::resolve::selector::Matcher]| {
-                    x.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")
+                    x.iter()
+                        .map(|m| m.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 (
                     i.name.clone(),
@@ -489,12 +543,24 @@ fn slos(base: &Model, head: &Model, report: &mut Report) {
             changes.push(c);
         }
         if old.period != s.period {
-            changes.push(change("period", old.period.to_string(), s.period.to_string()));
+            changes.push(change(
+                "period",
+                old.period.to_string(),
+                s.period.to_string(),
+            ));
         }
         let windows = |x: &crate::resolve::model::Slo| -> String {
             x.windows
                 .iter()
-                .map(|w| format!("{} {}/{} x{}", w.kind.name(), w.long, w.short, tidy(w.factor)))
+                .map(|w| {
+                    format!(
+                        "{} {}/{} x{}",
+                        w.kind.name(),
+                        w.long,
+                        w.short,
+                        tidy(w.factor)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };

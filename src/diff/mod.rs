@@ -33,38 +33,72 @@ pub enum DiffError {
     },
 }
 
-/// Compares the rules at `rules` with the same rules at `base`.
+/// Compares the rules at `rules` with the same rules at `base`. The base is read first:
+/// a bad ref is reported before anything is compiled.
 pub fn diff(rules: &Path, base: Base) -> Result<Report, DiffError> {
-    let scratch;
-    let (base_dir, label) = match base {
-        Base::Git(reference) => {
-            scratch = base::from_git(rules, reference).map_err(DiffError::Base)?;
-            (scratch.path().to_path_buf(), reference.to_string())
-        }
-        Base::Dir(dir) => (dir.to_path_buf(), dir.display().to_string()),
-    };
-    let compiled = |dir: &Path, side: &'static str| {
-        let (sources, model) = crate::compile::checked_model(dir);
-        match model {
-            Ok(model) => Ok((sources, model)),
-            Err(diagnostics) => Err(DiffError::Compile {
-                side,
-                sources,
-                diagnostics,
-            }),
-        }
-    };
-    let (base_sources, base_model) = compiled(&base_dir, "base")?;
+    let base = BaseDir::read(rules, base)?;
     let (head_sources, head_model) = compiled(rules, "working tree")?;
-    Ok(compare::compare(
-        &compare::Side {
-            model: &base_model,
-            sources: &base_sources,
-        },
-        &compare::Side {
-            model: &head_model,
-            sources: &head_sources,
-        },
-        &label,
-    ))
+    base.compare(&head_model, &head_sources)
+}
+
+fn compiled(
+    dir: &Path,
+    side: &'static str,
+) -> Result<(SourceMap, crate::resolve::model::Model), DiffError> {
+    let (sources, model) = crate::compile::checked_model(dir);
+    match model {
+        Ok(model) => Ok((sources, model)),
+        Err(diagnostics) => Err(DiffError::Compile {
+            side,
+            sources,
+            diagnostics,
+        }),
+    }
+}
+
+/// The base's sources on disk: a scratch directory read out of git, or the directory given.
+pub(crate) struct BaseDir {
+    _scratch: Option<tempfile::TempDir>,
+    dir: std::path::PathBuf,
+    label: String,
+}
+
+impl BaseDir {
+    pub(crate) fn read(rules: &Path, base: Base) -> Result<BaseDir, DiffError> {
+        Ok(match base {
+            Base::Git(reference) => {
+                let scratch = base::from_git(rules, reference).map_err(DiffError::Base)?;
+                BaseDir {
+                    dir: scratch.path().to_path_buf(),
+                    _scratch: Some(scratch),
+                    label: reference.to_string(),
+                }
+            }
+            Base::Dir(dir) => BaseDir {
+                _scratch: None,
+                dir: dir.to_path_buf(),
+                label: dir.display().to_string(),
+            },
+        })
+    }
+
+    /// The report for a head already compiled (`lint --base` has it).
+    pub(crate) fn compare(
+        &self,
+        head: &crate::resolve::model::Model,
+        head_sources: &SourceMap,
+    ) -> Result<Report, DiffError> {
+        let (base_sources, base_model) = compiled(&self.dir, "base")?;
+        Ok(compare::compare(
+            &compare::Side {
+                model: &base_model,
+                sources: &base_sources,
+            },
+            &compare::Side {
+                model: head,
+                sources: head_sources,
+            },
+            &self.label,
+        ))
+    }
 }

@@ -95,7 +95,11 @@ fn route_line(r: &RouteChange) -> String {
 pub fn human(report: &Report, color: bool) -> String {
     let s = Style { color };
     let mut out = String::new();
-    let _ = writeln!(out, "{}", s.heading(&format!("Changes since {}", report.base)));
+    let _ = writeln!(
+        out,
+        "{}",
+        s.heading(&format!("Changes since {}", report.base))
+    );
     if report.is_empty() {
         out.push_str("No change to alerts, routing, SLOs, dashboards or the runbook.\n");
         return out;
@@ -105,7 +109,14 @@ pub fn human(report: &Report, color: bool) -> String {
     {
         let _ = writeln!(out, "\n{}", s.heading("Alerts"));
         for x in &a.added {
-            let _ = writeln!(out, "  {} {} ({}) {}", s.added("+"), x.name, x.severity, x.at);
+            let _ = writeln!(
+                out,
+                "  {} {} ({}) {}",
+                s.added("+"),
+                x.name,
+                x.severity,
+                x.at
+            );
         }
         for x in &a.removed {
             let _ = writeln!(out, "  {} {} ({})", s.removed("-"), x.name, x.severity);
@@ -126,14 +137,24 @@ pub fn human(report: &Report, color: bool) -> String {
             }
         }
     }
-    if !report.routing.is_empty() || !report.inhibitions.is_empty() || !report.time_intervals.is_empty() {
+    if !report.routing.is_empty()
+        || !report.inhibitions.is_empty()
+        || !report.time_intervals.is_empty()
+    {
         let _ = writeln!(out, "\n{}", s.heading("Routing"));
         for r in &report.routing {
             let line = route_line(r);
-            let line = if r.paging_changed() { s.warn(&line) } else { line };
+            let line = if r.paging_changed() {
+                s.warn(&line)
+            } else {
+                line
+            };
             let _ = writeln!(out, "  {line}");
         }
-        for (kind, list) in [("inhibition", &report.inhibitions), ("time interval", &report.time_intervals)] {
+        for (kind, list) in [
+            ("inhibition", &report.inhibitions),
+            ("time interval", &report.time_intervals),
+        ] {
             for n in list {
                 let _ = writeln!(out, "  {kind} {} {}", n.name, n.change);
             }
@@ -190,7 +211,11 @@ pub fn human(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  ~ section {n}");
         }
         if r.steps_changed > 0 {
-            let _ = writeln!(out, "  {} investigation or resolution steps changed", r.steps_changed);
+            let _ = writeln!(
+                out,
+                "  {} investigation or resolution steps changed",
+                r.steps_changed
+            );
         }
     }
     out
@@ -240,7 +265,7 @@ pub fn markdown(report: &Report) -> String {
     let field = |c: &FieldChange| {
         let mut line = format!(
             "{}: {} → {}{}",
-            c.field,
+            escape(&c.field),
             code(&short(&c.before)),
             code(&short(&c.after)),
             direction(c.direction)
@@ -277,15 +302,29 @@ pub fn markdown(report: &Report) -> String {
         ));
     }
     fold(&mut out, "Alerts", lines);
-    let mut lines: Vec<String> = report.routing.iter().map(|r| escape(&route_line(r))).collect();
-    for (kind, list) in [("inhibition", &report.inhibitions), ("time interval", &report.time_intervals)] {
-        lines.extend(list.iter().map(|n| format!("{kind} {} {}", escape(&n.name), n.change)));
+    let mut lines: Vec<String> = report
+        .routing
+        .iter()
+        .map(|r| escape(&route_line(r)))
+        .collect();
+    for (kind, list) in [
+        ("inhibition", &report.inhibitions),
+        ("time interval", &report.time_intervals),
+    ] {
+        lines.extend(
+            list.iter()
+                .map(|n| format!("{kind} {} {}", escape(&n.name), n.change)),
+        );
     }
     fold(&mut out, "Routing", lines);
     let slo = &report.slos;
     let mut lines: Vec<String> = Vec::new();
     lines.extend(slo.added.iter().map(|n| format!("added **{}**", escape(n))));
-    lines.extend(slo.removed.iter().map(|n| format!("removed **{}**", escape(n))));
+    lines.extend(
+        slo.removed
+            .iter()
+            .map(|n| format!("removed **{}**", escape(n))),
+    );
     for c in &slo.changed {
         let fields: Vec<String> = c.changes.iter().map(field).collect();
         lines.push(format!("**{}**: {}", escape(&c.name), fields.join("; ")));
@@ -297,19 +336,46 @@ pub fn markdown(report: &Report) -> String {
     lines.extend(d.removed.iter().map(|n| format!("removed `{n}`")));
     for c in &d.changed {
         let mut parts: Vec<String> = Vec::new();
-        parts.extend(c.panels_added.iter().map(|p| format!("+ panel {}", escape(p))));
-        parts.extend(c.panels_removed.iter().map(|p| format!("− panel {}", escape(p))));
-        parts.extend(c.steps_moved.iter().map(|f| format!("steps of {}", field(f))));
+        parts.extend(
+            c.panels_added
+                .iter()
+                .map(|p| format!("+ panel {}", escape(p))),
+        );
+        parts.extend(
+            c.panels_removed
+                .iter()
+                .map(|p| format!("− panel {}", escape(p))),
+        );
+        parts.extend(
+            c.steps_moved
+                .iter()
+                .map(|f| format!("steps of {}", field(f))),
+        );
         lines.push(format!("**{}**: {}", escape(&c.title), parts.join("; ")));
     }
     fold(&mut out, "Dashboards", lines);
     let r = &report.runbook;
     let mut lines: Vec<String> = Vec::new();
-    lines.extend(r.sections_added.iter().map(|n| format!("added section `{n}`")));
-    lines.extend(r.sections_removed.iter().map(|n| format!("removed section `{n}`")));
-    lines.extend(r.sections_changed.iter().map(|n| format!("changed section `{n}`")));
+    lines.extend(
+        r.sections_added
+            .iter()
+            .map(|n| format!("added section `{n}`")),
+    );
+    lines.extend(
+        r.sections_removed
+            .iter()
+            .map(|n| format!("removed section `{n}`")),
+    );
+    lines.extend(
+        r.sections_changed
+            .iter()
+            .map(|n| format!("changed section `{n}`")),
+    );
     if r.steps_changed > 0 {
-        lines.push(format!("{} investigation or resolution steps changed", r.steps_changed));
+        lines.push(format!(
+            "{} investigation or resolution steps changed",
+            r.steps_changed
+        ));
     }
     fold(&mut out, "Runbook", lines);
     out

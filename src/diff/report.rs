@@ -39,7 +39,10 @@ impl Report {
     /// Whether nothing a reviewer would care about changed.
     pub fn is_empty(&self) -> bool {
         let s = &self.summary;
-        s.alerts_added + s.alerts_removed + s.alerts_renamed + s.alerts_changed
+        s.alerts_added
+            + s.alerts_removed
+            + s.alerts_renamed
+            + s.alerts_changed
             + s.routing_changes
             + s.slos_changed
             + s.dashboards_changed

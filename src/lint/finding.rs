@@ -165,6 +165,14 @@ pub(crate) enum Finding {
         span: Span,
         policy: Span,
     },
+    ChangeWithoutReason {
+        rule: String,
+        alert: String,
+        change: &'static str,
+        what: String,
+        span: Span,
+        policy: Span,
+    },
     PolicyObjective {
         rule: String,
         slo: String,
@@ -296,6 +304,10 @@ impl fmt::Display for Finding {
             PolicyRequire { rule, alert, part, .. } => {
                 write!(f, "policy `{rule}`: alert `{alert}` has no `{part}`")
             }
+            ChangeWithoutReason { rule, alert, change, what, .. } => write!(
+                f,
+                "policy `{rule}`: `{alert}` is {change} without a new reason: {what}"
+            ),
             PolicyObjective { rule, slo, objective, at_least, limit, .. } => write!(
                 f,
                 "policy `{rule}`: SLO `{slo}` aims for {objective}, {} {limit}",
@@ -352,6 +364,7 @@ impl Finding {
             | PolicyLabel { .. }
             | PolicyRequire { .. }
             | PolicyObjective { .. } => &policy_violation::LINT,
+            ChangeWithoutReason { .. } => &change_without_reason::LINT,
             SuppressionWithoutReason { .. }
             | ExpiredSuppression { .. }
             | UnknownSuppression { .. } => &suppression::LINT,
@@ -390,6 +403,7 @@ impl Finding {
             | PolicyLabel { span, .. }
             | PolicyRequire { span, .. }
             | PolicyObjective { span, .. }
+            | ChangeWithoutReason { span, .. }
             | SuppressionWithoutReason { span }
             | ExpiredSuppression { span, .. }
             | UnknownSuppression { span, .. } => *span,
@@ -410,7 +424,8 @@ impl Finding {
             | PolicySeverity { policy, .. }
             | PolicyLabel { policy, .. }
             | PolicyRequire { policy, .. }
-            | PolicyObjective { policy, .. } => vec![(*policy, "the policy".into())],
+            | PolicyObjective { policy, .. }
+            | ChangeWithoutReason { policy, .. } => vec![(*policy, "the policy".into())],
             _ => Vec::new(),
         }
     }
@@ -447,6 +462,7 @@ impl Finding {
             PolicyLabel { .. } => "use one of the values the policy lists".into(),
             PolicyRequire { part, .. } => format!("add `{part}` to the alert"),
             PolicyObjective { .. } => "change the objective, or the policy if it is wrong".into(),
+            ChangeWithoutReason { .. } => "say why in the source: `reason \"...\"` on the alert (or on the threshold it loosens)".into(),
             SuppressionWithoutReason { .. } => "write `# watchbook: allow NAME: why it is fine here`".into(),
             ExpiredSuppression { .. } => "fix the finding, or renew the suppression with a new date and reason".into(),
             UnknownSuppression { .. } => "`watchbook explain` lists the lints; see generated/docs/lints.md".into(),

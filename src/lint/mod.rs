@@ -24,6 +24,7 @@ mod alert_not_on_dashboard;
 mod alert_without_examples;
 mod alert_without_runbook;
 mod alert_without_summary;
+mod change_without_reason;
 mod counter_without_rate;
 mod critical_alert_does_not_page;
 mod critical_without_for;
@@ -74,7 +75,7 @@ impl Lint {
 }
 
 /// Every lint, in code order.
-pub const LINTS: [&Lint; 25] = [
+pub const LINTS: [&Lint; 26] = [
     &alert_without_runbook::LINT,
     &threshold_target_past_warning::LINT,
     &critical_without_for::LINT,
@@ -99,6 +100,7 @@ pub const LINTS: [&Lint; 25] = [
     &threshold_query_without_unit::LINT,
     &duplicate_recording_rule::LINT,
     &policy_violation::LINT,
+    &change_without_reason::LINT,
     &suppression::LINT,
 ];
 
@@ -117,11 +119,13 @@ pub(crate) struct Context<'a> {
     pub expressions: Vec<(usize, Expr)>,
     /// (record index, parsed expression of its first rule).
     pub record_expressions: Vec<(usize, Expr)>,
+    /// What changed since a base, when the lint runs against one (`--base`).
+    pub changes: Option<&'a crate::diff::Report>,
 }
 
 type Check = fn(&Context, &mut Vec<Finding>);
 
-const CHECKS: [Check; 24] = [
+const CHECKS: [Check; 25] = [
     alert_without_runbook::check,
     threshold_target_past_warning::check,
     critical_without_for::check,
@@ -146,10 +150,17 @@ const CHECKS: [Check; 24] = [
     threshold_query_without_unit::check,
     duplicate_recording_rule::check,
     policy_violation::check,
+    change_without_reason::check,
 ];
 
 /// Runs every lint, then applies the source's suppressions (and reports the bad ones).
-pub(crate) fn run(model: &Model, sources: &SourceMap, today: &str) -> Vec<Diagnostic> {
+/// The lints, and with `changes` the change policies too.
+pub(crate) fn run_with(
+    model: &Model,
+    sources: &SourceMap,
+    today: &str,
+    changes: Option<&crate::diff::Report>,
+) -> Vec<Diagnostic> {
     let expressions = model
         .alerts
         .iter()
@@ -166,6 +177,7 @@ pub(crate) fn run(model: &Model, sources: &SourceMap, today: &str) -> Vec<Diagno
         model,
         expressions,
         record_expressions,
+        changes,
     };
     let mut findings = Vec::new();
     for check in CHECKS {

@@ -29,10 +29,19 @@ declare_lint! {
 }
 
 /// Alertmanager-style equality matching on an alert's labels (with `alertname`).
-fn applies(rule: &PolicyRule, alert: &Alert) -> bool {
+pub(super) fn applies(rule: &PolicyRule, alert: &Alert) -> bool {
+    applies_with(rule, alert, None)
+}
+
+/// Like [`applies`], with the `severity` label read as `severity` when given (the alert's
+/// severity before a change).
+pub(super) fn applies_with(rule: &PolicyRule, alert: &Alert, severity: Option<&str>) -> bool {
     alert.rules.iter().any(|r| {
         let mut labels: Labels = r.labels.clone();
         labels.insert("alertname".into(), alert.name.clone());
+        if let Some(s) = severity {
+            labels.insert("severity".into(), s.to_string());
+        }
         rule.matchers.iter().all(|m| matches(m, &labels))
     })
 }
@@ -82,6 +91,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         for (check, policy) in &rule.checks {
             let policy: Span = *policy;
             match check {
+                // Changes are judged against a base: see `change_without_reason`.
+                PolicyCheck::Change(_) => {}
                 PolicyCheck::For { at_least, limit } => {
                     for alert in model.alerts.iter().filter(|a| applies(rule, a)) {
                         let for_ = alert.for_.unwrap_or(crate::resolve::duration::Duration(0));

@@ -637,6 +637,26 @@ pub(crate) enum PolicyItem {
     },
     Require(Spanned<Vec<Ident>>),
     Objective(Spanned<BoundKind>, Text),
+    /// `change loosen needs reason`.
+    Change(ChangeKind),
+}
+
+/// A kind of change a change policy asks a reason for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChangeKind {
+    Loosen,
+    StopPaging,
+    StartPaging,
+}
+
+impl ChangeKind {
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            ChangeKind::Loosen => "loosened",
+            ChangeKind::StopPaging => "taken off the pager",
+            ChangeKind::StartPaging => "put on the pager",
+        }
+    }
 }
 
 #[derive(Debug)]

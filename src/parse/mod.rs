@@ -881,6 +881,14 @@ impl Builder {
                         let values = values.into_inner().map(|v| self.string(v)).collect();
                         PolicyItem::Label { label, values }
                     }
+                    Rule::policy_change => {
+                        let kind = match item.into_inner().next().map(|k| k.as_str().to_string()) {
+                            Some(k) if k == "loosen" => ChangeKind::Loosen,
+                            Some(k) if k == "stop_paging" => ChangeKind::StopPaging,
+                            _ => ChangeKind::StartPaging,
+                        };
+                        PolicyItem::Change(kind)
+                    }
                     _ => continue,
                 };
                 r.items.push(Spanned::new(value, span));

@@ -211,6 +211,8 @@ pub(crate) enum PolicyCheck {
         values: Vec<String>,
     },
     Require(Vec<Part>),
+    /// Checked only against a base (`lint --base`): such a change needs a new reason.
+    Change(crate::parse::ast::ChangeKind),
     Objective {
         at_least: bool,
         limit: f64,

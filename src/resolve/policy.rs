@@ -69,6 +69,7 @@ impl Resolver<'_> {
                     }
                     Some(PolicyCheck::Require(parts))
                 }
+                ast::PolicyItem::Change(kind) => Some(PolicyCheck::Change(*kind)),
                 ast::PolicyItem::Objective(bound, text) => self
                     .value_in(text, Unit::Ratio, "objective")
                     .map(|limit| PolicyCheck::Objective {

@@ -72,7 +72,8 @@ fn alerts(base: &Side, head: &Side, report: &mut Report) {
         .filter(|n| !old.contains_key(*n))
         .copied()
         .collect();
-    // A rename: a removed alert and an added one with the same rules.
+    // A rename: a removed alert and an added one with the same rules (expressions and
+    // labels, per environment).
     let mut pairs: Vec<(&str, &str)> = old
         .keys()
         .filter(|n| new.contains_key(*n))

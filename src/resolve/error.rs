@@ -697,6 +697,7 @@ impl StageError for ResolveError {
             NotImported { .. } => "not visible here",
             BadDuration { .. } => "not a Prometheus duration",
             BadQuantity { .. } => "unknown unit",
+            BadPromql { span, .. } if span.end - span.start <= 16 => "here",
             BadPromql { .. } => "in this expression",
             BadLogql { .. } => "in this query",
             UnitMismatch { .. } => "wrong unit",

@@ -15,6 +15,7 @@ pub(crate) mod model;
 mod names;
 mod policy;
 pub(crate) mod promql;
+mod promql_error;
 mod promql_version;
 pub(crate) mod quantity;
 mod receiver;
@@ -782,9 +783,20 @@ impl<'a> Resolver<'a> {
                     rule_value: promql::is_rule_value(&parsed),
                 }),
                 Err(message) => {
+                    // promql-parser's "invalid promql query" says nothing: find the token.
+                    let located = (message.trim() == "invalid promql query")
+                        .then(|| promql_error::locate(text))
+                        .flatten();
+                    let (span, message) = match located {
+                        Some(e) if text.len() == span.end - span.start => {
+                            (span.sub(e.offset, e.len), e.message)
+                        }
+                        Some(e) => (span, e.message),
+                        None => (span, message.trim().to_string()),
+                    };
                     self.errors.push(ResolveError::BadPromql {
                         span,
-                        message: message.trim().to_string(),
+                        message,
                         used_at,
                     });
                     None

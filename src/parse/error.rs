@@ -21,6 +21,12 @@ pub(crate) enum ParseError {
     UnclosedBlock {
         open: Span,
         end: Span,
+        /// The declaration keyword that met the open block (`alert`), or `None` at the end
+        /// of the file.
+        next: Option<String>,
+        /// The line of `end`, when it is too far from the opening to show both: the lines
+        /// between would all be printed.
+        far: Option<usize>,
     },
     BadEscape {
         span: Span,
@@ -112,9 +118,17 @@ impl StageError for ParseError {
             ParseError::DuplicateField { first, .. } => {
                 vec![(*first, "first given here".to_string())]
             }
-            ParseError::UnclosedBlock { end, .. } => {
+            ParseError::UnclosedBlock { far: Some(_), .. } => Vec::new(),
+            ParseError::UnclosedBlock {
+                end, next: None, ..
+            } => {
                 vec![(*end, "file ends here".to_string())]
             }
+            ParseError::UnclosedBlock {
+                end,
+                next: Some(keyword),
+                ..
+            } => vec![(*end, format!("`{keyword}` starts the next declaration"))],
             _ => Vec::new(),
         }
     }
@@ -128,7 +142,26 @@ impl StageError for ParseError {
             ParseError::UnterminatedRaw { .. } => {
                 Some("close the query or command with a backtick: `...`".into())
             }
-            ParseError::UnclosedBlock { .. } => Some("add `}` where the block ends".into()),
+            ParseError::UnclosedBlock {
+                next: None,
+                far: Some(line),
+                ..
+            } => Some(format!(
+                "add `}}` where the block ends; the file ends at line {line}"
+            )),
+            ParseError::UnclosedBlock { next: None, .. } => {
+                Some("add `}` where the block ends".into())
+            }
+            ParseError::UnclosedBlock {
+                next: Some(keyword),
+                far: Some(line),
+                ..
+            } => Some(format!(
+                "add `}}` where the block ends, before `{keyword}` at line {line} starts the next declaration"
+            )),
+            ParseError::UnclosedBlock { .. } => {
+                Some("add `}` where the block ends, before the next declaration".into())
+            }
             ParseError::BadEscape { .. } => {
                 Some("the escapes are `\\\"`, `\\\\`, `\\n`, `\\r` and `\\t`".into())
             }

@@ -54,7 +54,11 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
     let help = duration_in_words(text, pos).or_else(|| misspelled_keyword(text, pos, &words));
     // Between declarations every keyword of the language fits: name the kind, not the list.
     if words.iter().any(|w| w == "`import`") {
-        words.retain(|w| !DECLARATIONS.contains(&w.as_str()));
+        words.retain(|w| {
+            !DECLARATIONS
+                .iter()
+                .any(|d| w.strip_prefix('`').and_then(|w| w.strip_suffix('`')) == Some(*d))
+        });
         words.insert(
             0,
             "a declaration (`alert`, `query`, `threshold`, `service`...)".into(),
@@ -71,34 +75,6 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         help,
     }
 }
-
-/// The words of the top-level declarations, as [`describe`] gives them.
-const DECLARATIONS: [&str; 24] = [
-    "`import`",
-    "`project`",
-    "`environment`",
-    "`service`",
-    "`severity`",
-    "`query`",
-    "`threshold`",
-    "`alert`",
-    "`record`",
-    "`group`",
-    "`receiver`",
-    "`routing`",
-    "`team`",
-    "`inhibit`",
-    "`escalation`",
-    "`route_test`",
-    "`dashboard`",
-    "`component`",
-    "`section`",
-    "`scenario`",
-    "`appendix`",
-    "`slo`",
-    "`slo_defaults`",
-    "`policy`",
-];
 
 /// Words for each grammar rule that can be expected; never a rule name.
 fn describe(rule: Rule) -> String {
@@ -287,8 +263,13 @@ fn token_len(text: &str, pos: usize) -> usize {
 /// never closed: the failure is then only a symptom, and the opening is what to show.
 fn unclosed_before(text: &str, pos: usize, file: FileId) -> Option<ParseError> {
     let mut braces: Vec<usize> = Vec::new();
+    // The blocks open where parsing failed.
+    let mut open_at_pos: Option<Vec<usize>> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if i >= pos && open_at_pos.is_none() {
+            open_at_pos = Some(braces.clone());
+        }
         match c {
             '#' => {
                 while chars.peek().is_some_and(|(_, c)| *c != '\n') {
@@ -348,12 +329,70 @@ fn unclosed_before(text: &str, pos: usize, file: FileId) -> Option<ParseError> {
             _ => {}
         }
     }
+    // Both places are shown when near; otherwise every line between would be printed.
+    let far = |open: usize, end: usize| {
+        let lines = text[open..end.min(text.len())].matches('\n').count();
+        (lines > 6).then(|| text[..end.min(text.len())].matches('\n').count() + 1)
+    };
     let at_end = text[pos.min(text.len())..].trim().is_empty();
-    match braces.last() {
-        Some(&open) if at_end => Some(ParseError::UnclosedBlock {
+    if let (Some(&open), true) = (braces.last(), at_end) {
+        let end = text.trim_end().len();
+        return Some(ParseError::UnclosedBlock {
             open: Span::new(file, open, open + 1),
             end: Span::new(file, text.len(), text.len()),
-        }),
+            next: None,
+            far: far(open, end),
+        });
+    }
+    // A declaration keyword at the start of a line, met inside a block: the block before it
+    // was left open, which is what to show rather than the keyword.
+    let open = open_at_pos.unwrap_or(braces);
+    let line_start = pos == 0 || text[..pos.min(text.len())].ends_with('\n');
+    let word: String = text[pos.min(text.len())..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    match open.last() {
+        Some(&open) if line_start && DECLARATIONS.contains(&word.as_str()) => {
+            Some(ParseError::UnclosedBlock {
+                open: Span::new(file, open, open + 1),
+                end: Span::new(file, pos, pos + word.len()),
+                far: far(open, pos),
+                next: Some(word),
+            })
+        }
         _ => None,
     }
 }
+
+/// Keywords that begin a top-level declaration.
+const DECLARATIONS: [&str; 28] = [
+    "import",
+    "project",
+    "environment",
+    "service",
+    "severity",
+    "query",
+    "threshold",
+    "alert",
+    "record",
+    "group",
+    "target",
+    "alertmanager",
+    "receiver",
+    "routing",
+    "route",
+    "time_interval",
+    "team",
+    "inhibit",
+    "escalation",
+    "route_test",
+    "dashboard",
+    "component",
+    "section",
+    "scenario",
+    "appendix",
+    "slo",
+    "slo_defaults",
+    "policy",
+];

@@ -12,6 +12,11 @@ pub(crate) enum ResolveError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The names of that kind that are declared, when there is no close one and they
+        /// are few.
+        known: Vec<String>,
+        /// Later uses of the same unknown name, not reported again.
+        again: usize,
     },
     DuplicateName {
         kind: &'static str,
@@ -692,7 +697,9 @@ impl StageError for ResolveError {
         use ResolveError::*;
         let text = match self {
             UnknownName { kind: "unit", .. } => "not a unit",
-            UnknownName { .. } => "not declared anywhere",
+            UnknownName { again: 0, .. } => "not declared anywhere",
+            UnknownName { again: 1, .. } => "not declared anywhere (used once more below)",
+            UnknownName { .. } => "not declared anywhere (used again below)",
             DuplicateName { .. } => "declared again here",
             NotImported { .. } => "not visible here",
             BadDuration { .. } => "not a Prometheus duration",
@@ -798,6 +805,17 @@ impl StageError for ResolveError {
             UnknownName { kind: "unit", .. } => {
                 Some(format!("units are {}", backticked(&super::quantity::Unit::NAMES)))
             }
+            UnknownName { kind, known, .. } if known.is_empty() => {
+                Some(format!("no {kind} is declared; declare it, or import the file that does"))
+            }
+            UnknownName { kind, known, .. } => Some(format!(
+                "the declared {kind} names are {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
             UnknownTemplateVariable { .. } => Some(
                 "compile-time variables are `threshold`, `for`, `severity`, `environment` and `query`; Prometheus' own start with `$` or `.`"
                     .into(),

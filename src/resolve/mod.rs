@@ -259,7 +259,7 @@ pub(crate) fn resolve(
         .collect();
     r.dashboard_links(&decls.dashboards, &mut dashboards);
     if !r.errors.is_empty() {
-        return Err(r.errors);
+        return Err(once_per_unknown_name(r.errors));
     }
     model.dashboards = dashboards;
 
@@ -270,6 +270,28 @@ pub(crate) fn resolve(
     runbook_pages::lay_out(&mut model);
     dashboard_url::annotate(&mut model);
     Ok(model)
+}
+
+/// An unknown name is reported at its first use only, with a count of the others: its later
+/// uses would only repeat it.
+fn once_per_unknown_name(errors: Vec<ResolveError>) -> Vec<ResolveError> {
+    let mut first: std::collections::HashMap<(&'static str, String), usize> =
+        std::collections::HashMap::new();
+    let mut out: Vec<ResolveError> = Vec::with_capacity(errors.len());
+    for e in errors {
+        if let ResolveError::UnknownName { kind, name, .. } = &e {
+            let key = (*kind, name.clone());
+            if let Some(&i) = first.get(&key) {
+                if let ResolveError::UnknownName { again, .. } = &mut out[i] {
+                    *again += 1;
+                }
+                continue;
+            }
+            first.insert(key, out.len());
+        }
+        out.push(e);
+    }
+    out
 }
 
 /// Declarations by kind, in file order then source order, so indices are stable.
@@ -694,6 +716,8 @@ impl<'a> Resolver<'a> {
                         name: u.value.clone(),
                         span: u.span,
                         suggestion: names::suggest(&u.value, Unit::NAMES),
+                        known: Vec::new(),
+                        again: 0,
                     });
                     Unit::None
                 }

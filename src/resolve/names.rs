@@ -82,15 +82,27 @@ impl<'a> Names<'a> {
                     &self.sources.file(def.file).path,
                 ),
             })),
-            None => Err(Box::new(ResolveError::UnknownName {
-                kind,
-                name: name.value.clone(),
-                span: name.span,
-                suggestion: suggest(
-                    &name.value,
-                    table.into_iter().flat_map(|t| t.keys().map(String::as_str)),
-                ),
-            })),
+            None => {
+                let declared = || table.into_iter().flat_map(|t| t.keys().map(String::as_str));
+                let suggestion = suggest(&name.value, declared());
+                let mut known: Vec<String> = match suggestion {
+                    Some(_) => Vec::new(),
+                    None => declared().map(str::to_string).collect(),
+                };
+                known.sort();
+                if known.len() > 12 {
+                    known.clear();
+                    known.push("...".into());
+                }
+                Err(Box::new(ResolveError::UnknownName {
+                    kind,
+                    name: name.value.clone(),
+                    span: name.span,
+                    suggestion,
+                    known,
+                    again: 0,
+                }))
+            }
         }
     }
 

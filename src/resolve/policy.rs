@@ -64,6 +64,8 @@ impl Resolver<'_> {
                                 name: name.value.clone(),
                                 span: name.span,
                                 suggestion: names::suggest(&name.value, Part::NAMES),
+                                known: Part::NAMES.iter().map(|p| p.to_string()).collect(),
+                                again: 0,
                             }),
                         }
                     }

@@ -12,6 +12,7 @@ pub mod fuzz;
 pub(crate) mod go_template;
 pub(crate) mod guard;
 pub mod import;
+pub mod init;
 pub mod lint;
 pub(crate) mod load;
 pub(crate) mod markdown;

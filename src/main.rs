@@ -72,6 +72,13 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Vec<FailOn>,
     },
+    /// A new project in DIR (new or empty): sources that compile, lint clean, and whose
+    /// output passes promtool and amtool.
+    Init {
+        /// Where to write the sources.
+        #[arg(default_value = "rules")]
+        dir: PathBuf,
+    },
     /// Print the documentation of a lint, by code (`L001`) or name.
     Explain {
         /// A lint code or name.
@@ -180,6 +187,22 @@ fn main() -> ExitCode {
             run_lint(&rules, format, deny.is_some(), base)
         }
         Command::Explain { code } => explain(&code),
+        Command::Init { dir } => match watchbook::init::init(&dir) {
+            Ok(files) => {
+                for f in &files {
+                    eprintln!("wrote {f}");
+                }
+                eprintln!(
+                    "next: `watchbook compile {} --out generated`, then edit the sources",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(1)
+            }
+        },
         Command::Diff {
             rules,
             base,

@@ -64,6 +64,62 @@ fn json_diagnostics_carry_code_and_position() {
     insta::assert_snapshot!("many_errors_at_once_json", text(&result.stdout));
 }
 
+/// Every key of an object and of the objects inside it, as `a.b.c` paths.
+fn keys(value: &serde_json::Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(path.clone());
+                keys(v, &path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                keys(item, prefix, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The README's example of `--format json` has exactly the fields the compiler prints.
+#[test]
+fn the_readme_documents_the_json_shape_exactly() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("`--format json` prints the same diagnostics")
+        .expect("the README documents the JSON");
+    let block = &readme[start..];
+    let open = block.find("```json\n").unwrap() + "```json\n".len();
+    let close = open + block[open..].find("```").unwrap();
+    let documented: serde_json::Value = serde_json::from_str(&block[open..close]).unwrap();
+    let mut documented_keys = std::collections::BTreeSet::new();
+    keys(&documented, "", &mut documented_keys);
+    // A duplicate alert has every field: a location, a label, a related place and a help.
+    let mut printed_keys = std::collections::BTreeSet::new();
+    for dir in [
+        "tests/fixtures/errors/many_errors_at_once",
+        "tests/fixtures/errors/duplicate_name",
+    ] {
+        let result = watchbook(&[
+            "compile",
+            dir,
+            "--out",
+            "/tmp/never-written",
+            "--format",
+            "json",
+        ]);
+        let json: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON");
+        keys(&json, "", &mut printed_keys);
+    }
+    assert_eq!(documented_keys, printed_keys);
+}
+
 #[test]
 fn a_missing_rules_directory_is_an_error_not_a_panic() {
     let result = watchbook(&["compile", "no/such/dir", "--out", "/tmp/never-written"]);

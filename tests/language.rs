@@ -24,10 +24,10 @@ fn promtool_loads_the_rules_and_passes_their_tests() {
     let out = compiled();
     let prometheus = out.path().join("g/prometheus");
     let rules = files_ending(&prometheus, ".rules.yml");
-    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert_eq!(rules.len(), 3, "{rules:?}");
     validate("promtool", &["check", "rules"], &rules);
     let tests = files_ending(&prometheus, ".test.yml");
-    assert_eq!(tests.len(), 1, "{tests:?}");
+    assert_eq!(tests.len(), 2, "{tests:?}");
     validate("promtool", &["test", "rules"], &tests);
 }
 

@@ -15,10 +15,11 @@ pub(super) fn check(model: &Model, errors: &mut Vec<CheckError>) {
             .flat_map(|e| &e.checks)
             .map(|c| (c.at, c.span))
             .collect();
-        for alert in [
-            &model.alerts[slo.page_alert],
-            &model.alerts[slo.ticket_alert],
-        ] {
+        for alert in [slo.page_alert, slo.ticket_alert]
+            .into_iter()
+            .flatten()
+            .map(|i| &model.alerts[i])
+        {
             past_escalation(alert, &checks, errors);
         }
     }

@@ -570,8 +570,9 @@ fn slos(base: &Model, head: &Model, report: &mut Report) {
         }
         let alerts = |m: &Model, x: &crate::resolve::model::Slo| -> String {
             [x.page_alert, x.ticket_alert]
-                .iter()
-                .filter_map(|i| m.alerts.get(*i))
+                .into_iter()
+                .flatten()
+                .filter_map(|i| m.alerts.get(i))
                 .filter(|a| matches!(a.condition, Condition::Slo { .. }))
                 .map(|a| a.name.clone())
                 .collect::<Vec<_>>()

@@ -127,25 +127,33 @@ fn test(model: &Model, variants: &[&Alert], example: &Example) -> Test {
 /// `quiet at` expects neither.
 fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
     let instance = &slo.instances[example.instance];
-    let alerts = [
-        (BurnKind::Page, &model.alerts[slo.page_alert]),
-        (BurnKind::Ticket, &model.alerts[slo.ticket_alert]),
-    ];
-    // (time, kind) -> expected alerts; a quiet check names both kinds with none.
-    let mut expected: BTreeMap<(Duration, usize), Vec<ExpectedAlert>> = BTreeMap::new();
+    let alerts: Vec<(BurnKind, &Alert)> = [
+        (BurnKind::Page, slo.page_alert),
+        (BurnKind::Ticket, slo.ticket_alert),
+    ]
+    .into_iter()
+    .filter_map(|(kind, index)| Some((kind, &model.alerts[index?])))
+    .collect();
+    let of = |kind: BurnKind| alerts.iter().find(|(k, _)| *k == kind).map(|(_, a)| *a);
+    // (time, alert name) -> expected alerts: page and ticket alerts may share a name, and
+    // promtool checks every alert of that name at once.
+    let mut expected: BTreeMap<(Duration, &str), Vec<ExpectedAlert>> = BTreeMap::new();
     for check in &example.checks {
-        let index = |kind: BurnKind| alerts.iter().position(|(k, _)| *k == kind).unwrap_or(0);
         match (&check.fires, check.kind) {
             (None, None) => {
-                expected.entry((check.at, 0)).or_default();
-                expected.entry((check.at, 1)).or_default();
+                for (_, alert) in &alerts {
+                    expected.entry((check.at, &alert.name)).or_default();
+                }
             }
             (None, Some(kind)) => {
-                expected.entry((check.at, index(kind))).or_default();
+                if let Some(alert) = of(kind) {
+                    expected.entry((check.at, &alert.name)).or_default();
+                }
             }
             (Some(result), kind) => {
-                let index = index(kind.unwrap_or(BurnKind::Page));
-                let alert = alerts[index].1;
+                let Some(alert) = of(kind.unwrap_or(BurnKind::Page)) else {
+                    continue;
+                };
                 let Some(rule) = alert
                     .rules
                     .iter()
@@ -157,7 +165,7 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
                 let mut series = instance.labels.clone();
                 series.extend(result.clone());
                 expected
-                    .entry((check.at, index))
+                    .entry((check.at, &alert.name))
                     .or_default()
                     .push(expected_alert(rule, series));
             }
@@ -169,9 +177,9 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
         input_series: input_series(&example.series),
         alert_rule_test: expected
             .into_iter()
-            .map(|((at, index), exp_alerts)| AlertTest {
+            .map(|((at, name), exp_alerts)| AlertTest {
                 eval_time: at.to_string(),
-                alertname: alerts[index].1.name.clone(),
+                alertname: name.to_string(),
                 exp_alerts,
             })
             .collect(),

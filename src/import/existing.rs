@@ -79,7 +79,11 @@ pub(super) fn scan(dir: &Path, replaced: &[String]) -> Result<Existing, ImportEr
                 Declaration::Alert(a) => existing.names.push(name("alert", &a.name.value)),
                 Declaration::Group(g) => existing.names.push(name("group", &g.name.value)),
                 Declaration::Slo(s) => {
-                    for alert in [&s.page, &s.ticket].into_iter().flatten() {
+                    for alert in [&s.page, &s.ticket]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|a| a.name.as_ref())
+                    {
                         existing.names.push(name("alert", &alert.value));
                     }
                 }

@@ -92,6 +92,13 @@ pub(crate) enum Finding {
         span: Span,
         other_span: Span,
     },
+    SloWindowCannotFire {
+        slo: String,
+        kind: &'static str,
+        windows: String,
+        threshold: String,
+        span: Span,
+    },
     NotCamelCase {
         alert: String,
         suggestion: String,
@@ -264,6 +271,16 @@ impl fmt::Display for Finding {
                 f,
                 "recording rule `{record}` is written twice, identically, with the same labels"
             ),
+            SloWindowCannotFire {
+                slo,
+                kind,
+                windows,
+                threshold,
+                ..
+            } => write!(
+                f,
+                "the {kind} window {windows} of slo `{slo}` can never fire: it needs an error ratio above {threshold}"
+            ),
             NotCamelCase { alert, .. } => write!(f, "alert name `{alert}` is not CamelCase"),
             MissingSummary { alert, .. } => write!(f, "alert `{alert}` has no summary"),
             NoExamples { alert, missing, .. } => {
@@ -351,6 +368,7 @@ impl Finding {
             UnusedReceiver { .. } => &unused_receiver::LINT,
             DuplicateAlert { .. } => &duplicate_alert::LINT,
             DuplicateRecord { .. } => &duplicate_recording_rule::LINT,
+            SloWindowCannotFire { .. } => &slo_alert_that_cannot_fire::LINT,
             NotCamelCase { .. } => &alert_name_not_camel_case::LINT,
             MissingSummary { .. } => &alert_without_summary::LINT,
             NoExamples { .. } => &alert_without_examples::LINT,
@@ -390,6 +408,7 @@ impl Finding {
             | UnusedReceiver { span, .. }
             | DuplicateAlert { span, .. }
             | DuplicateRecord { span, .. }
+            | SloWindowCannotFire { span, .. }
             | NotCamelCase { span, .. }
             | MissingSummary { span, .. }
             | NoExamples { span, .. }
@@ -449,6 +468,7 @@ impl Finding {
             UnusedReceiver { .. } => "use it in a severity's `notify`, a team route or an escalation, or remove it".into(),
             DuplicateAlert { .. } => "remove one, or tell them apart by severity or threshold".into(),
             DuplicateRecord { .. } => "remove one of them".into(),
+            SloWindowCannotFire { .. } => "give the window a smaller share of the budget or a longer long window (`windows { ... }`), shorten the period, or turn the alert off".into(),
             NotCamelCase { suggestion, .. } => format!("rename it `{suggestion}`"),
             MissingSummary { .. } => "add `summary \"...\"`: it is the first line people read".into(),
             NoExamples { .. } => "add an `example` with `fires at` and one with `quiet at`".into(),

@@ -38,6 +38,7 @@ mod rate_on_non_counter;
 mod regex_could_be_equality;
 mod selector_never_matches;
 mod severity_without_response;
+mod slo_alert_that_cannot_fire;
 mod summary_not_a_sentence;
 mod threshold_query_without_unit;
 mod threshold_target_past_warning;
@@ -75,7 +76,7 @@ impl Lint {
 }
 
 /// Every lint, in code order.
-pub const LINTS: [&Lint; 26] = [
+pub const LINTS: [&Lint; 27] = [
     &alert_without_runbook::LINT,
     &threshold_target_past_warning::LINT,
     &critical_without_for::LINT,
@@ -99,6 +100,7 @@ pub const LINTS: [&Lint; 26] = [
     &severity_without_response::LINT,
     &threshold_query_without_unit::LINT,
     &duplicate_recording_rule::LINT,
+    &slo_alert_that_cannot_fire::LINT,
     &policy_violation::LINT,
     &change_without_reason::LINT,
     &suppression::LINT,
@@ -125,7 +127,7 @@ pub(crate) struct Context<'a> {
 
 type Check = fn(&Context, &mut Vec<Finding>);
 
-const CHECKS: [Check; 25] = [
+const CHECKS: [Check; 26] = [
     alert_without_runbook::check,
     threshold_target_past_warning::check,
     critical_without_for::check,
@@ -149,6 +151,7 @@ const CHECKS: [Check; 25] = [
     severity_without_response::check,
     threshold_query_without_unit::check,
     duplicate_recording_rule::check,
+    slo_alert_that_cannot_fire::check,
     policy_violation::check,
     change_without_reason::check,
 ];

@@ -577,11 +577,38 @@ pub(crate) struct Appendix {
     pub entries: Vec<(Text, Text)>,
 }
 
+/// `page NAME { labels { ... } }` or `page off`.
+#[derive(Debug, Clone)]
+pub(crate) struct SloAlert {
+    pub span: crate::source::Span,
+    /// `None` keeps the default name.
+    pub name: Option<Ident>,
+    /// `page off`: no such alert.
+    pub off: bool,
+    pub labels: Vec<LabelPair>,
+    pub annotations: Vec<LabelPair>,
+    pub for_: Option<Text>,
+}
+
 #[derive(Debug)]
 pub(crate) enum Sli {
-    Ratio { errors: Text, total: Text },
-    Latency { histogram: Text, below: Text },
-    Availability { gauge: Text },
+    /// `sli raw `...``: the error ratio as written.
+    Raw {
+        ratio: Text,
+    },
+    Ratio {
+        errors: Text,
+        total: Text,
+    },
+    Latency {
+        histogram: Text,
+        below: Text,
+    },
+    /// `pooled`: every sample counts alike, not every series.
+    Availability {
+        gauge: Text,
+        pooled: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -606,8 +633,10 @@ pub(crate) struct Slo {
     pub objective: Option<Text>,
     pub period: Option<Text>,
     pub sli: Option<Spanned<Sli>>,
-    pub page: Option<Ident>,
-    pub ticket: Option<Ident>,
+    pub page: Option<SloAlert>,
+    pub ticket: Option<SloAlert>,
+    /// The SLO's name in its rules, when not its declaration's.
+    pub id: Option<Text>,
     pub settings: SloDefaults,
     pub scope: Scope,
     pub summary: Option<Text>,

@@ -898,6 +898,41 @@ impl Builder {
         Some(policy)
     }
 
+    /// `page NAME { ... }`, `page { ... }`, `page NAME` or `page off`.
+    fn slo_alert(&mut self, pair: Pair<Rule>) -> SloAlert {
+        let mut alert = SloAlert {
+            span: self.span(&pair),
+            name: None,
+            off: false,
+            labels: Vec::new(),
+            annotations: Vec::new(),
+            for_: None,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::kw_off => alert.off = true,
+                Rule::ident | Rule::string => alert.name = Some(self.any_name(part)),
+                Rule::slo_alert_body => {
+                    for field in part.into_inner() {
+                        let span = self.span(&field);
+                        match field.as_rule() {
+                            Rule::labels => alert.labels.extend(self.labels(field)),
+                            Rule::label => alert.labels.extend(self.label_pair(field)),
+                            Rule::annotation => alert.annotations.extend(self.label_pair(field)),
+                            Rule::for_clause => {
+                                let v = self.first_text(field, Rule::duration);
+                                self.set_text(&mut alert.for_, v, "for", span);
+                            }
+                            _ => self.internal(&field, "this SLO alert field"),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        alert
+    }
+
     fn slo_setting(&mut self, settings: &mut SloDefaults, field: Pair<Rule>) {
         let span = self.span(&field);
         match field.as_rule() {
@@ -959,6 +994,7 @@ impl Builder {
             sli: None,
             page: None,
             ticket: None,
+            id: None,
             settings: SloDefaults::default(),
             scope: Scope::default(),
             summary: None,
@@ -976,10 +1012,11 @@ impl Builder {
                     let v = self.first_text(field, Rule::duration);
                     self.set_text(&mut slo.period, v, "period", span);
                 }
-                Rule::sli_ratio | Rule::sli_latency | Rule::sli_availability => {
+                Rule::sli_ratio | Rule::sli_latency | Rule::sli_availability | Rule::sli_raw => {
                     let rule = field.as_rule();
                     let mut texts = Vec::new();
                     let mut bound = None;
+                    let mut pooled = false;
                     for part in field.into_inner() {
                         match part.as_rule() {
                             Rule::sli_errors | Rule::sli_total => {
@@ -987,6 +1024,7 @@ impl Builder {
                             }
                             Rule::raw => texts.extend(self.raw(part)),
                             Rule::quantity => bound = Some(self.ident(&part)),
+                            Rule::kw_pooled => pooled = true,
                             _ => {}
                         }
                     }
@@ -1002,6 +1040,10 @@ impl Builder {
                         },
                         (Rule::sli_availability, 1, _) => Sli::Availability {
                             gauge: texts.pop()?,
+                            pooled,
+                        },
+                        (Rule::sli_raw, 1, _) => Sli::Raw {
+                            ratio: texts.pop()?,
                         },
                         _ => continue,
                     };
@@ -1014,13 +1056,19 @@ impl Builder {
                         &mut self.errors,
                     );
                 }
-                Rule::page_alert => {
-                    let v = self.first_text(field, Rule::ident);
-                    self.set_text(&mut slo.page, v, "page", span);
+                Rule::page_alert | Rule::ticket_alert => {
+                    let page = field.as_rule() == Rule::page_alert;
+                    let alert = self.slo_alert(field);
+                    let (slot, word) = if page {
+                        (&mut slo.page, "page")
+                    } else {
+                        (&mut slo.ticket, "ticket")
+                    };
+                    set_once(slot, alert, word, span, |a| a.span, &mut self.errors);
                 }
-                Rule::ticket_alert => {
-                    let v = self.first_text(field, Rule::ident);
-                    self.set_text(&mut slo.ticket, v, "ticket", span);
+                Rule::slo_id => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut slo.id, v, "id", span);
                 }
                 Rule::page_severity | Rule::ticket_severity | Rule::burn_windows => {
                     self.slo_setting(&mut slo.settings, field)

@@ -439,9 +439,11 @@ fn slo_panels(
     if page.is_finite() {
         burn_steps.push((Some(page), "red"));
     }
-    let runbook = slo
-        .alert_names
-        .iter()
+    // Page and ticket alerts sharing a name share a runbook section: one link.
+    let mut names: Vec<&String> = slo.alert_names.iter().flatten().collect();
+    names.dedup();
+    let runbook = names
+        .into_iter()
         .map(|name| {
             (
                 format!("Runbook: {name}"),

@@ -247,6 +247,26 @@ pub(crate) enum ResolveError {
         text: String,
         span: Span,
     },
+    SloWithoutWindows {
+        slo: String,
+        span: Span,
+    },
+    SloExampleAlertOff {
+        slo: String,
+        kind: &'static str,
+        span: Span,
+    },
+    SloKindWithoutWindows {
+        slo: String,
+        kind: &'static str,
+        span: Span,
+    },
+    DuplicateSloId {
+        service: String,
+        id: String,
+        span: Span,
+        first: Span,
+    },
     SloExampleKind {
         span: Span,
     },
@@ -487,6 +507,19 @@ impl fmt::Display for ResolveError {
             BadObjective { text, .. } => {
                 write!(f, "objective `{text}` is not a share between 0% and 100%")
             }
+            SloWithoutWindows { slo, .. } => {
+                write!(f, "slo `{slo}` has no burn windows, so it would generate no rules")
+            }
+            SloExampleAlertOff { slo, kind, .. } => {
+                write!(f, "this example checks the {kind} alert of slo `{slo}`, which is off")
+            }
+            SloKindWithoutWindows { slo, kind, .. } => write!(
+                f,
+                "slo `{slo}` has a {kind} alert but none of its burn windows is a `{kind}` window"
+            ),
+            DuplicateSloId { service, id, .. } => {
+                write!(f, "service `{service}` has two SLOs with the id `{id}`")
+            }
             SloExampleKind { .. } => {
                 write!(f, "an SLO example must say which alert fires: `page` or `ticket`")
             }
@@ -618,6 +651,10 @@ impl StageError for ResolveError {
             UnknownSection { .. } => "E0129",
             SloIncomplete { .. } => "E0130",
             BadObjective { .. } => "E0131",
+            SloWithoutWindows { .. } => "E0153",
+            SloKindWithoutWindows { .. } => "E0154",
+            DuplicateSloId { .. } => "E0155",
+            SloExampleAlertOff { .. } => "E0156",
             SloExampleKind { .. } => "E0132",
             NewerFeature { .. } => "E0143",
             VariantConflict { .. } => "E0144",
@@ -681,6 +718,10 @@ impl StageError for ResolveError {
             | UnknownSection { span, .. }
             | SloIncomplete { span, .. }
             | BadObjective { span, .. }
+            | SloWithoutWindows { span, .. }
+            | SloKindWithoutWindows { span, .. }
+            | DuplicateSloId { span, .. }
+            | SloExampleAlertOff { span, .. }
             | SloExampleKind { span }
             | NewerFeature { span, .. }
             | VariantConflict { span, .. }
@@ -744,6 +785,10 @@ impl StageError for ResolveError {
             UnknownSection { .. } => "not a section of the runbook",
             SloIncomplete { .. } => "incomplete",
             BadObjective { .. } => "not an objective",
+            SloWithoutWindows { .. } => "no windows",
+            SloKindWithoutWindows { .. } => "no window of this kind",
+            DuplicateSloId { .. } => "the same id again",
+            SloExampleAlertOff { .. } => "no such alert",
             SloExampleKind { .. } => "which alert?",
             NewerFeature { .. } => "too new",
             VariantConflict {
@@ -768,6 +813,7 @@ impl StageError for ResolveError {
         use ResolveError::*;
         match self {
             DuplicateName { first, .. } => vec![(*first, "first declared here".into())],
+            DuplicateSloId { first, .. } => vec![(*first, "the first SLO with this id".into())],
             BadPromql {
                 used_at: Some(at), ..
             } => vec![(*at, "used here".into())],
@@ -916,6 +962,20 @@ impl StageError for ResolveError {
             ),
             SloIncomplete { .. } => Some("add `objective 99.9%`".into()),
             BadObjective { .. } => Some("write it as a percentage such as `99.9%`".into()),
+            SloWithoutWindows { .. } => Some(
+                "list windows such as `page 1h 5m 2%`, or leave out `windows` for the SRE \
+                 workbook's four; to keep only the recordings, write `page off` and `ticket off`"
+                    .into(),
+            ),
+            SloExampleAlertOff { kind, .. } => Some(format!(
+                "check the other alert, or turn this one on (remove `{kind} off`)"
+            )),
+            SloKindWithoutWindows { kind, .. } => Some(format!(
+                "add a window such as `{kind} 1h 5m 2%`, or write `{kind} off`"
+            )),
+            DuplicateSloId { .. } => Some(
+                "their recordings would mix: give one of them another `id \"...\"`".into(),
+            ),
             SloExampleKind { .. } => Some("write `fires page at 10m { ... }` or `fires ticket at 3h { ... }`".into()),
             QueryWithoutThreshold { query, .. } => Some(format!(
                 "declare `threshold {query} {{ critical above ... }}` to give the query its levels"

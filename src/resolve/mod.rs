@@ -27,6 +27,7 @@ mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
+mod slo_alert;
 mod target;
 mod template;
 mod threshold;
@@ -226,6 +227,7 @@ pub(crate) fn resolve(
             )
         })
         .collect();
+    r.check_slo_ids(&slos);
     model.slos = slos;
     let one_namespace = [&model.targets.mimir, &model.targets.cortex]
         .iter()
@@ -457,8 +459,12 @@ impl<'a> Resolver<'a> {
         for (i, x) in d.slos.iter().enumerate() {
             errors.extend(declare(&mut self.names, "slo", &x.name, i));
             let alerts = d.alerts.len() + 2 * i;
-            for (j, name) in [&x.page, &x.ticket].into_iter().enumerate() {
-                if let Some(name) = name {
+            let names = [&x.page, &x.ticket].map(|a| a.as_ref().and_then(|a| a.name.as_ref()));
+            for (j, name) in names.into_iter().enumerate() {
+                // Page and ticket may share a name (Sloth's style): declared once.
+                let shared =
+                    j == 1 && names[0].is_some_and(|p| Some(&p.value) == name.map(|n| &n.value));
+                if let (Some(name), false) = (name, shared) {
                     errors.extend(declare(&mut self.names, "alert", name, alerts + j));
                 }
             }
@@ -522,6 +528,26 @@ impl<'a> Resolver<'a> {
     }
 
     /// Labels that rules will carry: Prometheus refuses `__name__` among them.
+    /// Sloth knows an SLO by its service and id: two alike would mix their recordings.
+    fn check_slo_ids(&mut self, slos: &[Slo]) {
+        let mut seen: std::collections::HashMap<(&str, &str), Span> = Default::default();
+        for slo in slos {
+            match seen.entry((&slo.service, &slo.id)) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    self.errors.push(ResolveError::DuplicateSloId {
+                        service: slo.service.clone(),
+                        id: slo.id.clone(),
+                        span: slo.span,
+                        first: *first.get(),
+                    })
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(slo.span);
+                }
+            }
+        }
+    }
+
     pub(super) fn rule_labels(&mut self, pairs: &[ast::LabelPair]) -> Labels {
         for pair in pairs.iter().filter(|p| p.name.value == "__name__") {
             self.errors.push(ResolveError::ReservedLabel {

@@ -671,10 +671,15 @@ pub(crate) struct Slo {
     pub period: Duration,
     pub windows: Vec<BurnWindow>,
     pub instances: Vec<SloInstance>,
-    pub page_alert: usize,
-    pub ticket_alert: usize,
-    /// The names of the page and ticket alerts.
-    pub alert_names: [String; 2],
+    /// The name in its rules (`sloth_slo`) and its service (`sloth_service`): together they
+    /// identify the SLO.
+    pub id: String,
+    pub service: String,
+    /// The page and ticket alerts; `None` when turned off.
+    pub page_alert: Option<usize>,
+    pub ticket_alert: Option<usize>,
+    /// The names of the page and ticket alerts (the same one when they share it).
+    pub alert_names: [Option<String>; 2],
     pub examples: Vec<SloExample>,
 }
 

@@ -10,7 +10,8 @@ use super::model::*;
 use super::quantity::{self, Unit};
 use super::rule_group::Groups;
 use super::selector::{self, Matcher};
-use super::{labels_of, promql, template, Resolver};
+use super::slo_alert::SloAlertContext;
+use super::{labels_of, promql, Resolver};
 use crate::anchor;
 use crate::parse::ast::{self, QueryLanguage};
 use crate::source::Span;
@@ -192,7 +193,9 @@ impl Resolver<'_> {
             || anchor::slug(&model.project.name),
             |s| s.replace('_', "-"),
         );
-        let slo_id = s.name.value.replace('_', "-");
+        let slo_id =
+            s.id.as_ref()
+                .map_or_else(|| s.name.value.replace('_', "-"), |id| id.value.clone());
         let group = groups.of(None, s.name.span, self);
         let order = (s.name.span.file.0 as usize, s.name.span.start + 1);
 
@@ -200,7 +203,14 @@ impl Resolver<'_> {
             windows.iter().flat_map(|w| [w.short, w.long]).collect();
         all_windows.sort();
         all_windows.dedup();
-        let smallest = *all_windows.first()?;
+        let Some(&smallest) = all_windows.first() else {
+            let span = s.settings.windows.as_ref().map_or(s.name.span, |w| w.span);
+            self.errors.push(ResolveError::SloWithoutWindows {
+                slo: s.name.value.clone(),
+                span,
+            });
+            return None;
+        };
 
         let mut resolved_instances = Vec::new();
         let mut window_records: Vec<Record> = Vec::new();
@@ -285,8 +295,13 @@ impl Resolver<'_> {
                 format!("1 - slo:period_burn_rate:ratio{{{own_text}}}"),
                 None,
             ));
+            // Sloth's dashboards list SLOs by this series.
+            recordings.push(("sloth_slo_info".into(), "vector(1)".into(), None));
             for (name, expr, window) in recordings {
                 let mut record_labels = labels.clone();
+                if name == "sloth_slo_info" {
+                    record_labels.insert("sloth_objective".into(), tidy(objective * 100.0));
+                }
                 if let Some(w) = window {
                     record_labels.insert("sloth_window".into(), w.window_name());
                 }
@@ -325,120 +340,81 @@ impl Resolver<'_> {
         }
         records.extend(window_records);
 
-        let alert_names = [
+        let cx = SloAlertContext {
+            slo: s,
+            index,
+            objective: objective_text,
+            period,
+            group,
+            order,
+        };
+        let shared_name = match (&s.page, &s.ticket) {
+            (Some(p), Some(t)) if !p.off && !t.off => {
+                p.name.is_some()
+                    && p.name.as_ref().map(|n| &n.value) == t.name.as_ref().map(|n| &n.value)
+            }
+            _ => false,
+        };
+        let kinds = [
             (BurnKind::Page, &s.page, page_severity, page_rules),
             (BurnKind::Ticket, &s.ticket, ticket_severity, ticket_rules),
         ];
-        let mut indices = [0usize; 2];
-        let mut names = [String::new(), String::new()];
-        for (i, (kind, name, severity, rules)) in alert_names.into_iter().enumerate() {
+        let mut indices = [None, None];
+        let mut names = [None, None];
+        for (i, (kind, spec, severity, rules)) in kinds.into_iter().enumerate() {
             let severity = severity?;
-            let name = name.as_ref().map_or_else(
-                || {
-                    format!(
-                        "{}ErrorBudgetBurn{}",
-                        camel(&s.name.value),
-                        if kind == BurnKind::Page {
-                            "Fast"
-                        } else {
-                            "Slow"
-                        }
-                    )
-                },
-                |n| n.value.clone(),
-            );
-            let severity_name = model.severities[severity].name.clone();
-            let mut alert_rules = Vec::new();
-            for (i, (environment, expr, labels)) in rules.into_iter().enumerate() {
-                let mut rule_labels = labels;
-                rule_labels.insert("severity".into(), severity_name.clone());
-                rule_labels.insert("sloth_severity".into(), kind.name().into());
-                let values = template::Values {
-                    threshold: Some(&objective_text.value),
-                    for_: None,
-                    severity: Some(&severity_name),
-                    environment: environment.map(|e| model.environments[e].name.as_str()),
-                    query: Some(&s.title.value),
-                };
-                let mut annotations = Labels::new();
-                let default_summary = format!(
-                    "{} SLO ({} over {}): the error budget burns too fast ({}).",
-                    template::literal(&s.title.value),
-                    objective_text.value,
-                    period.human(),
-                    kind.name()
-                );
-                let mut texts = vec![("summary", s.summary.as_ref())];
-                texts.push(("description", s.description.as_ref()));
-                for (key, text) in texts {
-                    let value = match text {
-                        Some(text) => match template::substitute(text, &values) {
-                            Ok(value) => value,
-                            // The same template fails the same way in every rule: report once.
-                            Err(errors) => {
-                                if i == 0 {
-                                    self.errors.extend(errors);
-                                }
-                                continue;
-                            }
-                        },
-                        None if key == "summary" => default_summary.clone(),
-                        None => continue,
-                    };
-                    annotations.insert(key.into(), value);
-                }
-                annotations.insert(
-                    "runbook_url".into(),
-                    anchor::alert_url(&model.project.runbook_url, &name),
-                );
-                alert_rules.push(AlertRule {
-                    environment,
-                    for_: None,
-                    keep_firing_for: None,
-                    expr,
-                    labels: rule_labels,
-                    annotations,
-                });
+            if spec.as_ref().is_some_and(|a| a.off) {
+                continue;
             }
-            let escalations = super::escalation_twins(
-                &alert_rules,
-                None,
-                model.severities[severity].escalate.as_ref(),
-            );
-            indices[i] = alerts.len();
-            names[i] = name.clone();
-            alerts.push(Alert {
-                reason: None,
-                name: name.clone(),
-                span: s.name.span,
-                group,
-                order,
-                primary: true,
-                declaration: alerts.len(),
-                external_runbook: false,
-                language: QueryLanguage::PromQl,
+            if !windows.iter().any(|w| w.kind == kind) {
+                self.errors.push(ResolveError::SloKindWithoutWindows {
+                    slo: s.name.value.clone(),
+                    kind: kind.name(),
+                    span: spec.as_ref().map_or(s.name.span, |a| a.span),
+                });
+                continue;
+            }
+            let shared = if i == 1 && shared_name {
+                indices[0]
+            } else {
+                None
+            };
+            let Some(at) = self.slo_alert(
+                &cx,
+                kind,
+                spec.as_ref(),
                 severity,
-                severity_span: s.name.span,
-                condition: Condition::Slo { slo: index, kind },
-                for_: None,
-                keep_firing_for: None,
-                rules: alert_rules,
-                escalations,
-                summary: s.summary.as_ref().map(|x| x.value.clone()),
-                description: s.description.as_ref().map(|x| x.value.clone()),
-                investigate: Vec::new(),
-                causes: Vec::new(),
-                resolve: Vec::new(),
-                examples: Vec::new(),
-                anchor: anchor::alert(&name),
-                page: None,
-            });
+                rules,
+                shared,
+                model,
+                alerts,
+            ) else {
+                continue;
+            };
+            indices[i] = Some(at);
+            names[i] = Some(alerts[at].name.clone());
         }
-        let examples = s
+        let examples: Vec<SloExample> = s
             .examples
             .iter()
             .filter_map(|e| self.slo_example(e, s, &resolved_instances, model))
             .collect();
+        let off_kind_checks: Vec<_> = examples
+            .iter()
+            .flat_map(|e: &SloExample| &e.checks)
+            .filter_map(|c| {
+                let kind = c.kind?;
+                let i = if kind == BurnKind::Page { 0 } else { 1 };
+                indices[i].is_none().then_some((kind, c.span))
+            })
+            .collect();
+        for (kind, span) in off_kind_checks {
+            self.errors.push(ResolveError::SloExampleAlertOff {
+                slo: s.name.value.clone(),
+                kind: kind.name(),
+                span,
+            });
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -452,6 +428,8 @@ impl Resolver<'_> {
             period,
             windows,
             instances: resolved_instances,
+            id: slo_id,
+            service,
             page_alert: indices[0],
             ticket_alert: indices[1],
             alert_names: names,
@@ -494,13 +472,27 @@ impl Resolver<'_> {
                     histogram.span,
                 )
             }
-            ast::Sli::Availability { gauge } => (
+            ast::Sli::Availability {
+                gauge,
+                pooled: false,
+            } => (
                 format!(
                     "1 - avg(avg_over_time({}[{WINDOW}]))",
                     promql::dedent(&gauge.value)
                 ),
                 gauge.span,
             ),
+            ast::Sli::Availability {
+                gauge,
+                pooled: true,
+            } => {
+                let gauge_text = promql::dedent(&gauge.value);
+                (
+                    format!("1 - (\n  sum(sum_over_time({gauge_text}[{WINDOW}]))\n  /\n  sum(count_over_time({gauge_text}[{WINDOW}]))\n)"),
+                    gauge.span,
+                )
+            }
+            ast::Sli::Raw { ratio } => (promql::dedent(&ratio.value), ratio.span),
         };
         let probe = selector::expand(
             &text.replace(WINDOW, "5m"),
@@ -580,19 +572,6 @@ fn with_matcher(selector: &str, matcher: &str) -> String {
     }
 }
 
-/// `requests_availability` as an alert name: `RequestsAvailability`.
-fn camel(name: &str) -> String {
-    name.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -613,6 +592,5 @@ mod tests {
         );
         assert_eq!(with_matcher("m{}", "le=\"1\""), "m{le=\"1\"}");
         assert_eq!(with_matcher("m", "le=\"1\""), "m{le=\"1\"}");
-        assert_eq!(camel("requests_availability"), "RequestsAvailability");
     }
 }

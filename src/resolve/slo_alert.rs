@@ -1,0 +1,176 @@
+//! An SLO's page or ticket alert: its name (page and ticket may share one, as Sloth does, and
+//! are then told apart by `sloth_severity`), the labels, annotations and `for` of that kind.
+
+use super::duration::Duration;
+use super::model::*;
+use super::{template, Resolver};
+use crate::anchor;
+use crate::parse::ast::{self, QueryLanguage};
+
+/// What an SLO's two alerts share.
+pub(super) struct SloAlertContext<'a> {
+    pub slo: &'a ast::Slo,
+    pub index: usize,
+    pub objective: &'a ast::Text,
+    pub period: Duration,
+    pub group: usize,
+    pub order: (usize, usize),
+}
+
+/// One rule of an SLO alert before its kind's settings: (environment, expr, labels).
+pub(super) type BurnRule = (Option<usize>, String, Labels);
+
+/// The default names: `RequestsAvailabilityErrorBudgetBurnFast` and `...Slow`.
+pub(super) fn default_name(slo: &str, kind: BurnKind) -> String {
+    let speed = match kind {
+        BurnKind::Page => "Fast",
+        BurnKind::Ticket => "Slow",
+    };
+    format!("{}ErrorBudgetBurn{speed}", camel(slo))
+}
+
+impl Resolver<'_> {
+    /// Appends the alert of one kind; `shared` is the index of the page alert when the ticket
+    /// alert shares its name (the ticket alert is then a variant of it).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn slo_alert(
+        &mut self,
+        cx: &SloAlertContext,
+        kind: BurnKind,
+        spec: Option<&ast::SloAlert>,
+        severity: usize,
+        rules: Vec<BurnRule>,
+        shared: Option<usize>,
+        model: &Model,
+        alerts: &mut Vec<Alert>,
+    ) -> Option<usize> {
+        let s = cx.slo;
+        let name = spec
+            .and_then(|a| a.name.as_ref())
+            .map_or_else(|| default_name(&s.name.value, kind), |n| n.value.clone());
+        let for_ = match spec.and_then(|a| a.for_.as_ref()) {
+            Some(text) => Some(self.duration(text)?),
+            None => None,
+        };
+        let own_labels = spec.map_or_else(Labels::new, |a| self.rule_labels(&a.labels));
+        let severity_name = model.severities[severity].name.clone();
+        let mut alert_rules = Vec::new();
+        for (i, (environment, expr, labels)) in rules.into_iter().enumerate() {
+            let mut rule_labels = labels;
+            rule_labels.insert("severity".into(), severity_name.clone());
+            rule_labels.insert("sloth_severity".into(), kind.name().into());
+            rule_labels.extend(own_labels.clone());
+            let values = template::Values {
+                threshold: Some(&cx.objective.value),
+                for_: for_.map(Duration::human),
+                severity: Some(&severity_name),
+                environment: environment.map(|e| model.environments[e].name.as_str()),
+                query: Some(&s.title.value),
+            };
+            let mut texts: Vec<(&str, &ast::Text)> = Vec::new();
+            texts.extend(s.summary.as_ref().map(|t| ("summary", t)));
+            texts.extend(s.description.as_ref().map(|t| ("description", t)));
+            for pair in spec.map_or(&[][..], |a| &a.annotations[..]) {
+                texts.retain(|(k, _)| *k != pair.name.value);
+                texts.push((pair.name.value.as_str(), &pair.value));
+            }
+            let mut annotations = Labels::new();
+            for (key, text) in texts {
+                match template::substitute(text, &values) {
+                    Ok(value) => {
+                        annotations.insert(key.into(), value);
+                    }
+                    // The same template fails the same way in every rule: report once.
+                    Err(errors) if i == 0 => self.errors.extend(errors),
+                    Err(_) => {}
+                }
+            }
+            annotations.entry("summary".into()).or_insert_with(|| {
+                format!(
+                    "{} SLO ({} over {}): the error budget burns too fast ({}).",
+                    template::literal(&s.title.value),
+                    cx.objective.value,
+                    cx.period.human(),
+                    kind.name()
+                )
+            });
+            annotations
+                .entry("runbook_url".into())
+                .or_insert_with(|| anchor::alert_url(&model.project.runbook_url, &name));
+            alert_rules.push(AlertRule {
+                environment,
+                for_,
+                keep_firing_for: None,
+                expr,
+                labels: rule_labels,
+                annotations,
+            });
+        }
+        let escalations = super::escalation_twins(
+            &alert_rules,
+            for_,
+            model.severities[severity].escalate.as_ref(),
+        );
+        let index = alerts.len();
+        let span = spec
+            .and_then(|a| a.name.as_ref())
+            .map_or(s.name.span, |n| n.span);
+        alerts.push(Alert {
+            reason: None,
+            name: name.clone(),
+            span,
+            group: cx.group,
+            order: cx.order,
+            primary: shared.is_none(),
+            declaration: shared.unwrap_or(index),
+            external_runbook: false,
+            language: QueryLanguage::PromQl,
+            severity,
+            severity_span: s.name.span,
+            condition: Condition::Slo {
+                slo: cx.index,
+                kind,
+            },
+            for_,
+            keep_firing_for: None,
+            rules: alert_rules,
+            escalations,
+            summary: s.summary.as_ref().map(|x| x.value.clone()),
+            description: s.description.as_ref().map(|x| x.value.clone()),
+            investigate: Vec::new(),
+            causes: Vec::new(),
+            resolve: Vec::new(),
+            examples: Vec::new(),
+            anchor: anchor::alert(&name),
+            page: None,
+        });
+        Some(index)
+    }
+}
+
+/// `requests_availability` as an alert name: `RequestsAvailability`.
+fn camel(name: &str) -> String {
+    name.split(['_', '-'])
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_are_camel_case() {
+        assert_eq!(camel("requests_availability"), "RequestsAvailability");
+        assert_eq!(
+            default_name("api_latency", BurnKind::Ticket),
+            "ApiLatencyErrorBudgetBurnSlow"
+        );
+    }
+}

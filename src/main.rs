@@ -101,6 +101,20 @@ enum ImportKind {
         #[arg(long)]
         force: bool,
     },
+    /// Sloth SLO specs (`prometheus/v1`, `PrometheusServiceLevel`; an `AlertWindows` sets the
+    /// period and windows), or directories of them: one source per file, checked to compile
+    /// into the recordings and alerts Sloth generates.
+    Sloth {
+        /// Spec files, or directories holding `.yml`/`.yaml` specs.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The rules directory to write the sources into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace sources of the same name in the rules directory.
+        #[arg(long)]
+        force: bool,
+    },
     /// An Alertmanager configuration (or a Kubernetes Secret holding `alertmanager.yaml`):
     /// receivers, routes, inhibitions, time intervals and templates, checked to route every
     /// label set as before. Inline secrets become files the output names.
@@ -220,6 +234,9 @@ fn main() -> ExitCode {
             kind: ImportKind::Prometheus { inputs, out, force },
         } => run_import(&inputs, &out, force),
         Command::Import {
+            kind: ImportKind::Sloth { inputs, out, force },
+        } => run_import_sloth(&inputs, &out, force),
+        Command::Import {
             kind: ImportKind::Alertmanager { input, out, force },
         } => run_import_alertmanager(&input, &out, force),
     }
@@ -251,6 +268,49 @@ fn run_import(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCod
             }
             eprintln!(
                 "round trip checked: `watchbook compile {}` gives back every imported rule",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let sources = SourceMap::default();
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&diagnostics, &sources, color));
+            eprintln!("error: import failed; nothing was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
+    match watchbook::import::sloth(inputs, out, force) {
+        Ok(report) => {
+            for f in &report.files {
+                eprintln!(
+                    "imported {} -> {}: {} SLO{}, {} alert{}; {} lines of YAML, {} of source",
+                    f.input,
+                    out.join(&f.output).display(),
+                    f.slos,
+                    plural(f.slos),
+                    f.alerts,
+                    plural(f.alerts),
+                    f.yaml_lines,
+                    f.wb_lines
+                );
+            }
+            for s in &report.support {
+                eprintln!("wrote {}", out.join(s).display());
+            }
+            if !report.severities_added.is_empty() {
+                eprintln!(
+                    "note: every watchbook alert has a severity; these alerts carry a `severity` label where Sloth's carry none:"
+                );
+                for s in &report.severities_added {
+                    eprintln!("  {s}");
+                }
+            }
+            eprintln!(
+                "round trip checked: `watchbook compile {}` records each SLI and raises each alert as Sloth does",
                 out.display()
             );
             ExitCode::SUCCESS

@@ -55,7 +55,7 @@ fn text(value: &str) -> Text {
     Spanned::new(value.to_string(), at())
 }
 
-fn pairs(labels: &Labels) -> Vec<LabelPair> {
+pub(super) fn pairs(labels: &Labels) -> Vec<LabelPair> {
     labels
         .iter()
         .map(|(k, v)| LabelPair {

@@ -55,6 +55,23 @@ pub enum ImportError {
     RoutingExists {
         dir: String,
     },
+    /// Not a Sloth spec (or not YAML at all).
+    NotSlothSpec {
+        path: String,
+        reason: String,
+    },
+    /// Part of a Sloth spec the language cannot say; `slo` is the SLO's name.
+    UnsupportedSlo {
+        path: String,
+        slo: Option<String>,
+        what: String,
+    },
+    /// What `compile` makes of an imported SLO differs from what Sloth generates.
+    SloRoundTrip {
+        source: String,
+        slo: String,
+        what: String,
+    },
     Exists {
         path: String,
     },
@@ -116,6 +133,19 @@ impl fmt::Display for ImportError {
                 f,
                 "`{dir}` has a `routing` or `alertmanager` block already"
             ),
+            NotSlothSpec { path, reason } => {
+                write!(f, "`{path}` is not a Sloth spec: {reason}")
+            }
+            UnsupportedSlo {
+                path,
+                slo: Some(slo),
+                what,
+            } => write!(f, "cannot import SLO `{slo}` of `{path}`: it has {what}"),
+            UnsupportedSlo { path, what, .. } => write!(f, "cannot import `{path}`: it has {what}"),
+            SloRoundTrip { source, slo, what } => write!(
+                f,
+                "the round trip changes SLO `{slo}` (`{source}`): {what}"
+            ),
             Exists { path } => write!(f, "`{path}` exists already"),
             Io { path, reason } => write!(f, "cannot write `{path}`: {reason}"),
         }
@@ -138,6 +168,9 @@ impl StageError for ImportError {
             NotAlertmanagerConfig { .. } => "E0510",
             RoutingExists { .. } => "E0511",
             UnsupportedConfig { .. } => "E0512",
+            NotSlothSpec { .. } => "E0513",
+            UnsupportedSlo { .. } => "E0514",
+            SloRoundTrip { .. } => "E0515",
         }
     }
 
@@ -152,6 +185,10 @@ impl StageError for ImportError {
                 "nothing was written; the compiler said:\n{}",
                 diagnostics.trim_end()
             )),
+            SloRoundTrip { .. } => Some(
+                "nothing was written; please report this SLO: the import should reproduce Sloth's rules or refuse it".into(),
+            ),
+            UnsupportedSlo { .. } => Some("nothing was written; change the spec, or leave it out of the import".into()),
             RoundTrip { .. } => Some(
                 "nothing was written; please report this rule: the import should express it exactly or refuse it".into(),
             ),

@@ -16,6 +16,8 @@ pub(super) struct Existing {
     pub files: Vec<String>,
     /// Severity name -> the file declaring it.
     pub severities: BTreeMap<String, String>,
+    /// Service name -> the file declaring it.
+    pub services: BTreeMap<String, String>,
     pub has_project: bool,
     pub prometheus_version: Option<Version>,
     pub alertmanager_version: Option<Version>,
@@ -78,7 +80,12 @@ pub(super) fn scan(dir: &Path, replaced: &[String]) -> Result<Existing, ImportEr
                 Declaration::Threshold(t) => existing.names.push(name("threshold", &t.name.value)),
                 Declaration::Alert(a) => existing.names.push(name("alert", &a.name.value)),
                 Declaration::Group(g) => existing.names.push(name("group", &g.name.value)),
+                Declaration::Service(s) => {
+                    existing.services.insert(s.name.value.clone(), rel.clone());
+                    existing.names.push(name("service", &s.name.value));
+                }
                 Declaration::Slo(s) => {
+                    existing.names.push(name("slo", &s.name.value));
                     for alert in [&s.page, &s.ticket]
                         .into_iter()
                         .flatten()

@@ -12,10 +12,13 @@ mod convert;
 mod error;
 mod existing;
 pub(crate) mod rule_file;
+mod sloth;
+mod sloth_spec;
 
 pub use alertmanager::{alertmanager, AlertmanagerReport};
 pub use am_convert::SecretMove;
 pub use error::ImportError;
+pub use sloth::{sloth, SlothFileReport, SlothReport};
 
 use crate::diagnostic::{Diagnostic, StageError};
 use crate::print::{string, Printer};

@@ -166,18 +166,28 @@ impl Resolver<'_> {
                 factor: share * period.0 as f64 / long.0 as f64,
             })
             .collect();
-        let page_severity = self.slo_severity(
-            &s.settings.page_severity,
-            &defaults.page,
-            "critical",
-            s.name.span,
-        );
-        let ticket_severity = self.slo_severity(
-            &s.settings.ticket_severity,
-            &defaults.ticket,
-            "warning",
-            s.name.span,
-        );
+        // An alert that is off needs no severity: Sloth's specs without alerts name none.
+        let off = |a: &Option<ast::SloAlert>| a.as_ref().is_some_and(|a| a.off);
+        let page_severity = if off(&s.page) {
+            None
+        } else {
+            self.slo_severity(
+                &s.settings.page_severity,
+                &defaults.page,
+                "critical",
+                s.name.span,
+            )
+        };
+        let ticket_severity = if off(&s.ticket) {
+            None
+        } else {
+            self.slo_severity(
+                &s.settings.ticket_severity,
+                &defaults.ticket,
+                "warning",
+                s.name.span,
+            )
+        };
         let error_ratio = self.sli_error_ratio(&sli.value)?;
         let instances = self.instances(&s.scope, model, s.name.span, true)?;
         let services: Vec<&str> = match &s.scope.services {
@@ -362,10 +372,13 @@ impl Resolver<'_> {
         let mut indices = [None, None];
         let mut names = [None, None];
         for (i, (kind, spec, severity, rules)) in kinds.into_iter().enumerate() {
-            let severity = severity?;
-            if spec.as_ref().is_some_and(|a| a.off) {
+            if off(spec) {
                 continue;
             }
+            // A severity that failed to resolve is reported already.
+            let Some(severity) = severity else {
+                continue;
+            };
             if !windows.iter().any(|w| w.kind == kind) {
                 self.errors.push(ResolveError::SloKindWithoutWindows {
                     slo: s.name.value.clone(),

@@ -1,0 +1,433 @@
+//! `watchbook import sloth`, through the real binary, judged against what Sloth itself
+//! generated for the same specs (../shared/reference/sloth): every recording and alert
+//! Sloth writes is in ours with the same name, labels, annotations and expression (parsed by
+//! promql-parser; numbers compared with a tolerance for Sloth's float noise); promtool on
+//! the result; and what cannot be imported is refused by name.
+
+mod common;
+
+use common::{files_ending, text, validate, watchbook};
+use promql_parser::parser::Expr;
+use std::collections::BTreeMap;
+use std::path::Path;
+use yaml_serde::Value;
+
+fn import(inputs: &[&Path], out: &Path) -> std::process::Output {
+    let mut args: Vec<&str> = vec!["import", "sloth"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    watchbook(&args)
+}
+
+fn compile(rules: &Path, out: &Path) {
+    let result = watchbook(&[
+        "compile",
+        rules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+}
+
+type Labels = BTreeMap<String, String>;
+
+#[derive(Debug)]
+struct Rule {
+    alert: bool,
+    name: String,
+    expr: String,
+    labels: Labels,
+    annotations: Labels,
+}
+
+fn map(value: &Value) -> Labels {
+    value
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => yaml_serde::to_string(other).unwrap().trim().to_string(),
+            };
+            (k.as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+/// Every rule of a rule file: plain `groups:` or `PrometheusRule` documents.
+fn rules(path: &Path) -> Vec<Rule> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut groups = Vec::new();
+    for doc in yaml_serde::Deserializer::from_str(&text) {
+        let value: Value = serde::Deserialize::deserialize(doc).unwrap();
+        let found = value
+            .get("groups")
+            .or_else(|| value.get("spec").and_then(|s| s.get("groups")));
+        groups.extend(
+            found
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+    }
+    groups
+        .iter()
+        .flat_map(|g| g["rules"].as_sequence().unwrap().clone())
+        .map(|r| Rule {
+            alert: r["alert"].is_string(),
+            name: r["alert"]
+                .as_str()
+                .or(r["record"].as_str())
+                .unwrap()
+                .to_string(),
+            expr: r["expr"].as_str().unwrap().to_string(),
+            labels: map(&r["labels"]),
+            annotations: map(&r["annotations"]),
+        })
+        .collect()
+}
+
+/// The expression without parentheses, numbers rounded to 9 significant digits: Sloth
+/// writes `0.0009999999999999432` where we write `0.001`.
+fn canonical(expr: &str) -> String {
+    let parsed = promql_parser::parser::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+    let shown = strip(&parsed).to_string();
+    let mut out = String::new();
+    let mut number = String::new();
+    let flush = |number: &mut String, out: &mut String| {
+        if let Ok(v) = number.parse::<f64>() {
+            out.push_str(&format!("{:.9e}", v));
+        } else {
+            out.push_str(number);
+        }
+        number.clear();
+    };
+    let mut previous = ' ';
+    for c in shown.chars() {
+        // A digit after a name's character belongs to the name: `ratio_rate5m`.
+        let in_name = previous.is_ascii_alphanumeric() || previous == '_';
+        let starts = number.is_empty() && c.is_ascii_digit() && !in_name;
+        previous = c;
+        let continues = !number.is_empty() && (c.is_ascii_digit() || c == '.' || c == 'e');
+        if starts || continues {
+            number.push(c);
+        } else {
+            flush(&mut number, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut number, &mut out);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn strip(e: &Expr) -> Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::Binary(b) => {
+            let mut b = b.clone();
+            b.lhs = Box::new(strip(&b.lhs));
+            b.rhs = Box::new(strip(&b.rhs));
+            Expr::Binary(b)
+        }
+        Expr::Aggregate(a) => {
+            let mut a = a.clone();
+            a.expr = Box::new(strip(&a.expr));
+            Expr::Aggregate(a)
+        }
+        Expr::Call(c) => {
+            let mut c = c.clone();
+            c.args.args = c.args.args.iter().map(|a| Box::new(strip(a))).collect();
+            Expr::Call(c)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Labels Sloth's CLI adds about itself (`examplesgen.sh` passes `cmd`): not the spec's.
+const TOOL_LABELS: [&str; 4] = ["cmd", "sloth_mode", "sloth_spec", "sloth_version"];
+
+/// Finds Sloth's rule in ours: same kind, name, and identity labels (for alerts, also the
+/// `sloth_severity`). Then everything Sloth's has, ours has alike.
+fn check_rule(theirs: &Rule, ours: &[Rule], problems: &mut Vec<String>) {
+    let key = |r: &Rule| {
+        (
+            r.alert,
+            r.name.clone(),
+            r.labels.get("sloth_id").cloned(),
+            r.labels.get("sloth_window").cloned(),
+            r.labels.get("sloth_severity").cloned(),
+        )
+    };
+    let Some(mine) = ours
+        .iter()
+        .find(|o| key(o) == key(theirs) && (o.alert || o.labels.contains_key("sloth_id")))
+        .or_else(|| {
+            // Alerts carry the SLO's identity in their results, not their rule labels.
+            ours.iter().find(|o| {
+                o.alert
+                    && theirs.alert
+                    && o.name == theirs.name
+                    && o.labels.get("sloth_severity") == theirs.labels.get("sloth_severity")
+            })
+        })
+    else {
+        problems.push(format!("no {:?}", key(theirs)));
+        return;
+    };
+    for (k, v) in theirs
+        .labels
+        .iter()
+        .filter(|(k, _)| !TOOL_LABELS.contains(&k.as_str()))
+    {
+        let got = mine.labels.get(k);
+        // Sloth prints objectives with float noise too: 99.9 as "99.9", 95 as "95".
+        let same = got == Some(v)
+            || matches!((got.and_then(|g| g.parse::<f64>().ok()), v.parse::<f64>().ok()),
+                (Some(a), Some(b)) if (a - b).abs() < 1e-9);
+        if !same {
+            problems.push(format!(
+                "{}: label {k} = {got:?}, Sloth's {v:?}",
+                theirs.name
+            ));
+        }
+    }
+    for (k, v) in &theirs.annotations {
+        if mine.annotations.get(k) != Some(v) {
+            problems.push(format!(
+                "{}: annotation {k} = {:?}, Sloth's {v:?}",
+                theirs.name,
+                mine.annotations.get(k)
+            ));
+        }
+    }
+    // Sloth writes `vector(1-0.999)`; the value is what matters.
+    let value = |e: &str| -> Option<f64> {
+        let inner = e.trim().strip_prefix("vector(")?.strip_suffix(')')?;
+        match inner.split_once('-') {
+            Some((a, b)) => Some(a.parse::<f64>().ok()? - b.parse::<f64>().ok()?),
+            None => inner.parse().ok(),
+        }
+    };
+    let same = match (value(&mine.expr), value(&theirs.expr)) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        _ => canonical(&mine.expr) == canonical(&theirs.expr),
+    };
+    if !same {
+        problems.push(format!(
+            "{} {:?}: expression\n  ours:   {}\n  Sloth's: {}",
+            theirs.name,
+            theirs.labels.get("sloth_window"),
+            canonical(&mine.expr),
+            canonical(&theirs.expr)
+        ));
+    }
+}
+
+#[test]
+fn imported_specs_compile_into_what_sloth_generates() {
+    for name in ["getting-started", "home-wifi"] {
+        let spec = common::shared(&format!("reference/sloth/{name}.yml"));
+        let golden = common::shared(&format!("reference/sloth/generated-{name}.yml"));
+        compare_with_sloth(name, &spec, &golden);
+    }
+}
+
+/// Opt-in: `WATCHBOOK_SLOTH_EXAMPLES=path/to/sloth/examples` compares every spec there that
+/// the import accepts with Sloth's output for it in `_gen/`.
+#[test]
+fn more_of_sloths_examples_when_given() {
+    let Some(dir) = std::env::var_os("WATCHBOOK_SLOTH_EXAMPLES") else {
+        return;
+    };
+    let dir = Path::new(&dir);
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let spec = entry.unwrap().path();
+        let golden = dir.join("_gen").join(spec.file_name().unwrap());
+        if !spec.is_file() || !golden.is_file() {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        if !import(&[&spec], &tmp.path().join("rules")).status.success() {
+            continue;
+        }
+        let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
+        compare_with_sloth(&name, &spec, &golden);
+        compared += 1;
+    }
+    eprintln!("compared {compared} of Sloth's examples");
+    assert!(compared > 0);
+}
+
+fn compare_with_sloth(name: &str, spec: &Path, golden: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules_dir = tmp.path().join("rules");
+    let result = import(&[spec], &rules_dir);
+    assert!(result.status.success(), "{name}: {}", text(&result.stderr));
+    let out = tmp.path().join("out");
+    compile(&rules_dir, &out);
+    let ours = rules(&out.join(format!("prometheus/{name}.rules.yml")));
+    let theirs = rules(golden);
+    let mut problems = Vec::new();
+    for rule in &theirs {
+        check_rule(rule, &ours, &mut problems);
+    }
+    assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+    // Nothing more than Sloth's: the same number of recordings and alerts.
+    let count = |rs: &[Rule], alert: bool| rs.iter().filter(|r| r.alert == alert).count();
+    assert_eq!(
+        count(&ours, false),
+        count(&theirs, false),
+        "{name}: recordings"
+    );
+    assert_eq!(count(&ours, true), count(&theirs, true), "{name}: alerts");
+    let files = files_ending(&out.join("prometheus"), ".rules.yml");
+    validate("promtool", &["check", "rules"], &files);
+}
+
+/// Written for this test: the Kubernetes resource, a raw SLI, alerts turned off, labels
+/// that YAML reads as numbers and booleans, and `AlertWindows` for a 7-day period.
+const K8S: &str = r#"apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata:
+  name: checkout-slos
+spec:
+  service: checkout-api
+  labels:
+    tier: 1
+    generated: true
+  slos:
+    - name: payment-errors
+      objective: 99.5
+      sli:
+        raw:
+          errorRatioQuery: |
+            sum(rate(payments_failed_total[{{.window}}]))
+            /
+            sum(rate(payments_total[{{.window}}]))
+      alerting:
+        name: CheckoutPaymentErrors
+        annotations:
+          runbook: https://example.com/runbooks/payments
+        pageAlert:
+          labels:
+            severity: critical
+        ticketAlert:
+          disable: true
+    - name: recordings-only
+      objective: 90
+      sli:
+        events:
+          errorQuery: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+          totalQuery: sum(rate(http_requests_total[{{.window}}]))
+      alerting:
+        pageAlert: {disable: true}
+        ticketAlert: {disable: true}
+---
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+spec:
+  sloPeriod: 7d
+  page:
+    quick: {errorBudgetPercent: 8, shortWindow: 5m, longWindow: 1h}
+    slow: {errorBudgetPercent: 12.5, shortWindow: 30m, longWindow: 6h}
+  ticket:
+    quick: {errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d}
+    slow: {errorBudgetPercent: 42, shortWindow: 6h, longWindow: 3d}
+"#;
+
+#[test]
+fn the_kubernetes_resource_raw_slis_disabled_alerts_and_alert_windows_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("checkout.yaml");
+    std::fs::write(&spec, K8S).unwrap();
+    let rules_dir = tmp.path().join("rules");
+    let result = import(&[&spec], &rules_dir);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let source = std::fs::read_to_string(rules_dir.join("checkout.wb")).unwrap();
+    insta::assert_snapshot!("import_sloth_k8s", source);
+    let out = tmp.path().join("out");
+    compile(&rules_dir, &out);
+    let ours = rules(&out.join("prometheus/checkout.rules.yml"));
+    let id = |r: &Rule, slo: &str| r.labels.get("sloth_id").map(String::as_str) == Some(slo);
+    // The page alert only, with Sloth's severity and annotations; no ticket alert.
+    let alerts: Vec<&Rule> = ours.iter().filter(|r| r.alert).collect();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].labels["sloth_severity"], "page");
+    assert_eq!(alerts[0].labels["severity"], "critical");
+    assert_eq!(
+        alerts[0].annotations["runbook"],
+        "https://example.com/runbooks/payments"
+    );
+    // 8% of a 7-day budget in 1h: 0.08 x 168 = 13.44, at 0.5% budget.
+    assert!(
+        canonical(&alerts[0].expr).contains(&canonical("13.44 * 0.005")),
+        "{}",
+        alerts[0].expr
+    );
+    // Recordings for both SLOs, over the 7-day period; labels as Sloth prints them.
+    for slo in [
+        "checkout-api-payment-errors",
+        "checkout-api-recordings-only",
+    ] {
+        let period = ours
+            .iter()
+            .find(|r| id(r, slo) && r.name == "slo:sli_error:ratio_rate7d")
+            .unwrap_or_else(|| panic!("{slo}: no 7d ratio"));
+        assert_eq!(period.labels["tier"], "1");
+        assert_eq!(period.labels["generated"], "true");
+        assert!(ours
+            .iter()
+            .any(|r| id(r, slo) && r.name == "sloth_slo_info"));
+    }
+    let raw = ours
+        .iter()
+        .find(|r| id(r, "checkout-api-payment-errors") && r.name == "slo:sli_error:ratio_rate5m")
+        .unwrap();
+    assert_eq!(
+        canonical(&raw.expr),
+        canonical("sum(rate(payments_failed_total[5m])) / sum(rate(payments_total[5m]))")
+    );
+    let files = files_ending(&out.join("prometheus"), ".rules.yml");
+    validate("promtool", &["check", "rules"], &files);
+}
+
+#[test]
+fn what_sloth_alone_can_generate_is_refused_by_name_and_nothing_is_written() {
+    let cases = [
+        (
+            "plugin.yml",
+            "version: prometheus/v1\nservice: s\nslos:\n- name: avail\n  objective: 99\n  sli:\n    plugin:\n      id: sloth-common/kubernetes/apiserver/availability\n  alerting: {name: A}\n",
+            "a plugin",
+        ),
+        (
+            "template.yml",
+            "version: prometheus/v1\nservice: s\nslos:\n- name: avail\n  objective: 99\n  sli:\n    raw:\n      error_ratio_query: errors{{.service}}[{{.window}}]\n  alerting: {name: A}\n",
+            "a template other than",
+        ),
+        (
+            "typo.yml",
+            "version: prometheus/v1\nservice: s\nslos:\n- name: avail\n  objectve: 99\n",
+            "unknown field `objectve`",
+        ),
+        (
+            "snake_case.yml",
+            "version: prometheus/v1\nservice: my_service\nslos: []\n",
+            "kebab-case",
+        ),
+    ];
+    for (file, spec, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(file);
+        std::fs::write(&path, spec).unwrap();
+        let rules_dir = tmp.path().join("rules");
+        let result = import(&[&path], &rules_dir);
+        let stderr = text(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{file}: {stderr}");
+        assert!(stderr.contains(expected), "{file}: {stderr}");
+        assert!(stderr.contains(file), "{file}: {stderr}");
+        assert!(!rules_dir.exists(), "{file}: something was written");
+    }
+}

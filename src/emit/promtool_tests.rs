@@ -154,20 +154,21 @@ fn slo_test(model: &Model, slo: &Slo, example: &SloExample) -> Test {
                 let Some(alert) = of(kind.unwrap_or(BurnKind::Page)) else {
                     continue;
                 };
-                let Some(rule) = alert
-                    .rules
-                    .iter()
-                    .find(|r| r.environment == instance.environment)
-                else {
-                    continue;
+                // In Pyrra's style a kind has a rule per window pair: `{ long = "1h" }` in
+                // the check picks pairs, else every pair of the kind is expected.
+                let picked = |r: &&AlertRule| {
+                    r.environment == instance.environment
+                        && ["long", "short"]
+                            .iter()
+                            .all(|k| result.get(*k).is_none() || result.get(*k) == r.labels.get(*k))
                 };
-                // The alert's result carries the recordings' labels and the query's own.
-                let mut series = instance.labels.clone();
-                series.extend(result.clone());
-                expected
-                    .entry((check.at, &alert.name))
-                    .or_default()
-                    .push(expected_alert(rule, series));
+                let entry = expected.entry((check.at, &alert.name)).or_default();
+                for rule in alert.rules.iter().filter(picked) {
+                    // The alert's result carries the recordings' labels and the query's own.
+                    let mut series = instance.labels.clone();
+                    series.extend(result.clone());
+                    entry.push(expected_alert(rule, series));
+                }
             }
         }
     }

@@ -617,6 +617,8 @@ pub(crate) struct BurnWindow {
     pub long: Text,
     pub short: Text,
     pub share: Text,
+    /// How long the pair must burn before its rule fires (`alert_style pyrra`).
+    pub for_: Option<Text>,
 }
 
 #[derive(Debug, Default)]
@@ -624,6 +626,8 @@ pub(crate) struct SloDefaults {
     pub page_severity: Option<Ident>,
     pub ticket_severity: Option<Ident>,
     pub windows: Option<Spanned<Vec<BurnWindow>>>,
+    /// `alert_style sloth` or `pyrra`.
+    pub alert_style: Option<Ident>,
 }
 
 #[derive(Debug)]

@@ -944,18 +944,33 @@ impl Builder {
                 let v = self.first_text(field, Rule::ident);
                 self.set_text(&mut settings.ticket_severity, v, "ticket_severity", span);
             }
+            Rule::alert_style => {
+                let v = self.first_text(field, Rule::ident);
+                self.set_text(&mut settings.alert_style, v, "alert_style", span);
+            }
             _ => {
                 let mut windows = Vec::new();
                 for w in field.into_inner() {
                     let parts: Vec<Pair<Rule>> = w.into_inner().collect();
-                    if let [kind, long, short, share] = parts.as_slice() {
-                        windows.push(BurnWindow {
-                            kind: self.ident(kind),
-                            long: self.ident(long),
-                            short: self.ident(short),
-                            share: self.ident(share),
-                        });
-                    }
+                    let (fixed, for_) = match parts.as_slice() {
+                        [kind, long, short, share] => ([kind, long, short, share], None),
+                        [kind, long, short, share, for_] => {
+                            let for_ = for_
+                                .clone()
+                                .into_inner()
+                                .find(|p| p.as_rule() == Rule::duration);
+                            ([kind, long, short, share], for_)
+                        }
+                        _ => continue,
+                    };
+                    let [kind, long, short, share] = fixed;
+                    windows.push(BurnWindow {
+                        kind: self.ident(kind),
+                        long: self.ident(long),
+                        short: self.ident(short),
+                        share: self.ident(share),
+                        for_: for_.map(|d| self.ident(&d)),
+                    });
                 }
                 let windows = Spanned::new(windows, span);
                 set_once(
@@ -1070,9 +1085,10 @@ impl Builder {
                     let v = self.first_string(field);
                     self.set_text(&mut slo.id, v, "id", span);
                 }
-                Rule::page_severity | Rule::ticket_severity | Rule::burn_windows => {
-                    self.slo_setting(&mut slo.settings, field)
-                }
+                Rule::page_severity
+                | Rule::ticket_severity
+                | Rule::burn_windows
+                | Rule::alert_style => self.slo_setting(&mut slo.settings, field),
                 Rule::services | Rule::environments | Rule::labels => {
                     self.scope_field(&mut slo.scope, field)
                 }

@@ -251,6 +251,13 @@ pub(crate) enum ResolveError {
         slo: String,
         span: Span,
     },
+    UnknownAlertStyle {
+        style: String,
+        span: Span,
+    },
+    WindowForNeedsPyrra {
+        span: Span,
+    },
     SloExampleAlertOff {
         slo: String,
         kind: &'static str,
@@ -507,6 +514,11 @@ impl fmt::Display for ResolveError {
             BadObjective { text, .. } => {
                 write!(f, "objective `{text}` is not a share between 0% and 100%")
             }
+            UnknownAlertStyle { style, .. } => write!(f, "unknown alert style `{style}`"),
+            WindowForNeedsPyrra { .. } => write!(
+                f,
+                "a burn window's `for` needs `alert_style pyrra`: in Sloth's style one rule ors the pairs"
+            ),
             SloWithoutWindows { slo, .. } => {
                 write!(f, "slo `{slo}` has no burn windows, so it would generate no rules")
             }
@@ -655,6 +667,8 @@ impl StageError for ResolveError {
             SloKindWithoutWindows { .. } => "E0154",
             DuplicateSloId { .. } => "E0155",
             SloExampleAlertOff { .. } => "E0156",
+            UnknownAlertStyle { .. } => "E0157",
+            WindowForNeedsPyrra { .. } => "E0158",
             SloExampleKind { .. } => "E0132",
             NewerFeature { .. } => "E0143",
             VariantConflict { .. } => "E0144",
@@ -722,6 +736,8 @@ impl StageError for ResolveError {
             | SloKindWithoutWindows { span, .. }
             | DuplicateSloId { span, .. }
             | SloExampleAlertOff { span, .. }
+            | UnknownAlertStyle { span, .. }
+            | WindowForNeedsPyrra { span }
             | SloExampleKind { span }
             | NewerFeature { span, .. }
             | VariantConflict { span, .. }
@@ -789,6 +805,8 @@ impl StageError for ResolveError {
             SloKindWithoutWindows { .. } => "no window of this kind",
             DuplicateSloId { .. } => "the same id again",
             SloExampleAlertOff { .. } => "no such alert",
+            UnknownAlertStyle { .. } => "not a style",
+            WindowForNeedsPyrra { .. } => "a `for` per pair",
             SloExampleKind { .. } => "which alert?",
             NewerFeature { .. } => "too new",
             VariantConflict {
@@ -966,6 +984,10 @@ impl StageError for ResolveError {
                 "list windows such as `page 1h 5m 2%`, or leave out `windows` for the SRE \
                  workbook's four; to keep only the recordings, write `page off` and `ticket off`"
                     .into(),
+            ),
+            UnknownAlertStyle { .. } => Some("write `alert_style sloth` (the default) or `alert_style pyrra`".into()),
+            WindowForNeedsPyrra { .. } => Some(
+                "add `alert_style pyrra` for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),
             ),
             SloExampleAlertOff { kind, .. } => Some(format!(
                 "check the other alert, or turn this one on (remove `{kind} off`)"

@@ -629,6 +629,17 @@ pub(crate) struct BurnWindow {
     /// The share of the period's error budget the long window may consume.
     pub share: f64,
     pub factor: f64,
+    /// How long the pair must burn before its rule fires (`alert_style pyrra`).
+    pub for_: Option<Duration>,
+}
+
+/// How an SLO's window pairs become alert rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AlertStyle {
+    /// Sloth's: one rule per kind, its pairs or'ed.
+    Sloth,
+    /// Pyrra's: one rule per pair, with `long`, `short`, `exhaustion` and `slo` labels.
+    Pyrra,
 }
 
 /// One SLO in one environment.
@@ -670,6 +681,7 @@ pub(crate) struct Slo {
     pub objective_shown: String,
     pub period: Duration,
     pub windows: Vec<BurnWindow>,
+    pub style: AlertStyle,
     pub instances: Vec<SloInstance>,
     /// The name in its rules (`sloth_slo`) and its service (`sloth_service`): together they
     /// identify the SLO.

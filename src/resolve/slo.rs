@@ -43,8 +43,12 @@ pub(crate) fn tidy(value: f64) -> String {
 pub(super) struct Defaults {
     page: Option<ast::Ident>,
     ticket: Option<ast::Ident>,
-    windows: Option<Vec<(BurnKind, Duration, Duration, f64)>>,
+    windows: Option<Vec<Window>>,
+    style: Option<ast::Ident>,
 }
+
+/// A burn window as written: kind, long, short, share of the budget, `for`.
+type Window = (BurnKind, Duration, Duration, f64, Option<Duration>);
 
 impl Resolver<'_> {
     pub(super) fn slo_defaults(&mut self, all: &[&ast::SloDefaults]) -> Defaults {
@@ -55,13 +59,11 @@ impl Resolver<'_> {
             windows: first
                 .and_then(|d| d.windows.as_ref())
                 .and_then(|w| self.burn_windows(&w.value)),
+            style: first.and_then(|d| d.alert_style.clone()),
         }
     }
 
-    fn burn_windows(
-        &mut self,
-        list: &[ast::BurnWindow],
-    ) -> Option<Vec<(BurnKind, Duration, Duration, f64)>> {
+    fn burn_windows(&mut self, list: &[ast::BurnWindow]) -> Option<Vec<Window>> {
         let mut out = Vec::new();
         for w in list {
             let kind = if w.kind.value == "page" {
@@ -82,9 +84,28 @@ impl Resolver<'_> {
                     return None;
                 }
             };
-            out.push((kind, long, short, share));
+            let for_ = match &w.for_ {
+                Some(f) => Some(self.duration(f)?),
+                None => None,
+            };
+            out.push((kind, long, short, share, for_));
         }
         Some(out)
+    }
+
+    fn alert_style(&mut self, style: Option<&ast::Ident>) -> Option<AlertStyle> {
+        match style.map(|s| s.value.as_str()) {
+            None | Some("sloth") => Some(AlertStyle::Sloth),
+            Some("pyrra") => Some(AlertStyle::Pyrra),
+            Some(_) => {
+                let style = style?;
+                self.errors.push(ResolveError::UnknownAlertStyle {
+                    style: style.value.clone(),
+                    span: style.span,
+                });
+                None
+            }
+        }
     }
 
     fn slo_severity(
@@ -145,27 +166,54 @@ impl Resolver<'_> {
             });
             return None;
         };
+        let style =
+            self.alert_style(s.settings.alert_style.as_ref().or(defaults.style.as_ref()))?;
         let own_windows = match &s.settings.windows {
             Some(w) => Some(self.burn_windows(&w.value)?),
             None => None,
         };
-        let windows: Vec<BurnWindow> = own_windows
-            .or_else(|| defaults.windows.clone())
-            .unwrap_or_else(|| {
-                DEFAULT_WINDOWS
-                    .iter()
-                    .map(|(k, l, sh, share)| (*k, Duration(*l), Duration(*sh), *share))
-                    .collect()
-            })
-            .into_iter()
-            .map(|(kind, long, short, share)| BurnWindow {
-                kind,
-                long,
-                short,
-                share,
-                factor: share * period.0 as f64 / long.0 as f64,
-            })
-            .collect();
+        let windows: Vec<BurnWindow> = match own_windows.or_else(|| defaults.windows.clone()) {
+            Some(list) => list
+                .into_iter()
+                .map(|(kind, long, short, share, for_)| BurnWindow {
+                    kind,
+                    long,
+                    short,
+                    share,
+                    factor: share * period.0 as f64 / long.0 as f64,
+                    for_,
+                })
+                .collect(),
+            None if style == AlertStyle::Pyrra => pyrra_windows(period),
+            None => DEFAULT_WINDOWS
+                .iter()
+                .map(|(kind, long, short, share)| BurnWindow {
+                    kind: *kind,
+                    long: Duration(*long),
+                    short: Duration(*short),
+                    share: *share,
+                    factor: share * period.0 as f64 / *long as f64,
+                    for_: None,
+                })
+                .collect(),
+        };
+        if style == AlertStyle::Sloth {
+            // One rule ors the pairs: a pair's own `for` has nowhere to go.
+            let with_for = s
+                .settings
+                .windows
+                .as_ref()
+                .and_then(|w| w.value.iter().find_map(|x| x.for_.as_ref().map(|f| f.span)));
+            // Windows from `slo_defaults` are reported at the SLO that uses them.
+            let inherited = windows
+                .iter()
+                .any(|w| w.for_.is_some())
+                .then_some(s.name.span);
+            if let Some(span) = with_for.or(inherited) {
+                self.errors.push(ResolveError::WindowForNeedsPyrra { span });
+                return None;
+            }
+        }
         // An alert that is off needs no severity: Sloth's specs without alerts name none.
         let off = |a: &Option<ast::SloAlert>| a.as_ref().is_some_and(|a| a.off);
         let page_severity = if off(&s.page) {
@@ -338,9 +386,30 @@ impl Resolver<'_> {
                 (BurnKind::Page, &mut page_rules),
                 (BurnKind::Ticket, &mut ticket_rules),
             ] {
-                let expr = burn_expr(&windows, kind, budget, &own_text);
-                if let Some(expr) = expr {
-                    out.push((instance.environment, expr, labels.clone()));
+                let of_kind: Vec<&BurnWindow> = windows.iter().filter(|w| w.kind == kind).collect();
+                match style {
+                    AlertStyle::Sloth => {
+                        if let Some(expr) = burn_expr(&of_kind, budget, &own_text) {
+                            out.push((instance.environment, expr, labels.clone(), None));
+                        }
+                    }
+                    // Pyrra's: a rule per pair, told apart by `long` and `short`.
+                    AlertStyle::Pyrra => {
+                        for w in of_kind {
+                            let mut pair_labels = labels.clone();
+                            pair_labels.insert("long".into(), w.long.to_string());
+                            pair_labels.insert("short".into(), w.short.to_string());
+                            pair_labels.insert(
+                                "exhaustion".into(),
+                                // Pyrra's: whole seconds of the period over the factor.
+                                Duration(((period.0 / 1000) as f64 / w.factor) as u64 * 1000)
+                                    .to_string(),
+                            );
+                            pair_labels.insert("slo".into(), slo_id.clone());
+                            let expr = burn_expr(&[w], budget, &own_text).unwrap_or_default();
+                            out.push((instance.environment, expr, pair_labels, w.for_));
+                        }
+                    }
                 }
             }
             resolved_instances.push(SloInstance {
@@ -440,6 +509,7 @@ impl Resolver<'_> {
             objective_shown: objective_text.value.clone(),
             period,
             windows,
+            style,
             instances: resolved_instances,
             id: slo_id,
             service,
@@ -560,10 +630,9 @@ impl Resolver<'_> {
 }
 
 /// `(max(short > (f * b)) without (sloth_window) and max(long > ...)) or (...)`, Sloth's shape.
-fn burn_expr(windows: &[BurnWindow], kind: BurnKind, budget: f64, own: &str) -> Option<String> {
+fn burn_expr(windows: &[&BurnWindow], budget: f64, own: &str) -> Option<String> {
     let parts: Vec<String> = windows
         .iter()
-        .filter(|w| w.kind == kind)
         .map(|w| {
             let threshold = format!("({} * {})", tidy(w.factor), tidy(budget));
             format!(
@@ -574,6 +643,48 @@ fn burn_expr(windows: &[BurnWindow], kind: BurnKind, budget: f64, own: &str) -> 
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("\nor\n"))
+}
+
+/// Pyrra's windows for a period: scaled from 28 days' 1h/5m (factor 14, `for` 2m), 6h/30m
+/// (7, 15m), 1d/2h (2, 1h) and 4d/6h (1, 3h), each rounded to the minute; integer factors.
+fn pyrra_windows(period: Duration) -> Vec<BurnWindow> {
+    let scaled = |divisor: u64| {
+        // Go's Duration.Round(time.Minute): halves away from zero.
+        let ms = period.0 as f64 / divisor as f64;
+        Duration(((ms / 60_000.0).round() as u64) * 60_000)
+    };
+    let day_minutes = 28 * 24 * 60;
+    [
+        (
+            BurnKind::Page,
+            28 * 24,
+            day_minutes / 5,
+            day_minutes / 2,
+            14.0,
+        ),
+        (
+            BurnKind::Page,
+            28 * 4,
+            day_minutes / 30,
+            day_minutes / 15,
+            7.0,
+        ),
+        (BurnKind::Ticket, 28, 28 * 12, 28 * 24, 2.0),
+        (BurnKind::Ticket, 7, 28 * 4, 28 * 8, 1.0),
+    ]
+    .into_iter()
+    .map(|(kind, long, short, for_, factor)| {
+        let long = scaled(long);
+        BurnWindow {
+            kind,
+            long,
+            short: scaled(short),
+            share: factor * long.0 as f64 / period.0 as f64,
+            factor,
+            for_: Some(scaled(for_)),
+        }
+    })
+    .collect()
 }
 
 /// Adds a matcher to a vector selector: `m{a="b"}` becomes `m{a="b", le="1"}`.
@@ -595,6 +706,25 @@ mod tests {
         assert_eq!(tidy(14.4), "14.4");
         assert_eq!(tidy(6.0), "6");
         assert_eq!(tidy(0.02 * 28.0 * 24.0 / 72.0), "0.186666666667");
+    }
+
+    #[test]
+    fn pyrra_windows_scale_with_the_period() {
+        let show = |days: u64| -> Vec<String> {
+            pyrra_windows(Duration(days * 86_400_000))
+                .iter()
+                .map(|w| format!("{}/{} x{} for {}", w.long, w.short, w.factor, w.for_.unwrap()))
+                .collect()
+        };
+        // Pyrra's own tables: `for` 2m/15m/1h/3h at 28 days, 1m/4m/15m/45m at 7.
+        assert_eq!(
+            show(28),
+            ["1h/5m x14 for 2m", "6h/30m x7 for 15m", "1d/2h x2 for 1h", "4d/6h x1 for 3h"]
+        );
+        assert_eq!(
+            show(7),
+            ["15m/1m x14 for 1m", "1h30m/8m x7 for 4m", "6h/30m x2 for 15m", "1d/1h30m x1 for 45m"]
+        );
     }
 
     #[test]

@@ -17,8 +17,9 @@ pub(super) struct SloAlertContext<'a> {
     pub order: (usize, usize),
 }
 
-/// One rule of an SLO alert before its kind's settings: (environment, expr, labels).
-pub(super) type BurnRule = (Option<usize>, String, Labels);
+/// One rule of an SLO alert before its kind's settings: (environment, expr, labels, and the
+/// window pair's own `for`).
+pub(super) type BurnRule = (Option<usize>, String, Labels, Option<Duration>);
 
 /// The default names: `RequestsAvailabilityErrorBudgetBurnFast` and `...Slow`.
 pub(super) fn default_name(slo: &str, kind: BurnKind) -> String {
@@ -55,7 +56,8 @@ impl Resolver<'_> {
         let own_labels = spec.map_or_else(Labels::new, |a| self.rule_labels(&a.labels));
         let severity_name = model.severities[severity].name.clone();
         let mut alert_rules = Vec::new();
-        for (i, (environment, expr, labels)) in rules.into_iter().enumerate() {
+        for (i, (environment, expr, labels, pair_for)) in rules.into_iter().enumerate() {
+            let for_ = pair_for.or(for_);
             let mut rule_labels = labels;
             rule_labels.insert("severity".into(), severity_name.clone());
             rule_labels.insert("sloth_severity".into(), kind.name().into());

@@ -115,6 +115,20 @@ enum ImportKind {
         #[arg(long)]
         force: bool,
     },
+    /// OpenSLO documents (`openslo/v1`: Service, SLO, SLI, AlertPolicy, AlertCondition,
+    /// AlertNotificationTarget, DataSource; `openslo/v1alpha` SLOs as Sloth reads them), or
+    /// directories of them: references resolve across the files; checked like `sloth`.
+    Openslo {
+        /// Files, or directories holding `.yml`/`.yaml` documents.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The rules directory to write the sources into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace sources of the same name in the rules directory.
+        #[arg(long)]
+        force: bool,
+    },
     /// An Alertmanager configuration (or a Kubernetes Secret holding `alertmanager.yaml`):
     /// receivers, routes, inhibitions, time intervals and templates, checked to route every
     /// label set as before. Inline secrets become files the output names.
@@ -237,6 +251,9 @@ fn main() -> ExitCode {
             kind: ImportKind::Sloth { inputs, out, force },
         } => run_import_sloth(&inputs, &out, force),
         Command::Import {
+            kind: ImportKind::Openslo { inputs, out, force },
+        } => run_import_openslo(&inputs, &out, force),
+        Command::Import {
             kind: ImportKind::Alertmanager { input, out, force },
         } => run_import_alertmanager(&input, &out, force),
     }
@@ -311,6 +328,47 @@ fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> E
             }
             eprintln!(
                 "round trip checked: `watchbook compile {}` records each SLI and raises each alert as Sloth does",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let sources = SourceMap::default();
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(&diagnostics, &sources, color));
+            eprintln!("error: import failed; nothing was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_import_openslo(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
+    match watchbook::import::openslo(inputs, out, force) {
+        Ok(report) => {
+            for f in &report.files {
+                eprintln!(
+                    "imported {} -> {}: {} SLO{}, {} alert{}; {} lines of YAML, {} of source",
+                    f.input,
+                    out.join(&f.output).display(),
+                    f.slos,
+                    plural(f.slos),
+                    f.alerts,
+                    plural(f.alerts),
+                    f.yaml_lines,
+                    f.wb_lines
+                );
+            }
+            for s in &report.support {
+                eprintln!("wrote {}", out.join(s).display());
+            }
+            if !report.secrets.is_empty() {
+                eprintln!("the receivers read their secrets from files; before deploying, write:");
+                for (receiver, path) in &report.secrets {
+                    eprintln!("  {path}  (receiver `{receiver}`)");
+                }
+            }
+            eprintln!(
+                "round trip checked: `watchbook compile {}` records each SLI and raises each alert as imported",
                 out.display()
             );
             ExitCode::SUCCESS

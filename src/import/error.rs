@@ -60,6 +60,11 @@ pub enum ImportError {
         path: String,
         reason: String,
     },
+    /// Not OpenSLO (or not YAML at all).
+    NotOpenSlo {
+        path: String,
+        reason: String,
+    },
     /// Part of a Sloth spec the language cannot say; `slo` is the SLO's name.
     UnsupportedSlo {
         path: String,
@@ -136,6 +141,9 @@ impl fmt::Display for ImportError {
             NotSlothSpec { path, reason } => {
                 write!(f, "`{path}` is not a Sloth spec: {reason}")
             }
+            NotOpenSlo { path, reason } => {
+                write!(f, "`{path}` is not OpenSLO: {reason}")
+            }
             UnsupportedSlo {
                 path,
                 slo: Some(slo),
@@ -171,6 +179,7 @@ impl StageError for ImportError {
             NotSlothSpec { .. } => "E0513",
             UnsupportedSlo { .. } => "E0514",
             SloRoundTrip { .. } => "E0515",
+            NotOpenSlo { .. } => "E0516",
         }
     }
 

@@ -11,6 +11,8 @@ mod compare;
 mod convert;
 mod error;
 mod existing;
+mod openslo;
+mod openslo_spec;
 pub(crate) mod rule_file;
 mod sloth;
 mod sloth_spec;
@@ -18,7 +20,8 @@ mod sloth_spec;
 pub use alertmanager::{alertmanager, AlertmanagerReport};
 pub use am_convert::SecretMove;
 pub use error::ImportError;
-pub use sloth::{sloth, SlothFileReport, SlothReport};
+pub use openslo::{openslo, OpenSloReport};
+pub use sloth::{sloth, SloFileReport, SlothReport};
 
 use crate::diagnostic::{Diagnostic, StageError};
 use crate::print::{string, Printer};

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// What one spec file became.
 #[derive(Debug)]
-pub struct SlothFileReport {
+pub struct SloFileReport {
     pub input: String,
     pub output: String,
     pub slos: usize,
@@ -25,20 +25,22 @@ pub struct SlothFileReport {
 /// What an import of Sloth specs wrote, and what differs from Sloth by design.
 #[derive(Debug, Default)]
 pub struct SlothReport {
-    pub files: Vec<SlothFileReport>,
+    pub files: Vec<SloFileReport>,
     pub support: Vec<String>,
     /// Alerts that carry a `severity` label where Sloth's have none.
     pub severities_added: Vec<String>,
 }
 
 /// One SLO as it will be checked after the compile.
-struct Expected {
-    sloth_id: String,
+pub(super) struct Expected {
+    pub sloth_id: String,
+    /// The windows whose `slo:sli_error:ratio_rate<W>` is checked.
+    pub windows: Vec<String>,
     /// The SLI's error ratio for a window, as Sloth records it (`$window` in it).
-    error_ratio: String,
+    pub error_ratio: String,
     /// (kind, alert name, labels, annotations) of each alert that is on.
-    alerts: Vec<(&'static str, String, Labels, Labels)>,
-    off: Vec<&'static str>,
+    pub alerts: Vec<(&'static str, String, Labels, Labels)>,
+    pub off: Vec<&'static str>,
 }
 
 /// Imports Sloth specs into `out`.
@@ -136,7 +138,7 @@ pub fn sloth(inputs: &[PathBuf], out: &Path, force: bool) -> Result<SlothReport,
     });
     for (path, text, name, file) in &converted {
         let wb = file.text(path, severities_file.as_deref(), &existing);
-        report.files.push(SlothFileReport {
+        report.files.push(SloFileReport {
             input: path.display().to_string(),
             output: name.to_string(),
             slos: file.expected.len(),
@@ -287,6 +289,15 @@ impl<'a> SpecFile<'a> {
         let alerting = &slo.alerting;
         let mut expected = Expected {
             sloth_id: format!("{}-{}", spec.service, slo.name),
+            windows: match self.windows {
+                Some(w) => [&w.page.quick, &w.page.slow, &w.ticket.quick, &w.ticket.slow]
+                    .iter()
+                    .flat_map(|x| [x.short_window.clone(), x.long_window.clone()])
+                    .collect(),
+                None => ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
+                    .map(String::from)
+                    .to_vec(),
+            },
             error_ratio,
             alerts: Vec::new(),
             off: Vec::new(),
@@ -522,7 +533,7 @@ fn merged(labels: &Labels, annotations: &Labels, alert: &Alert) -> (Labels, Labe
 
 use super::convert::pairs;
 
-fn alert_name(name: &str) -> String {
+pub(super) fn alert_name(name: &str) -> String {
     if is_name(name) {
         name.to_string()
     } else {
@@ -531,7 +542,7 @@ fn alert_name(name: &str) -> String {
 }
 
 /// A declaration name from a Sloth name: `requests-availability` -> `requests_availability`.
-fn ident(name: &str) -> String {
+pub(super) fn ident(name: &str) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {
@@ -548,7 +559,7 @@ fn ident(name: &str) -> String {
     out
 }
 
-fn fresh(taken: &mut super::convert::Taken, kind: &'static str, base: &str) -> String {
+pub(super) fn fresh(taken: &mut super::convert::Taken, kind: &'static str, base: &str) -> String {
     let mut name = base.to_string();
     let mut n = 2;
     while !taken.take(kind, &name) {
@@ -601,20 +612,19 @@ fn verify(
 }
 
 /// How the compiled rules of one SLO differ from Sloth's.
-fn differences_of(e: &Expected, rules: &[rule_file::Rule]) -> Vec<String> {
+pub(super) fn differences_of(e: &Expected, rules: &[rule_file::Rule]) -> Vec<String> {
     let own = |r: &&rule_file::Rule| r.labels.get("sloth_id") == Some(&e.sloth_id);
     let mut out = Vec::new();
     let mine: Vec<&rule_file::Rule> = rules.iter().filter(own).collect();
-    for w in ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] {
+    for w in &e.windows {
         let record = format!("slo:sli_error:ratio_rate{w}");
         let found = mine.iter().find(|r| {
             r.kind == rule_file::Kind::Record
                 && r.name == record
-                && r.labels.get("sloth_window").map(String::as_str) == Some(w)
+                && r.labels.get("sloth_window") == Some(w)
         });
         match found {
-            // Sloth's default windows: only checked when the SLO uses them.
-            None => continue,
+            None => out.push(format!("there is no `{record}`")),
             Some(r) => {
                 let theirs = e.error_ratio.replace("$window", w);
                 if !super::compare::same_text(&r.expr, &theirs) {

@@ -713,17 +713,35 @@ mod tests {
         let show = |days: u64| -> Vec<String> {
             pyrra_windows(Duration(days * 86_400_000))
                 .iter()
-                .map(|w| format!("{}/{} x{} for {}", w.long, w.short, w.factor, w.for_.unwrap()))
+                .map(|w| {
+                    format!(
+                        "{}/{} x{} for {}",
+                        w.long,
+                        w.short,
+                        w.factor,
+                        w.for_.unwrap()
+                    )
+                })
                 .collect()
         };
         // Pyrra's own tables: `for` 2m/15m/1h/3h at 28 days, 1m/4m/15m/45m at 7.
         assert_eq!(
             show(28),
-            ["1h/5m x14 for 2m", "6h/30m x7 for 15m", "1d/2h x2 for 1h", "4d/6h x1 for 3h"]
+            [
+                "1h/5m x14 for 2m",
+                "6h/30m x7 for 15m",
+                "1d/2h x2 for 1h",
+                "4d/6h x1 for 3h"
+            ]
         );
         assert_eq!(
             show(7),
-            ["15m/1m x14 for 1m", "1h30m/8m x7 for 4m", "6h/30m x2 for 15m", "1d/1h30m x1 for 45m"]
+            [
+                "15m/1m x14 for 1m",
+                "1h30m/8m x7 for 4m",
+                "6h/30m x2 for 15m",
+                "1d/1h30m x1 for 45m"
+            ]
         );
     }
 

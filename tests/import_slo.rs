@@ -1,8 +1,11 @@
-//! `watchbook import sloth`, through the real binary, judged against what Sloth itself
-//! generated for the same specs (../shared/reference/sloth): every recording and alert
-//! Sloth writes is in ours with the same name, labels, annotations and expression (parsed by
-//! promql-parser; numbers compared with a tolerance for Sloth's float noise); promtool on
-//! the result; and what cannot be imported is refused by name.
+//! `watchbook import sloth` and `watchbook import openslo`, through the real binary, judged
+//! against what Sloth itself generated for the same specs (../shared/reference/sloth; Sloth
+//! reads OpenSLO v1alpha too): every recording and alert Sloth writes is in ours with the same
+//! name, labels, annotations and expression (parsed by promql-parser; numbers compared with a
+//! tolerance for Sloth's float noise). OpenSLO v1, which no tool here generates rules for, is
+//! judged by what its documents say: promtool evaluates the imported burn-rate conditions on
+//! series that breach them, and amtool routes each policy's alerts to its targets. What
+//! cannot be imported is refused by name.
 
 mod common;
 
@@ -13,7 +16,11 @@ use std::path::Path;
 use yaml_serde::Value;
 
 fn import(inputs: &[&Path], out: &Path) -> std::process::Output {
-    let mut args: Vec<&str> = vec!["import", "sloth"];
+    import_as("sloth", inputs, out)
+}
+
+fn import_as(kind: &str, inputs: &[&Path], out: &Path) -> std::process::Output {
+    let mut args: Vec<&str> = vec!["import", kind];
     args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
     args.extend_from_slice(&["--out", out.to_str().unwrap()]);
     watchbook(&args)
@@ -145,6 +152,15 @@ fn strip(e: &Expr) -> Expr {
     }
 }
 
+/// A message as one line, however the renderer wrapped it.
+fn one_line(message: &str) -> String {
+    message
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Labels Sloth's CLI adds about itself (`examplesgen.sh` passes `cmd`): not the spec's.
 const TOOL_LABELS: [&str; 4] = ["cmd", "sloth_mode", "sloth_spec", "sloth_version"];
 
@@ -230,8 +246,15 @@ fn imported_specs_compile_into_what_sloth_generates() {
     for name in ["getting-started", "home-wifi"] {
         let spec = common::shared(&format!("reference/sloth/{name}.yml"));
         let golden = common::shared(&format!("reference/sloth/generated-{name}.yml"));
-        compare_with_sloth(name, &spec, &golden);
+        compare_with_sloth("sloth", name, &spec, &golden);
     }
+}
+
+#[test]
+fn openslo_v1alpha_compiles_into_what_sloth_generates_for_it() {
+    let spec = common::shared("reference/sloth/openslo-getting-started.yml");
+    let golden = common::shared("reference/sloth/generated-openslo-getting-started.yml");
+    compare_with_sloth("openslo", "openslo-getting-started", &spec, &golden);
 }
 
 /// Opt-in: `WATCHBOOK_SLOTH_EXAMPLES=path/to/sloth/examples` compares every spec there that
@@ -249,22 +272,27 @@ fn more_of_sloths_examples_when_given() {
         if !spec.is_file() || !golden.is_file() {
             continue;
         }
-        let tmp = tempfile::tempdir().unwrap();
-        if !import(&[&spec], &tmp.path().join("rules")).status.success() {
-            continue;
-        }
         let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
-        compare_with_sloth(&name, &spec, &golden);
-        compared += 1;
+        // Sloth reads OpenSLO v1alpha as well as its own specs.
+        for kind in ["sloth", "openslo"] {
+            let tmp = tempfile::tempdir().unwrap();
+            if import_as(kind, &[&spec], &tmp.path().join("rules"))
+                .status
+                .success()
+            {
+                compare_with_sloth(kind, &name, &spec, &golden);
+                compared += 1;
+            }
+        }
     }
     eprintln!("compared {compared} of Sloth's examples");
     assert!(compared > 0);
 }
 
-fn compare_with_sloth(name: &str, spec: &Path, golden: &Path) {
+fn compare_with_sloth(kind: &str, name: &str, spec: &Path, golden: &Path) {
     let tmp = tempfile::tempdir().unwrap();
     let rules_dir = tmp.path().join("rules");
-    let result = import(&[spec], &rules_dir);
+    let result = import_as(kind, &[spec], &rules_dir);
     assert!(result.status.success(), "{name}: {}", text(&result.stderr));
     let out = tmp.path().join("out");
     compile(&rules_dir, &out);
@@ -424,10 +452,107 @@ fn what_sloth_alone_can_generate_is_refused_by_name_and_nothing_is_written() {
         std::fs::write(&path, spec).unwrap();
         let rules_dir = tmp.path().join("rules");
         let result = import(&[&path], &rules_dir);
-        let stderr = text(&result.stderr);
+        let stderr = one_line(&text(&result.stderr));
         assert_eq!(result.status.code(), Some(1), "{file}: {stderr}");
         assert!(stderr.contains(expected), "{file}: {stderr}");
         assert!(stderr.contains(file), "{file}: {stderr}");
+        assert!(!rules_dir.exists(), "{file}: something was written");
+    }
+}
+
+/// A routing tree for the imported receivers' routes to hang from.
+const ROUTING: &str = "receiver fallback { webhook { url \"http://alerts.example.com/hook\" } }\nrouting { default fallback  group_by [alertname] }\n";
+
+#[test]
+fn openslo_v1_policies_alert_as_their_conditions_say_and_route_to_their_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules_dir = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules_dir).unwrap();
+    std::fs::write(rules_dir.join("routing.wb"), ROUTING).unwrap();
+    let spec = common::root().join("tests/fixtures/import_openslo/web.yaml");
+    let result = import_as("openslo", &[&spec], &rules_dir);
+    let stderr = text(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("/etc/alertmanager/secrets/oncall-pager"),
+        "the secrets to write are listed: {stderr}"
+    );
+    let source = std::fs::read_to_string(rules_dir.join("web.wb")).unwrap();
+    insta::assert_snapshot!("import_openslo_v1", source);
+    let out = tmp.path().join("out");
+    compile(&rules_dir, &out);
+    let prometheus = out.join("prometheus");
+    validate(
+        "promtool",
+        &["check", "rules"],
+        &files_ending(&prometheus, ".rules.yml"),
+    );
+    // 10% errors against a 0.5% budget burn at 20: above the page condition (14 over 1h,
+    // for 5m) and the ticket one (2 over 1d, for 30m).
+    let test = format!(
+        r#"rule_files: [{}]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{{job="web",code="500"}}'
+        values: '0+600x120'
+      - series: 'http_requests_total{{job="web",code="200"}}'
+        values: '0+5400x120'
+    promql_expr_test:
+      - expr: count(ALERTS{{alertname="FastBurn",alertstate="pending"}})
+        eval_time: 3m
+        exp_samples: [{{labels: '{{}}', value: 1}}]
+      - expr: count(ALERTS{{alertname="FastBurn",alertstate="firing",openslo_alert_policy="fast-burn",severity="page"}})
+        eval_time: 10m
+        exp_samples: [{{labels: '{{}}', value: 1}}]
+      - expr: count(ALERTS{{alertname="SlowBurn",alertstate="pending"}})
+        eval_time: 20m
+        exp_samples: [{{labels: '{{}}', value: 1}}]
+      - expr: count(ALERTS{{alertname="SlowBurn",alertstate="firing",openslo_alert_policy="slow-burn",severity="ticket"}})
+        eval_time: 40m
+        exp_samples: [{{labels: '{{}}', value: 1}}]
+"#,
+        prometheus.join("web.rules.yml").display()
+    );
+    let test_file = tmp.path().join("burn.test.yml");
+    std::fs::write(&test_file, test).unwrap();
+    validate("promtool", &["test", "rules"], &[test_file]);
+    // Each policy's alerts reach its targets.
+    let config = out.join("alertmanager/alertmanager.yml");
+    validate("amtool", &["check-config"], std::slice::from_ref(&config));
+    for (policy, receiver) in [("fast-burn", "oncall_pager"), ("slow-burn", "team_slack")] {
+        let routed = std::process::Command::new("amtool")
+            .args(["config", "routes", "test", "--config.file"])
+            .arg(&config)
+            .arg(format!("openslo_alert_policy={policy}"))
+            .output()
+            .expect("amtool runs");
+        assert_eq!(text(&routed.stdout).trim(), receiver, "{policy}");
+    }
+}
+
+#[test]
+fn what_openslo_says_that_the_import_cannot_carry_is_refused_by_name() {
+    let slo = |extra: &str| {
+        format!("apiVersion: openslo/v1\nkind: SLO\nmetadata: {{name: avail}}\nspec:\n  service: web\n  indicator:\n    metadata: {{name: e}}\n    spec:\n      ratioMetric:\n        bad: {{metricSource: {{type: Prometheus, spec: {{query: 'sum(rate(errors[5m]))'}}}}}}\n        total: {{metricSource: {{type: Prometheus, spec: {{query: 'sum(rate(requests[5m]))'}}}}}}\n  objectives: [{{target: 0.99}}]\n{extra}")
+    };
+    let cases = [
+        ("timeslices.yaml", slo("  budgetingMethod: Timeslices\n"), "a budgeting method other than"),
+        ("calendar.yaml", slo("  timeWindow: [{duration: 1M, calendar: {startTime: '2022-01-01 00:00:00', timeZone: UTC}}]\n"), "calendar-aligned"),
+        ("datadog.yaml", slo("").replace("type: Prometheus", "type: Datadog"), "`Datadog` metric source"),
+        ("no-range.yaml", slo("").replace("[5m]", ""), "without a range"),
+        ("missing-policy.yaml", slo("  alertPolicies: [{alertPolicyRef: nowhere}]\n"), "the alert policy `nowhere`"),
+    ];
+    for (file, spec, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(file);
+        std::fs::write(&path, spec).unwrap();
+        let rules_dir = tmp.path().join("rules");
+        let result = import_as("openslo", &[&path], &rules_dir);
+        let stderr = one_line(&text(&result.stderr));
+        assert_eq!(result.status.code(), Some(1), "{file}: {stderr}");
+        assert!(stderr.contains(expected), "{file}: {stderr}");
         assert!(!rules_dir.exists(), "{file}: something was written");
     }
 }

@@ -7,6 +7,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod go_template;

@@ -79,10 +79,14 @@ enum Command {
         #[arg(default_value = "rules")]
         dir: PathBuf,
     },
-    /// Print the documentation of a lint, by code (`L001`) or name.
+    /// Explain a diagnostic code (`E0101`, `W0201`) or a lint (`L001`, or its name).
     Explain {
-        /// A lint code or name.
-        code: String,
+        /// A diagnostic code (`E0101`, `W0201`, `L003`) or a lint name.
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its meaning.
+        #[arg(long)]
+        list: bool,
     },
 }
 
@@ -214,7 +218,7 @@ fn main() -> ExitCode {
             };
             run_lint(&rules, format, deny.is_some(), base)
         }
-        Command::Explain { code } => explain(&code),
+        Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Init { dir } => match watchbook::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
@@ -479,6 +483,7 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
                 "error: compile failed with {errors} error{}; nothing was written",
                 plural(errors)
             );
+            eprintln!("{}", explain_hint(&diagnostics));
         }
         ExitCode::from(1)
     };
@@ -699,7 +704,39 @@ fn run_lint(
     }
 }
 
-fn explain(code: &str) -> ExitCode {
+/// As rustc ends: where to read more about the codes just printed.
+fn explain_hint(diagnostics: &[watchbook::diagnostic::Diagnostic]) -> String {
+    let mut codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    match codes.as_slice() {
+        [] => String::new(),
+        [one] => format!("for more about this error: `watchbook explain {one}`"),
+        [first, rest @ ..] => format!(
+            "for more about these errors: `watchbook explain {first}` (likewise {})",
+            rest.join(", ")
+        ),
+    }
+}
+
+fn explain(code: Option<&str>, list: bool) -> ExitCode {
+    if list {
+        for e in watchbook::explain::all() {
+            println!("{}  {}", e.code, e.title);
+        }
+        for lint in watchbook::lint::LINTS {
+            println!("{}  lint `{}`", lint.code, lint.name);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(code) = code else {
+        eprintln!("error: name a code (`watchbook explain E0101`), or list them with `--list`");
+        return ExitCode::from(2);
+    };
+    if let Some(e) = watchbook::explain::find(code) {
+        println!("{}: {}\n\n{}", e.code, e.title, e.text);
+        return ExitCode::SUCCESS;
+    }
     match watchbook::lint::find(code) {
         Some(lint) => {
             println!(
@@ -715,7 +752,7 @@ fn explain(code: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: `{code}` is not a lint code or name; see generated/docs/lints.md");
+            eprintln!("error: `{code}` is not a diagnostic code or lint name; `watchbook explain --list` lists them");
             ExitCode::from(2)
         }
     }

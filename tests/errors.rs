@@ -132,3 +132,45 @@ fn usage_errors_exit_with_two() {
     let result = watchbook(&["compile", "--no-such-flag"]);
     assert_eq!(result.status.code(), Some(2));
 }
+
+/// rustc explains every code it prints; so do we: each fixture's codes, through the binary,
+/// and `--list` names them all.
+#[test]
+fn every_code_an_error_fixture_prints_is_explained() {
+    let listed = text(&watchbook(&["explain", "--list"]).stdout);
+    let mut seen = std::collections::BTreeSet::new();
+    for name in fixtures() {
+        let dir = format!("tests/fixtures/errors/{name}");
+        let out = tempfile::tempdir().expect("tempdir");
+        let target = out.path().join("generated");
+        let result = watchbook(&[
+            "compile",
+            &dir,
+            "--out",
+            target.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let json: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+        for d in json.as_array().unwrap() {
+            seen.insert(d["code"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(seen.len() >= 40, "{seen:?}");
+    for code in &seen {
+        let explained = watchbook(&["explain", code]);
+        let shown = text(&explained.stdout);
+        assert!(
+            explained.status.success(),
+            "{code}: {}",
+            text(&explained.stderr)
+        );
+        assert!(shown.starts_with(&format!("{code}: ")), "{code}: {shown}");
+        assert!(
+            listed.contains(&format!("{code}  ")),
+            "{code} not in --list"
+        );
+    }
+    let unknown = watchbook(&["explain", "E9999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

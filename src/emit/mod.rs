@@ -81,6 +81,10 @@ pub(crate) fn emit_to(
         path: "docs/lints.md".to_string(),
         bytes: crate::lint::docs().into_bytes(),
     });
+    sink(Artifact {
+        path: "docs/errors.md".to_string(),
+        bytes: crate::explain::docs().into_bytes(),
+    });
     Ok(())
 }
 

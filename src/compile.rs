@@ -142,7 +142,23 @@ fn run(
     let artifacts = timing::stage("emit", || emit::emit(&checked.model, &checked.templates));
     // Freeing a large model takes a while and nothing waits for it.
     std::thread::spawn(move || drop(checked));
-    artifacts.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+    artifacts.map_err(|errors| emit_diagnostics(errors, sources))
+}
+
+/// Emit errors as diagnostics, those about generated text pointed back at their source.
+fn emit_diagnostics(
+    mut errors: Vec<emit::runbook::EmitError>,
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
+    let texts: Vec<(crate::source::FileId, &str)> = sources
+        .ids()
+        .map(|id| (id, sources.file(id).text.as_str()))
+        .collect();
+    for e in &mut errors {
+        e.locate(&texts);
+    }
+    emit::runbook::dedup(&mut errors);
+    errors.iter().map(StageError::to_diagnostic).collect()
 }
 
 fn checked(
@@ -189,11 +205,16 @@ pub fn prepare(rules_dir: &Path, templates: Option<&Path>) -> Prepared {
 impl Checked {
     /// Emits every artifact into `sink` as it is made (from any thread, in no set order).
     /// On an error some artifacts may have been handed over already.
-    pub fn emit_to(self, sink: &(dyn Fn(Artifact) + Sync)) -> Result<(), Vec<Diagnostic>> {
+    /// `sources` are those read: errors about generated text point back into them.
+    pub fn emit_to(
+        self,
+        sources: &SourceMap,
+        sink: &(dyn Fn(Artifact) + Sync),
+    ) -> Result<(), Vec<Diagnostic>> {
         let emitted = timing::stage("emit", || emit::emit_to(&self.model, &self.templates, sink));
         // Freeing a large model takes a while and nothing waits for it.
         std::thread::spawn(move || drop(self));
-        emitted.map_err(|errors| errors.iter().map(StageError::to_diagnostic).collect())
+        emitted.map_err(|errors| emit_diagnostics(errors, sources))
     }
 }
 

@@ -491,12 +491,18 @@ fn run_compile(options: &Options, only: Option<&str>) -> ExitCode {
         Ok(checked) => checked,
         Err(diagnostics) => return failed(&prepared.warnings, diagnostics, &prepared.sources),
     };
-    if !prepared.warnings.is_empty() || matches!(format, Format::Json) {
+    // JSON is one document: the warnings go out with the errors, or alone at the end.
+    let json = matches!(format, Format::Json);
+    if !json && !prepared.warnings.is_empty() {
         report(&prepared.warnings, &prepared.sources, format);
     }
+    let warnings_left: &[Diagnostic] = if json { &prepared.warnings } else { &[] };
     let written = write_output(options, checked, only, &prepared.sources, &|d| {
-        failed(&[], d, &prepared.sources)
+        failed(warnings_left, d, &prepared.sources)
     });
+    if json && written.is_ok() {
+        report(&prepared.warnings, &prepared.sources, format);
+    }
     written.unwrap_or_else(|code| code)
 }
 
@@ -535,7 +541,7 @@ fn write_output(
         let emitted = std::thread::scope(|scope| {
             let streamer = &streamer;
             let writer = scope.spawn(move || receive.into_iter().for_each(|a| streamer.put(a)));
-            let emitted = checked.emit_to(&|artifact| {
+            let emitted = checked.emit_to(sources, &|artifact| {
                 let _ = send.send(artifact);
             });
             drop(send);

@@ -213,6 +213,9 @@ fn a_link_to_a_missing_heading_fails_the_compile() {
         stderr.contains("E0402") && stderr.contains("#key-metric"),
         "{stderr}"
     );
+    // Pointed back at the source that writes the link, once, not at each generated copy.
+    assert!(stderr.contains("runbook.wb:"), "{stderr}");
+    assert_eq!(stderr.matches("leads nowhere").count(), 1, "{stderr}");
     assert!(!out.exists());
 }
 
@@ -269,6 +272,8 @@ fn templates_can_be_overridden_and_are_held_to_the_same_checks() {
         stderr.contains("E0404") && stderr.contains("HighErrorRate"),
         "{stderr}"
     );
+    // Each missing section is shown at its alert in the sources.
+    assert!(stderr.contains("services.wb:"), "{stderr}");
 
     // A template file that is not one of ours is a typo, not something to ignore.
     std::fs::remove_file(templates.join("alerts.md")).unwrap();

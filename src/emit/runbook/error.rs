@@ -13,6 +13,8 @@ pub enum EmitError {
         file: String,
         line: usize,
         link: String,
+        /// Where the sources write the link, once found (`locate`).
+        origin: Option<Span>,
     },
     DuplicateAnchor {
         file: String,
@@ -22,6 +24,8 @@ pub enum EmitError {
     MissingAlertSection {
         alert: String,
         anchor: String,
+        /// The alert's name in the sources.
+        span: Span,
     },
     UnknownTemplate {
         name: String,
@@ -41,20 +45,51 @@ impl EmitError {
     }
 }
 
+impl EmitError {
+    /// Finds where the sources write a broken link (`](target)` in a step, cause or text):
+    /// the runbook copies those texts, so the first source that holds it wrote it.
+    pub fn locate(&mut self, sources: &[(crate::source::FileId, &str)]) {
+        let EmitError::BrokenLink { link, origin, .. } = self else {
+            return;
+        };
+        let written = format!("]({link})");
+        *origin = sources.iter().find_map(|(file, text)| {
+            let at = text.find(&written)? + 2;
+            Some(Span::new(*file, at, at + link.len()))
+        });
+    }
+}
+
+/// One broken link written once in the sources is one error, however many generated files
+/// (the runbook, the book) copy it.
+pub fn dedup(errors: &mut Vec<EmitError>) {
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| match e {
+        EmitError::BrokenLink {
+            origin: Some(span),
+            link,
+            ..
+        } => seen.insert((*span, link.clone())),
+        _ => true,
+    });
+}
+
 impl fmt::Display for EmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EmitError::Template { name, message } => {
                 write!(f, "runbook template `{name}` failed: {message}")
             }
-            EmitError::BrokenLink { file, line, link } => {
+            EmitError::BrokenLink {
+                file, line, link, ..
+            } => {
                 write!(f, "runbook link `{link}` in `{file}` line {line} leads nowhere")
             }
             EmitError::DuplicateAnchor { file, line, anchor } => write!(
                 f,
                 "two headings of `{file}` have the anchor `#{anchor}` (the second at line {line})"
             ),
-            EmitError::MissingAlertSection { alert, anchor } => write!(
+            EmitError::MissingAlertSection { alert, anchor, .. } => write!(
                 f,
                 "the runbook has no section `#{anchor}` for alert `{alert}`, where its `runbook_url` points"
             ),
@@ -75,7 +110,19 @@ impl StageError for EmitError {
     }
 
     fn span(&self) -> Option<Span> {
-        None
+        match self {
+            EmitError::BrokenLink { origin, .. } => *origin,
+            EmitError::MissingAlertSection { span, .. } => Some(*span),
+            _ => None,
+        }
+    }
+
+    fn label(&self) -> Option<String> {
+        match self {
+            EmitError::BrokenLink { .. } => Some("no heading has this anchor".into()),
+            EmitError::MissingAlertSection { .. } => Some("this alert".into()),
+            _ => None,
+        }
     }
 
     fn help(&self) -> Option<String> {

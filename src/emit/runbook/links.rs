@@ -132,6 +132,7 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
                     file: path.clone(),
                     line,
                     link: target,
+                    origin: None,
                 });
             }
         }
@@ -175,6 +176,7 @@ pub(super) fn check_alert_sections(model: &Model, files: &[(String, String)]) ->
             [] => errors.push(EmitError::MissingAlertSection {
                 alert: alert.name.clone(),
                 anchor: alert.anchor.clone(),
+                span: alert.span,
             }),
             [_] => {}
             [_, second, ..] => errors.push(EmitError::DuplicateAnchor {

@@ -7,7 +7,7 @@ mod context;
 mod error;
 mod links;
 
-pub use error::EmitError;
+pub use error::{dedup, EmitError};
 
 use super::{Artifact, RUNBOOK_SECTIONS};
 use crate::anchor;

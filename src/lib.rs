@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod explain;
+pub mod fmt;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod go_template;

@@ -79,6 +79,17 @@ enum Command {
         #[arg(default_value = "rules")]
         dir: PathBuf,
     },
+    /// Rewrite the sources in the canonical layout (indentation, spacing, blank lines;
+    /// comments stay where they are). `--check` writes nothing and fails when a file would
+    /// change, for CI.
+    Fmt {
+        /// Directory holding the `.wb` sources.
+        #[arg(default_value = "rules")]
+        rules: PathBuf,
+        /// Write nothing; print what would change and exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain a diagnostic code (`E0101`, `W0201`) or a lint (`L001`, or its name).
     Explain {
         /// A diagnostic code (`E0101`, `W0201`, `L003`) or a lint name.
@@ -219,6 +230,7 @@ fn main() -> ExitCode {
             run_lint(&rules, format, deny.is_some(), base)
         }
         Command::Explain { code, list } => explain(code.as_deref(), list),
+        Command::Fmt { rules, check } => run_fmt(&rules, check),
         Command::Init { dir } => match watchbook::init::init(&dir) {
             Ok(files) => {
                 for f in &files {
@@ -704,6 +716,33 @@ fn run_lint(
         );
     }
     if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_fmt(rules: &std::path::Path, check: bool) -> ExitCode {
+    let formatted = watchbook::fmt::format_dir(rules, check);
+    if !formatted.diagnostics.is_empty() {
+        report(&formatted.diagnostics, &formatted.sources, Format::Human);
+    }
+    for (path, diff) in &formatted.changed {
+        if check {
+            print!("{diff}");
+        } else {
+            eprintln!("formatted {}", path.display());
+        }
+    }
+    let changed = formatted.changed.len();
+    eprintln!(
+        "{}: {changed} file{} {}, {} already formatted",
+        rules.display(),
+        plural(changed),
+        if check { "would change" } else { "reformatted" },
+        formatted.unchanged
+    );
+    if !formatted.diagnostics.is_empty() || (check && changed > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

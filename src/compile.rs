@@ -203,6 +203,11 @@ pub fn prepare(rules_dir: &Path, templates: Option<&Path>) -> Prepared {
 }
 
 impl Checked {
+    /// The checked model (the language server reads it).
+    pub(crate) fn model(&self) -> &crate::resolve::model::Model {
+        &self.model
+    }
+
     /// Emits every artifact into `sink` as it is made (from any thread, in no set order).
     /// On an error some artifacts may have been handed over already.
     /// `sources` are those read: errors about generated text point back into them.

@@ -17,6 +17,7 @@ pub mod import;
 pub mod init;
 pub mod lint;
 pub(crate) mod load;
+pub mod lsp;
 pub(crate) mod markdown;
 pub(crate) mod parallel;
 pub(crate) mod parse;

@@ -90,6 +90,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// A language server over stdio, for editors: diagnostics as you type, definitions,
+    /// references, hover, completion and formatting.
+    Lsp {
+        /// Directory holding the `.wb` sources.
+        #[arg(default_value = "rules")]
+        rules: PathBuf,
+    },
     /// Explain a diagnostic code (`E0101`, `W0201`) or a lint (`L001`, or its name).
     Explain {
         /// A diagnostic code (`E0101`, `W0201`, `L003`) or a lint name.
@@ -231,6 +238,13 @@ fn main() -> ExitCode {
         }
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Fmt { rules, check } => run_fmt(&rules, check),
+        Command::Lsp { rules } => match watchbook::lsp::run(&rules, &today()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: the language server stopped: {e}");
+                ExitCode::from(1)
+            }
+        },
         Command::Init { dir } => match watchbook::init::init(&dir) {
             Ok(files) => {
                 for f in &files {

@@ -8,6 +8,19 @@ mod lexer;
 
 pub use files::{format_dir, Report};
 
+/// The plain words of a source (names, keywords, numbers; not strings, texts or comments),
+/// with their byte offsets; `None` when a string or text is never closed.
+pub(crate) fn words(source: &str) -> Option<Vec<(&str, usize)>> {
+    let tokens = lexer::tokens(source)?;
+    Some(
+        tokens
+            .into_iter()
+            .filter(|t| t.kind == lexer::Kind::Word)
+            .map(|t| (t.text, t.text.as_ptr() as usize - source.as_ptr() as usize))
+            .collect(),
+    )
+}
+
 /// The source in the canonical layout; `None` when it cannot be tokenized (an unclosed
 /// string or text: the parser reports it).
 pub fn format(source: &str) -> Option<String> {

@@ -10,6 +10,21 @@ pub fn parse(text: &str) {
     let _ = crate::parse::parse(FileId(0), text);
 }
 
+/// The formatter on any text: whether it kept its promises. A source that parses still
+/// parses once formatted, and formatting it again changes nothing. (Text that does not parse
+/// is not formatted by `watchbook fmt`; it must merely not panic here.)
+pub fn format(text: &str) -> bool {
+    let Some(formatted) = crate::fmt::format(text) else {
+        return true;
+    };
+    let (_, errors) = crate::parse::parse(FileId(0), text);
+    if !errors.is_empty() {
+        return true;
+    }
+    let (_, after) = crate::parse::parse(FileId(0), &formatted);
+    after.is_empty() && crate::fmt::format(&formatted).as_deref() == Some(formatted.as_str())
+}
+
 /// The PromQL check (limits, then promql-parser); whether the query is accepted.
 pub fn promql(text: &str) -> bool {
     crate::resolve::query_ok(false, text)

@@ -215,7 +215,7 @@ fn backticks(text: &str) -> Vec<&str> {
 }
 
 #[test]
-fn the_parser_and_the_query_checks_never_panic() {
+fn the_parser_the_formatter_and_the_query_checks_never_panic() {
     let seeds = seeds();
     let mut rng = Rng::new(1);
     let (mut parsed, mut queries) = (0, 0);
@@ -226,6 +226,18 @@ fn the_parser_and_the_query_checks_never_panic() {
         no_panic(&format!("parse-{run}"), &text, || {
             watchbook::fuzz::parse(&text)
         });
+        let kept = no_panic(&format!("fmt-{run}"), &text, || {
+            watchbook::fuzz::format(&text)
+        });
+        if !kept {
+            let path = root().join(format!("target/fuzz-failures/fmt-{run}.wb"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            panic!(
+                "fmt changed what parses, or is not idempotent; input saved to {}",
+                path.display()
+            );
+        }
         parsed += 1;
         for query in backticks(&text).into_iter().take(4) {
             let query = mutate(&mut rng, query, other);

@@ -556,3 +556,25 @@ fn what_openslo_says_that_the_import_cannot_carry_is_refused_by_name() {
         assert!(!rules_dir.exists(), "{file}: something was written");
     }
 }
+
+#[test]
+fn specs_of_one_service_in_several_files_share_its_declaration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |slo: &str, alert: &str| {
+        format!("version: prometheus/v1\nservice: checkout\nslos:\n- name: {slo}\n  objective: 99\n  sli:\n    raw:\n      error_ratio_query: sum(rate(errors_total[{{{{.window}}}}])) / sum(rate(requests_total[{{{{.window}}}}]))\n  alerting:\n    name: {alert}\n")
+    };
+    let a = tmp.path().join("availability.yml");
+    let b = tmp.path().join("latency.yml");
+    std::fs::write(&a, spec("availability", "CheckoutErrors")).unwrap();
+    std::fs::write(&b, spec("latency", "CheckoutSlow")).unwrap();
+    let rules_dir = tmp.path().join("rules");
+    let result = import(&[&a, &b], &rules_dir);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let first = std::fs::read_to_string(rules_dir.join("availability.wb")).unwrap();
+    let second = std::fs::read_to_string(rules_dir.join("latency.wb")).unwrap();
+    assert!(first.contains("service checkout {}"), "{first}");
+    assert!(!second.contains("service checkout"), "{second}");
+    assert!(second.contains("import \"availability.wb\""), "{second}");
+    let out = tmp.path().join("out");
+    compile(&rules_dir, &out);
+}

@@ -8,7 +8,7 @@ use super::sloth_spec::{self, Alert, Document, Labels, Spec, Windows};
 use super::{free_name, rule_file, severities_text, stem, ImportError, Source};
 use crate::diagnostic::{Diagnostic, StageError};
 use crate::print::{is_name, string, Printer};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// What one spec file became.
@@ -106,12 +106,14 @@ pub fn sloth(inputs: &[PathBuf], out: &Path, force: bool) -> Result<SlothReport,
     let mut report = SlothReport::default();
     let mut converted = Vec::new();
     let mut severities: BTreeSet<String> = BTreeSet::new();
+    // Service -> the source that declares it.
+    let mut services: BTreeMap<String, String> = BTreeMap::new();
     for ((path, text, specs), name) in read.iter().zip(&names) {
         let shown = path.display().to_string();
-        let mut file = SpecFile::new(&shown, &existing, windows.as_ref().map(|w| &w.1));
+        let mut file = SpecFile::new(&shown, name, &existing, windows.as_ref().map(|w| &w.1));
         for (spec, resource) in specs {
             file.resources.extend(resource.clone());
-            if let Err(e) = file.spec(spec, &mut taken) {
+            if let Err(e) = file.spec(spec, &mut taken, &mut services) {
                 errors.push(e.to_diagnostic());
             }
         }
@@ -161,8 +163,8 @@ struct SpecFile<'a> {
     path: String,
     existing: &'a Existing,
     windows: Option<&'a Windows>,
-    /// Services declared here, and the files of those declared elsewhere.
-    services: Vec<String>,
+    /// The source this file becomes.
+    name: String,
     /// The `PrometheusServiceLevel` resources read, by name.
     resources: Vec<String>,
     imports: BTreeSet<String>,
@@ -174,12 +176,12 @@ struct SpecFile<'a> {
 }
 
 impl<'a> SpecFile<'a> {
-    fn new(path: &str, existing: &'a Existing, windows: Option<&'a Windows>) -> Self {
+    fn new(path: &str, name: &str, existing: &'a Existing, windows: Option<&'a Windows>) -> Self {
         SpecFile {
             path: path.to_string(),
             existing,
             windows,
-            services: Vec::new(),
+            name: name.to_string(),
             resources: Vec::new(),
             imports: BTreeSet::new(),
             body: String::new(),
@@ -197,7 +199,12 @@ impl<'a> SpecFile<'a> {
         }
     }
 
-    fn spec(&mut self, spec: &Spec, taken: &mut super::convert::Taken) -> Result<(), ImportError> {
+    fn spec(
+        &mut self,
+        spec: &Spec,
+        taken: &mut super::convert::Taken,
+        services: &mut BTreeMap<String, String>,
+    ) -> Result<(), ImportError> {
         if spec
             .version
             .as_deref()
@@ -219,21 +226,27 @@ impl<'a> SpecFile<'a> {
                 ),
             ));
         }
-        match self.existing.services.get(&service) {
-            Some(file) => {
+        // A service is declared once: by the rules directory, or by the first imported file
+        // that names it (the others import that file).
+        match (self.existing.services.get(&service), services.get(&service)) {
+            (Some(file), _) => {
                 self.imports.insert(file.clone());
             }
-            None if !self.services.contains(&service) => {
+            (None, Some(file)) => {
+                if *file != self.name {
+                    self.imports.insert(file.clone());
+                }
+            }
+            (None, None) => {
                 if !taken.take("service", &service) {
                     return Err(self.unsupported(
                         None,
-                        format!("the service `{service}`, declared by another imported file"),
+                        format!("the service `{service}`, a name the rules directory uses already"),
                     ));
                 }
-                self.services.push(service.clone());
+                services.insert(service.clone(), self.name.clone());
                 self.body.push_str(&format!("\nservice {service} {{}}\n"));
             }
-            None => {}
         }
         for slo in &spec.slos {
             self.slo(spec, &service, slo, taken)?;

@@ -146,3 +146,40 @@ fn slo_alerts_have_runbook_sections_and_dashboard_rows() {
         .collect();
     assert_eq!(steps, vec![1.0, 6.0]);
 }
+
+/// Every SLO alert has generated investigation steps, and their queries are PromQL that
+/// parses: the burn rate of each window the alert watches, the SLI, the budget left.
+#[test]
+fn slo_alerts_have_investigation_steps_with_valid_queries() {
+    let runbook = read("generated/runbook/runbook.md");
+    for alert in [
+        "AvailabilityBudgetBurnFast",
+        "AvailabilityBudgetBurnSlow",
+        "LatencyBudgetBurnFast",
+        "LatencyBudgetBurnSlow",
+    ] {
+        let start = runbook.find(&format!("#### {alert}\n")).unwrap();
+        let section = &runbook[start..];
+        let end = ["\n## ", "\n### ", "\n#### "]
+            .iter()
+            .filter_map(|h| section[5..].find(h))
+            .min()
+            .map_or(section.len(), |e| e + 5);
+        let section = &section[..end];
+        assert!(section.contains("See which window pairs burn"), "{alert}");
+        assert!(
+            section.contains("slo:period_error_budget_remaining:ratio{"),
+            "{alert}"
+        );
+        let queries: Vec<&str> = section
+            .split("```promql\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap())
+            .collect();
+        assert!(queries.len() >= 3, "{alert}: {queries:?}");
+        for q in queries {
+            let q = q.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+            assert!(watchbook::fuzz::promql(&q), "{alert}: {q}");
+        }
+    }
+}

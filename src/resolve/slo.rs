@@ -274,6 +274,8 @@ impl Resolver<'_> {
         let mut window_records: Vec<Record> = Vec::new();
         let mut page_rules = Vec::new();
         let mut ticket_rules = Vec::new();
+        // The last instance is the one the runbook shows (environments go dev, staging, prod).
+        let mut shown = (String::new(), String::new());
         for instance in &instances {
             let environment = instance
                 .environment
@@ -297,6 +299,10 @@ impl Resolver<'_> {
                 .map(Matcher::to_string)
                 .collect::<Vec<_>>()
                 .join(", ");
+            shown = (
+                own_text.clone(),
+                selector::expand(&error_ratio.replace(WINDOW, "5m"), &instance.matchers),
+            );
             // Per-window SLI error ratios, then the period's, then the metadata.
             let mut recordings: Vec<(String, String, Option<Duration>)> = Vec::new();
             for w in &all_windows {
@@ -426,6 +432,10 @@ impl Resolver<'_> {
             period,
             group,
             order,
+            windows: &windows,
+            budget: 1.0 - objective,
+            own: &shown.0,
+            sli_5m: &shown.1,
         };
         let shared_name = match (&s.page, &s.ticket) {
             (Some(p), Some(t)) if !p.off && !t.off => {

@@ -5,7 +5,7 @@ use super::duration::Duration;
 use super::model::*;
 use super::{template, Resolver};
 use crate::anchor;
-use crate::parse::ast::{self, QueryLanguage};
+use crate::parse::ast::{self, QueryLanguage, StepKind};
 
 /// What an SLO's two alerts share.
 pub(super) struct SloAlertContext<'a> {
@@ -15,6 +15,11 @@ pub(super) struct SloAlertContext<'a> {
     pub period: Duration,
     pub group: usize,
     pub order: (usize, usize),
+    pub windows: &'a [BurnWindow],
+    pub budget: f64,
+    /// The `sloth_*` matchers of the instance the runbook shows, and its SLI over 5 minutes.
+    pub own: &'a str,
+    pub sli_5m: &'a str,
 }
 
 /// One rule of an SLO alert before its kind's settings: (environment, expr, labels, and the
@@ -139,7 +144,7 @@ impl Resolver<'_> {
             escalations,
             summary: s.summary.as_ref().map(|x| x.value.clone()),
             description: s.description.as_ref().map(|x| x.value.clone()),
-            investigate: Vec::new(),
+            investigate: investigation(cx, kind),
             causes: Vec::new(),
             resolve: Vec::new(),
             examples: Vec::new(),
@@ -148,6 +153,64 @@ impl Resolver<'_> {
         });
         Some(index)
     }
+}
+
+/// What to look at first when an SLO alert fires: which of its window pairs burn, the SLI
+/// itself, and the budget left. Generated from the SLO, so that every SLO alert has steps.
+fn investigation(cx: &SloAlertContext, kind: BurnKind) -> Vec<Step> {
+    let budget = super::slo::tidy(cx.budget);
+    let mut burn = Step {
+        title: "See which window pairs burn".into(),
+        items: Vec::new(),
+    };
+    let mut names = Vec::new();
+    for w in cx.windows.iter().filter(|w| w.kind == kind) {
+        burn.items.push((
+            StepKind::Note,
+            format!(
+                "Fires when both {} and {} burn faster than {}x the budget (they would spend {}% of it in {}).",
+                w.long.human(),
+                w.short.human(),
+                super::slo::tidy(w.factor),
+                super::slo::tidy(w.share * 100.0),
+                w.long.human()
+            ),
+        ));
+        for window in [w.short, w.long] {
+            let name = window.window_name();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    // One query: a series per window, its burn rate (the error ratio over the budget).
+    burn.items.push((
+        StepKind::PromQl,
+        format!(
+            "{{__name__=~\"slo:sli_error:ratio_rate({})\", {}}} / {budget}",
+            names.join("|"),
+            cx.own
+        ),
+    ));
+    let sli = Step {
+        title: "Look at the error ratio the SLI measures".into(),
+        items: vec![
+            (
+                StepKind::Note,
+                "Break it down by the labels the query keeps to find where the errors come from."
+                    .into(),
+            ),
+            (StepKind::PromQl, cx.sli_5m.to_string()),
+        ],
+    };
+    let left = Step {
+        title: "Check how much of the error budget is left".into(),
+        items: vec![(
+            StepKind::PromQl,
+            format!("slo:period_error_budget_remaining:ratio{{{}}}", cx.own),
+        )],
+    };
+    vec![burn, sli, left]
 }
 
 /// `requests_availability` as an alert name: `RequestsAvailability`.

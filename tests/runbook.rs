@@ -399,3 +399,43 @@ fn a_large_runbook_gets_a_page_per_team_and_every_runbook_url_lands_on_its_secti
     let shared = std::fs::read_to_string(out.join("runbook/alerts-shared.md")).unwrap();
     assert!(shared.contains("#### Everywhere"));
 }
+
+/// A new project's runbook leaves out the chapters it has nothing for, and names no product
+/// it did not declare; a section's title replaces its chapter's.
+#[test]
+fn chapters_without_content_are_left_out_and_titles_come_from_the_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    let init = watchbook(&["init", rules.to_str().unwrap()]);
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let out = tmp.path().join("out");
+    let compile = |out: &Path| {
+        let result = watchbook(&[
+            "compile",
+            rules.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(result.status.success(), "{}", text(&result.stderr));
+        std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap()
+    };
+    let doc = compile(&out);
+    for absent in ["Jaeger", "Loki", "Trace Analysis", "Log Queries"] {
+        assert!(!doc.contains(absent), "{absent} in\n{doc}");
+    }
+    // Every chapter has something under its heading.
+    let chapters: Vec<&str> = doc.split("\n## ").skip(2).collect();
+    assert!(!chapters.is_empty());
+    for chapter in chapters {
+        let body = chapter.split_once('\n').map_or("", |(_, b)| b);
+        assert!(!body.trim().is_empty(), "empty chapter: {chapter}");
+    }
+    std::fs::write(
+        rules.join("traces.wb"),
+        "section traces \"Tempo Traces\" \"\"\"\n  Open Tempo in Grafana's Explore view.\n\"\"\"\n",
+    )
+    .unwrap();
+    let doc = compile(&tmp.path().join("out2"));
+    assert!(doc.contains("\n## Tempo Traces\n"), "{doc}");
+    assert!(doc.contains("[Tempo Traces](#tempo-traces)"), "{doc}");
+}

@@ -559,6 +559,8 @@ pub(crate) struct Component {
 #[derive(Debug)]
 pub(crate) struct Section {
     pub name: Ident,
+    /// The chapter's heading, when not the built-in one.
+    pub title: Option<Text>,
     pub markdown: Text,
 }
 

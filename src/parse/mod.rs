@@ -1149,10 +1149,16 @@ impl Builder {
         let mut inner = pair.into_inner();
         self.next(&mut inner, &parent, "keyword")?;
         let name = self.next(&mut inner, &parent, "section name")?;
-        let block = self.next(&mut inner, &parent, "markdown")?;
+        let mut next = self.next(&mut inner, &parent, "markdown")?;
+        let mut title = None;
+        if next.as_rule() == Rule::string {
+            title = Some(self.string(next));
+            next = self.next(&mut inner, &parent, "markdown")?;
+        }
         Some(Section {
             name: self.ident(&name),
-            markdown: self.block(block)?,
+            title,
+            markdown: self.block(next)?,
         })
     }
 

@@ -179,6 +179,7 @@ pub(crate) fn resolve(
             .map(|c| runbook::component(c))
             .collect(),
         sections: decls.sections.iter().filter_map(|x| r.section(x)).collect(),
+        section_titles: Resolver::section_titles(&decls.sections),
         scenarios: decls.scenarios.iter().map(|x| r.scenario(x)).collect(),
         appendices: decls.appendices.iter().map(|x| r.appendix(x)).collect(),
         slos: Vec::new(),

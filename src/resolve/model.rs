@@ -34,6 +34,8 @@ pub(crate) struct Model {
     pub components: Vec<Component>,
     /// Runbook prose by section name.
     pub sections: BTreeMap<String, String>,
+    /// Chapter titles the sources give, by section name.
+    pub section_titles: BTreeMap<String, String>,
     pub scenarios: Vec<Scenario>,
     pub appendices: Vec<Appendix>,
     pub slos: Vec<Slo>,

@@ -6,6 +6,7 @@ use super::model::{Appendix, Component, Scenario};
 use super::{names, steps, Resolver};
 use crate::emit::RUNBOOK_SECTIONS;
 use crate::parse::ast::{self, QueryLanguage};
+use std::collections::BTreeMap;
 
 pub(super) fn component(c: &ast::Component) -> Component {
     let text = |t: &Option<ast::Text>| t.as_ref().map(|x| x.value.clone());
@@ -30,6 +31,14 @@ impl Resolver<'_> {
             return None;
         }
         Some((s.name.value.clone(), dedent_block(&s.markdown.value)))
+    }
+
+    /// The chapter titles the sources give: section name -> title.
+    pub(super) fn section_titles(sections: &[&ast::Section]) -> BTreeMap<String, String> {
+        sections
+            .iter()
+            .filter_map(|s| Some((s.name.value.clone(), s.title.as_ref()?.value.clone())))
+            .collect()
     }
 
     pub(super) fn scenario(&mut self, s: &ast::Scenario) -> Scenario {

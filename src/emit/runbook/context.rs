@@ -14,6 +14,8 @@ use std::collections::HashMap;
 pub(super) struct Context {
     project: Project,
     sections: BTreeMap<String, String>,
+    /// Chapter titles the sources give, by section name; templates fall back to their own.
+    titles: BTreeMap<String, String>,
     components: Vec<Component>,
     key_metrics: Vec<KeyMetric>,
     dashboards: Vec<Dashboard>,
@@ -272,6 +274,7 @@ pub(super) fn build(model: &Model) -> Context {
             runbook_url: model.project.runbook_url.clone(),
         },
         sections: model.sections.clone(),
+        titles: model.section_titles.clone(),
         components: model
             .components
             .iter()

@@ -18,6 +18,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+/// Whether a rendered chapter holds only its heading.
+fn is_empty_chapter(text: &str) -> bool {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .all(|l| l.starts_with("## "))
+}
+
 /// The built-in templates, by file name.
 pub const TEMPLATES: [(&str, &str); 16] = [
     ("_steps.md", include_str!("templates/_steps.md")),
@@ -166,6 +173,8 @@ pub(crate) fn emit(
     for section in RUNBOOK_SECTIONS {
         let file = format!("{section}.md");
         match render(env, &file, &context) {
+            // A chapter with nothing under its heading is left out.
+            Ok(text) if is_empty_chapter(&text) => {}
             Ok(text) => {
                 let title = text
                     .lines()

@@ -221,3 +221,26 @@ fn a_file_with_a_syntax_error_is_reported_and_left_alone() {
         broken
     );
 }
+
+/// A source that is a link is formatted where it leads, and stays a link.
+#[cfg(unix)]
+#[test]
+fn a_linked_source_stays_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(rules.join("shared")).unwrap();
+    std::fs::write(
+        rules.join("shared/real.wb"),
+        "severity   critical {response 15m}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("shared/real.wb", rules.join("link.wb")).unwrap();
+    let result = watchbook(&["fmt", rules.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let link = std::fs::symlink_metadata(rules.join("link.wb")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(rules.join("shared/real.wb")).unwrap(),
+        "severity critical { response 15m }\n"
+    );
+}

@@ -79,8 +79,11 @@ pub fn format_dir(rules: &Path, check: bool) -> Report {
     report
 }
 
-/// Writes `text` over `path` at once: a part file beside it, then a rename.
+/// Writes `text` over `path` at once: a part file beside it, then a rename. A linked source
+/// is rewritten where the link leads (the loader has checked that this is inside the rules
+/// directory), so the link stays a link.
 fn replace(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &std::fs::canonicalize(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

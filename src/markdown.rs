@@ -23,6 +23,28 @@ pub(crate) fn cell(text: &str) -> String {
     inline(text, true)
 }
 
+/// A URL as the target of a markdown link: only `http(s)` (anything else becomes `#`), with
+/// the characters that would end or break the link percent-encoded.
+pub(crate) fn link_target(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return "#".to_string();
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '"' | '\\' | '`' | '{' | '}' => {
+                for b in c.to_string().bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Text as an inline code span.
 pub(crate) fn code_span(text: &str) -> String {
     let text = mdbook_inert(&one_line(text));
@@ -278,6 +300,15 @@ fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn link_targets_stay_inside_the_link() {
+        assert_eq!(
+            link_target("https://g.example/d/a b?viewPanel=(3)"),
+            "https://g.example/d/a%20b?viewPanel=%283%29"
+        );
+        assert_eq!(link_target("javascript:alert(1)"), "#");
+    }
     use super::*;
 
     #[test]

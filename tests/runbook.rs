@@ -439,3 +439,37 @@ fn chapters_without_content_are_left_out_and_titles_come_from_the_sources() {
     assert!(doc.contains("\n## Tempo Traces\n"), "{doc}");
     assert!(doc.contains("[Tempo Traces](#tempo-traces)"), "{doc}");
 }
+
+/// An alert's dashboards are links to their panels in Grafana (`/d/<uid>?viewPanel=<id>`),
+/// and each lands on a panel of the dashboard with that uid.
+#[test]
+fn alerts_link_to_their_panels_in_grafana() {
+    let doc = std::fs::read_to_string(root().join("generated/runbook/runbook.md")).unwrap();
+    let mut dashboards = std::collections::HashMap::new();
+    for file in files_ending(&root().join("generated/grafana/dashboards"), ".json") {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let ids: HashSet<u64> = json["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["id"].as_u64())
+            .collect();
+        dashboards.insert(json["uid"].as_str().unwrap().to_string(), ids);
+    }
+    let prefix = "](https://grafana.octollm.dev/d/";
+    let mut links = 0;
+    for part in doc.split(prefix).skip(1) {
+        let target = part.split(')').next().unwrap();
+        let (uid, id) = target.split_once("?viewPanel=").unwrap();
+        let ids = dashboards
+            .get(uid)
+            .unwrap_or_else(|| panic!("no dashboard {uid}"));
+        assert!(
+            ids.contains(&id.parse().unwrap()),
+            "{uid} has no panel {id}"
+        );
+        links += 1;
+    }
+    assert!(links >= 10, "{links} panel links");
+}

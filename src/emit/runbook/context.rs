@@ -61,6 +61,14 @@ struct Dashboard {
     rows: Vec<Row>,
 }
 
+/// A dashboard panel about an alert: "Dashboard › Panel", and the panel in Grafana when
+/// Grafana's address is known (`target grafana { url ... }`).
+#[derive(Serialize, Clone, PartialEq)]
+struct PanelLink {
+    title: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct Row {
     title: String,
@@ -118,7 +126,7 @@ struct Alert {
     /// The variants of an alert that has several (each with its own meaning, expression and
     /// receivers); empty otherwise, when the fields above describe the only one.
     levels: Vec<AlertLevel>,
-    panels: Vec<String>,
+    panels: Vec<PanelLink>,
     investigate: Vec<Step>,
     causes: Vec<String>,
     resolve: Vec<Step>,
@@ -454,10 +462,16 @@ fn severities(model: &Model) -> Vec<Severity> {
         .collect()
 }
 
-/// "Dashboard › Panel" entries by the runbook anchor their panels link to, built once so
+/// The panels about each alert, by the runbook anchor their panels link to, built once so
 /// that each alert finds its panels without scanning every dashboard.
-fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<String>> {
-    let mut index: HashMap<&str, Vec<String>> = HashMap::new();
+fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<PanelLink>> {
+    let grafana = model
+        .targets
+        .grafana
+        .as_ref()
+        .and_then(|g| g.url.as_deref())
+        .map(|u| u.trim_end_matches('/'));
+    let mut index: HashMap<&str, Vec<PanelLink>> = HashMap::new();
     for d in &model.dashboards {
         for p in &d.panels {
             for (_, url) in &p.runbook {
@@ -465,7 +479,12 @@ fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<String>> {
                     continue;
                 };
                 let entries = index.entry(anchor).or_default();
-                let entry = format!("{} › {}", d.title, p.title);
+                let entry = PanelLink {
+                    title: format!("{} › {}", d.title, p.title),
+                    url: grafana
+                        .map(|base| format!("{base}/d/{}?viewPanel={}", d.uid, p.id))
+                        .unwrap_or_default(),
+                };
                 if !entries.contains(&entry) {
                     entries.push(entry);
                 }
@@ -479,7 +498,7 @@ fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<String>> {
 fn alert_groups(
     model: &Model,
     page: Option<&str>,
-    panels: &HashMap<&str, Vec<String>>,
+    panels: &HashMap<&str, Vec<PanelLink>>,
 ) -> Vec<AlertGroup> {
     // One section per declaration, under the most urgent severity of its variants.
     let mut by_severity: Vec<Vec<Vec<&model::Alert>>> = vec![Vec::new(); model.severities.len()];
@@ -516,7 +535,7 @@ fn alert_groups(
 }
 
 /// The pages of a runbook split by team, in name order, `shared` last.
-fn pages(model: &Model, panels: &HashMap<&str, Vec<String>>) -> Vec<Page> {
+fn pages(model: &Model, panels: &HashMap<&str, Vec<PanelLink>>) -> Vec<Page> {
     let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
     for page in model
         .alerts
@@ -541,7 +560,11 @@ fn pages(model: &Model, panels: &HashMap<&str, Vec<String>>) -> Vec<Page> {
         .collect()
 }
 
-fn alert(model: &Model, variants: &[&model::Alert], panels: &HashMap<&str, Vec<String>>) -> Alert {
+fn alert(
+    model: &Model,
+    variants: &[&model::Alert],
+    panels: &HashMap<&str, Vec<PanelLink>>,
+) -> Alert {
     let a = variants[0];
     let shown = a.rules.last();
     let mut levels: Vec<AlertLevel> = variants.iter().map(|v| level(model, v)).collect();

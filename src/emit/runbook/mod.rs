@@ -100,6 +100,7 @@ fn environment(
     env.add_filter("cell", |v: String| safe(markdown::cell(&v)));
     env.add_filter("code", |v: String| safe(markdown::code_span(&v)));
     env.add_filter("markdown", |v: String| safe(markdown::block(&v)));
+    env.add_filter("link", |v: String| safe(markdown::link_target(&v)));
     env.add_filter(
         "fence",
         |v: String, language: Option<String>, indent: Option<usize>| {

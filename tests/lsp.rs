@@ -257,3 +257,34 @@ fn the_syntax_grammar_is_well_formed() {
     }
     assert!(patterns >= 7, "{patterns}");
 }
+
+/// A diagnostic with no place in any file is shown at the top of the open document.
+#[test]
+fn a_diagnostic_without_a_place_reaches_the_editor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let file = rules.join("main.wb");
+    let text = "severity critical { response 15m notify [r] }\nreceiver r { webhook { url \"http://alerts.example.com/hook\" } }\n";
+    std::fs::write(&file, text).unwrap();
+    let mut client = Client::start(&rules);
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let doc = uri(&file);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": doc, "languageId": "watchbook", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&doc);
+    let missing = diagnostics
+        .iter()
+        .find(|d| d["code"] == "E0126")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert_eq!(
+        missing["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}

@@ -184,7 +184,18 @@ impl Server {
 
     /// Diagnostics for every file that has some, and empty lists for those that no longer do.
     fn publish(&mut self) -> Vec<Notification> {
-        let analysis = self.workspace.analyze();
+        let mut analysis = self.workspace.analyze();
+        // A diagnostic with no place in a file (no default receiver, say) is shown at the top
+        // of every open document, so that it is seen.
+        if !analysis.unplaced.is_empty() {
+            for path in self.workspace.open.keys() {
+                if !path.starts_with(&self.workspace.rules) {
+                    continue;
+                }
+                let list = analysis.diagnostics.entry(path.clone()).or_default();
+                list.extend(analysis.unplaced.iter().map(|d| (d.clone(), String::new())));
+            }
+        }
         let mut out = Vec::new();
         let mut now = BTreeSet::new();
         for (path, found) in &analysis.diagnostics {

@@ -21,6 +21,18 @@ pub(crate) fn words(source: &str) -> Option<Vec<(&str, usize)>> {
     )
 }
 
+/// The backtick texts and blocks of a source, with their byte offsets.
+pub(crate) fn verbatim(source: &str) -> Option<Vec<(&str, usize)>> {
+    let tokens = lexer::tokens(source)?;
+    Some(
+        tokens
+            .into_iter()
+            .filter(|t| t.kind == lexer::Kind::Verbatim)
+            .map(|t| (t.text, t.text.as_ptr() as usize - source.as_ptr() as usize))
+            .collect(),
+    )
+}
+
 /// The source in the canonical layout; `None` when it cannot be tokenized (an unclosed
 /// string or text: the parser reports it).
 pub fn format(source: &str) -> Option<String> {

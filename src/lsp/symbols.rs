@@ -67,16 +67,25 @@ pub(super) fn word_at(text: &str, at: usize) -> Option<(usize, usize)> {
     (start < end).then_some((start, end))
 }
 
-/// Where `name` is used in a text: the words equal to it.
+/// Where `name` is used in a text: the words equal to it, and `${name}` in queries.
 pub(super) fn uses(text: &str, name: &str) -> Vec<(usize, usize)> {
     let Some(tokens) = crate::fmt::words(text) else {
         return Vec::new();
     };
-    tokens
+    let mut found: Vec<(usize, usize)> = tokens
         .into_iter()
         .filter(|(word, _)| *word == name)
         .map(|(_, start)| (start, start + name.len()))
-        .collect()
+        .collect();
+    let reference = format!("${{{name}}}");
+    for (query, at) in crate::fmt::verbatim(text).unwrap_or_default() {
+        for (i, _) in query.match_indices(&reference) {
+            let start = at + i + 2;
+            found.push((start, start + name.len()));
+        }
+    }
+    found.sort_unstable();
+    found
 }
 
 #[cfg(test)]
@@ -85,12 +94,14 @@ mod tests {
 
     #[test]
     fn names_are_found_where_declared_and_used() {
-        let text = "query errors \"Errors\" { promql `errors` }\nthreshold errors { critical above 1 }\n# errors\n";
+        let text = "query errors \"Errors\" { promql `errors` }\nthreshold errors { critical above 1 }\n# errors\nalert A { expr `${errors} > 2` }\n";
         let declared = declarations(0, text);
-        assert_eq!(declared.len(), 2);
+        assert_eq!(declared.len(), 3);
         assert_eq!(&text[declared[0].start..declared[0].end], "errors");
-        // Not in the backtick text, the string or the comment.
-        assert_eq!(uses(text, "errors").len(), 2);
+        // Not in the backtick text, the string or the comment; but `${errors}` in a query.
+        let found = uses(text, "errors");
+        assert_eq!(found.len(), 3);
+        assert!(found.iter().all(|(s, e)| &text[*s..*e] == "errors"));
         let at = text.find("threshold errors").unwrap() + 12;
         assert_eq!(word_at(text, at).map(|(s, e)| &text[s..e]), Some("errors"));
     }

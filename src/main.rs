@@ -319,35 +319,49 @@ fn run_import(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCod
             );
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            let sources = SourceMap::default();
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
-            eprintln!("error: import failed; nothing was written");
-            ExitCode::from(1)
-        }
+        Err(diagnostics) => import_failed(&diagnostics),
+    }
+}
+
+/// An import's errors; nothing was written.
+fn import_failed(diagnostics: &[Diagnostic]) -> ExitCode {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!(
+        "{}",
+        render_human(diagnostics, &SourceMap::default(), color)
+    );
+    eprintln!("error: import failed; nothing was written");
+    ExitCode::from(1)
+}
+
+/// What an SLO import wrote, a line per file.
+fn print_slo_import(
+    files: &[watchbook::import::SloFileReport],
+    support: &[String],
+    out: &std::path::Path,
+) {
+    for f in files {
+        eprintln!(
+            "imported {} -> {}: {} SLO{}, {} alert{}; {} lines of YAML, {} of source",
+            f.input,
+            out.join(&f.output).display(),
+            f.slos,
+            plural(f.slos),
+            f.alerts,
+            plural(f.alerts),
+            f.yaml_lines,
+            f.wb_lines
+        );
+    }
+    for s in support {
+        eprintln!("wrote {}", out.join(s).display());
     }
 }
 
 fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
     match watchbook::import::sloth(inputs, out, force) {
         Ok(report) => {
-            for f in &report.files {
-                eprintln!(
-                    "imported {} -> {}: {} SLO{}, {} alert{}; {} lines of YAML, {} of source",
-                    f.input,
-                    out.join(&f.output).display(),
-                    f.slos,
-                    plural(f.slos),
-                    f.alerts,
-                    plural(f.alerts),
-                    f.yaml_lines,
-                    f.wb_lines
-                );
-            }
-            for s in &report.support {
-                eprintln!("wrote {}", out.join(s).display());
-            }
+            print_slo_import(&report.files, &report.support, out);
             if !report.severities_added.is_empty() {
                 eprintln!(
                     "note: every watchbook alert has a severity; these alerts carry a `severity` label where Sloth's carry none:"
@@ -362,35 +376,14 @@ fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> E
             );
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            let sources = SourceMap::default();
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
-            eprintln!("error: import failed; nothing was written");
-            ExitCode::from(1)
-        }
+        Err(diagnostics) => import_failed(&diagnostics),
     }
 }
 
 fn run_import_openslo(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
     match watchbook::import::openslo(inputs, out, force) {
         Ok(report) => {
-            for f in &report.files {
-                eprintln!(
-                    "imported {} -> {}: {} SLO{}, {} alert{}; {} lines of YAML, {} of source",
-                    f.input,
-                    out.join(&f.output).display(),
-                    f.slos,
-                    plural(f.slos),
-                    f.alerts,
-                    plural(f.alerts),
-                    f.yaml_lines,
-                    f.wb_lines
-                );
-            }
-            for s in &report.support {
-                eprintln!("wrote {}", out.join(s).display());
-            }
+            print_slo_import(&report.files, &report.support, out);
             if !report.secrets.is_empty() {
                 eprintln!("the receivers read their secrets from files; before deploying, write:");
                 for (receiver, path) in &report.secrets {
@@ -403,13 +396,7 @@ fn run_import_openslo(inputs: &[PathBuf], out: &std::path::Path, force: bool) ->
             );
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            let sources = SourceMap::default();
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
-            eprintln!("error: import failed; nothing was written");
-            ExitCode::from(1)
-        }
+        Err(diagnostics) => import_failed(&diagnostics),
     }
 }
 
@@ -464,13 +451,7 @@ fn run_import_alertmanager(
             );
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            let sources = SourceMap::default();
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &sources, color));
-            eprintln!("error: import failed; nothing was written");
-            ExitCode::from(1)
-        }
+        Err(diagnostics) => import_failed(&diagnostics),
     }
 }
 

@@ -14,6 +14,7 @@ mod existing;
 mod openslo;
 mod openslo_spec;
 pub(crate) mod rule_file;
+mod slo_output;
 mod sloth;
 mod sloth_spec;
 
@@ -73,26 +74,17 @@ pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report,
     // Files that read are converted even when others did not: every error is reported.
     // Each input's source name: its file's stem, or the name of its only group, which then
     // needs no declaration (a file's rules form the group named after it).
-    let mut input_names: BTreeSet<String> = BTreeSet::new();
-    let names: Vec<String> = read
-        .iter()
-        .map(|(path, _, docs)| free_name(&source_stem(path, docs), &mut input_names))
-        .collect();
-    let replaced: Vec<String> = names
-        .iter()
-        .filter(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
-        .cloned()
-        .collect();
-    if let (false, Some(first)) = (force, replaced.first()) {
-        return Err(fail(ImportError::Exists {
-            path: out.join(first).display().to_string(),
-        }));
-    }
-    let existing = existing::scan(out, &replaced).map_err(fail)?;
+    let Target {
+        names,
+        existing,
+        mut used_names,
+    } = target(
+        out,
+        read.iter().map(|(path, _, docs)| source_stem(path, docs)),
+        force,
+    )
+    .map_err(fail)?;
     let mut taken = existing.taken();
-    // Support files avoid every source name, those already there included.
-    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
-    used_names.extend(names.iter().cloned());
     let mut converted = Vec::new();
     for ((path, text, docs), name) in read.into_iter().zip(names) {
         let shown = path.display().to_string();
@@ -111,20 +103,15 @@ pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report,
         ..Report::default()
     };
     let mut sources = Vec::new();
-    let needed: BTreeSet<String> = converted
-        .iter()
-        .flat_map(|c| c.3.severities.iter().cloned())
-        .filter(|s| !existing.severities.contains_key(s))
-        .collect();
-    let severities_file = (!needed.is_empty()).then(|| {
-        let name = free_name("severities", &mut used_names);
-        sources.push(Source {
-            name: name.clone(),
-            text: severities_text(&needed),
-        });
-        report.support.push(name.clone());
-        name
-    });
+    let severities_file = severities_source(
+        &existing,
+        &mut used_names,
+        converted
+            .iter()
+            .flat_map(|c| c.3.severities.iter().cloned()),
+        &mut sources,
+    );
+    report.support.extend(severities_file.clone());
     let version = converted.iter().filter_map(|c| c.3.needs).max();
     if let Some(version) = version.filter(|v| *v > Version::DEFAULT) {
         match existing.prometheus_version {
@@ -194,6 +181,70 @@ pub fn prometheus(inputs: &[PathBuf], out: &Path, force: bool) -> Result<Report,
     verify(out, &existing, &sources, &originals)?;
     write(out, &sources, force).map_err(fail)?;
     Ok(report)
+}
+
+/// Where an import writes: each input's source name, what the rules directory holds already
+/// (without the sources `--force` replaces), and the names support files must avoid.
+struct Target {
+    names: Vec<String>,
+    existing: existing::Existing,
+    used_names: BTreeSet<String>,
+}
+
+/// Names each input's source after `bases` (made unique), refuses to replace a source
+/// without `force`, and scans the directory.
+fn target(
+    out: &Path,
+    bases: impl IntoIterator<Item = String>,
+    force: bool,
+) -> Result<Target, ImportError> {
+    let mut input_names: BTreeSet<String> = BTreeSet::new();
+    let names: Vec<String> = bases
+        .into_iter()
+        .map(|base| free_name(&base, &mut input_names))
+        .collect();
+    let replaced: Vec<String> = names
+        .iter()
+        .filter(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
+        .cloned()
+        .collect();
+    if let (false, Some(first)) = (force, replaced.first()) {
+        return Err(ImportError::Exists {
+            path: out.join(first).display().to_string(),
+        });
+    }
+    let existing = existing::scan(out, &replaced)?;
+    // Support files avoid every source name, those already there included.
+    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
+    used_names.extend(names.iter().cloned());
+    Ok(Target {
+        names,
+        existing,
+        used_names,
+    })
+}
+
+/// A source declaring the severities the imported sources use that the directory does not
+/// declare yet (named to avoid `used_names`); its name, if one is needed.
+fn severities_source(
+    existing: &existing::Existing,
+    used_names: &mut BTreeSet<String>,
+    used: impl IntoIterator<Item = String>,
+    sources: &mut Vec<Source>,
+) -> Option<String> {
+    let needed: BTreeSet<String> = used
+        .into_iter()
+        .filter(|s| !existing.severities.contains_key(s))
+        .collect();
+    if needed.is_empty() {
+        return None;
+    }
+    let name = free_name("severities", used_names);
+    sources.push(Source {
+        name: name.clone(),
+        text: severities_text(&needed),
+    });
+    Some(name)
 }
 
 /// The inputs, directories walked for `.yml` and `.yaml` files, each read; the unit-test

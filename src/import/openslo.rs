@@ -5,10 +5,11 @@
 //! `openslo/v1alpha` SLOs compile into what Sloth generates for them (Sloth reads them).
 //! References resolve across every file imported; each SLO lands in its file's source.
 
-use super::existing::{self, Existing};
+use super::existing::Existing;
 use super::openslo_spec::{self as spec, Document, Kind};
-use super::sloth::{alert_name, differences_of, fresh, ident, Expected};
-use super::{free_name, rule_file, severities_text, stem, ImportError, Source};
+use super::slo_output::{self, Expected, SloSource};
+use super::sloth::{alert_name, fresh, ident};
+use super::{severities_source, stem, target, ImportError, Source, Target};
 use crate::diagnostic::{Diagnostic, StageError};
 use crate::print::{is_name, string, Printer};
 use crate::resolve::duration::Duration;
@@ -74,24 +75,11 @@ pub fn openslo(
     if with_slos.is_empty() {
         return Err(fail(ImportError::NoInput));
     }
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    let names: Vec<String> = with_slos
-        .iter()
-        .map(|(path, _, _)| free_name(&stem(path), &mut used))
-        .collect();
-    let replaced: Vec<String> = names
-        .iter()
-        .filter(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
-        .cloned()
-        .collect();
-    if let (false, Some(first)) = (force, replaced.first()) {
-        return Err(fail(ImportError::Exists {
-            path: out.join(first).display().to_string(),
-        }));
-    }
-    let existing = existing::scan(out, &replaced).map_err(fail)?;
-    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
-    used_names.extend(names.iter().cloned());
+    let Target {
+        names,
+        existing,
+        mut used_names,
+    } = target(out, with_slos.iter().map(|(path, _, _)| stem(path)), force).map_err(fail)?;
     let mut shared = Shared {
         taken: existing.taken(),
         declared: BTreeMap::new(),
@@ -118,21 +106,13 @@ pub fn openslo(
     }
     let mut report = OpenSloReport::default();
     let mut sources = Vec::new();
-    let needed: BTreeSet<String> = shared
-        .severities
-        .iter()
-        .filter(|s| !existing.severities.contains_key(*s))
-        .cloned()
-        .collect();
-    let severities_file = (!needed.is_empty()).then(|| {
-        let name = free_name("severities", &mut used_names);
-        sources.push(Source {
-            name: name.clone(),
-            text: severities_text(&needed),
-        });
-        report.support.push(name.clone());
-        name
-    });
+    let severities_file = severities_source(
+        &existing,
+        &mut used_names,
+        shared.severities.iter().cloned(),
+        &mut sources,
+    );
+    report.support.extend(severities_file.clone());
     for (path, text, name, file) in &converted {
         let wb = file.text(path, severities_file.as_deref(), &existing);
         report.files.push(SloFileReport {
@@ -148,7 +128,11 @@ pub fn openslo(
             text: wb,
         });
     }
-    verify(out, &existing, &sources, &converted)?;
+    let files: Vec<(&str, &[Expected])> = converted
+        .iter()
+        .map(|(_, _, name, file)| (name.as_str(), &file.expected[..]))
+        .collect();
+    slo_output::verify(out, &existing, &sources, &files)?;
     super::write(out, &sources, force).map_err(fail)?;
     report.secrets = shared.secrets;
     Ok(report)
@@ -918,31 +902,16 @@ impl<'a> File<'a> {
     }
 
     fn text(&self, path: &Path, severities: Option<&str>, existing: &Existing) -> String {
-        let mut p = Printer::new();
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        p.comment(&format!(
-            "Imported by `watchbook import openslo` from {file_name}."
-        ));
-        let mut imports = self.uses.clone();
-        for s in &self.severities {
-            match existing.severities.get(s) {
-                Some(file) => imports.insert(file.clone()),
-                None => imports.insert(severities.unwrap_or_default().to_string()),
-            };
+        SloSource {
+            command: "openslo",
+            input: path,
+            note: None,
+            uses: &self.uses,
+            severities: &self.severities,
+            name: &self.name,
+            body: &self.body,
         }
-        imports.retain(|i| !i.is_empty() && *i != self.name);
-        if !imports.is_empty() {
-            p.line("");
-        }
-        for i in &imports {
-            p.line(&format!("import {}", string(i)));
-        }
-        let mut text = p.finish();
-        text.push_str(&self.body);
-        text
+        .text(severities, existing)
     }
 }
 
@@ -991,47 +960,6 @@ fn with_window(query: &str) -> (String, usize) {
     }
     out.push_str(rest);
     (out, count)
-}
-
-/// Compiles the directory as it will be and checks each SLO's rules.
-fn verify(
-    out: &Path,
-    existing: &Existing,
-    sources: &[Source],
-    converted: &[(&PathBuf, &String, String, File)],
-) -> Result<(), Vec<Diagnostic>> {
-    let artifacts = super::scratch_compile(out, existing, sources)?;
-    let mut differences = Vec::new();
-    for (_, _, name, file) in converted {
-        let stem = name.trim_end_matches(".wb");
-        let path = format!("prometheus/{stem}.rules.yml");
-        let rules: Vec<rule_file::Rule> = artifacts
-            .iter()
-            .find(|a| a.path == path)
-            .and_then(|a| rule_file::read(&path, &String::from_utf8_lossy(&a.bytes)).ok())
-            .into_iter()
-            .flatten()
-            .flat_map(|d| d.groups)
-            .flat_map(|g| g.rules)
-            .collect();
-        for e in &file.expected {
-            for what in differences_of(e, &rules) {
-                differences.push(
-                    ImportError::SloRoundTrip {
-                        source: name.clone(),
-                        slo: e.sloth_id.clone(),
-                        what,
-                    }
-                    .to_diagnostic(),
-                );
-            }
-        }
-    }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(differences)
-    }
 }
 
 #[cfg(test)]

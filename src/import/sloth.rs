@@ -3,9 +3,11 @@
 //! names, labels and SLI expressions, the same alert names, labels, annotations, windows and
 //! factors. One source per spec file; the round trip is checked before anything is written.
 
-use super::existing::{self, Existing};
+use super::convert::pairs;
+use super::existing::Existing;
+use super::slo_output::{self, Expected, SloSource};
 use super::sloth_spec::{self, Alert, Document, Labels, Spec, Windows};
-use super::{free_name, rule_file, severities_text, stem, ImportError, Source};
+use super::{severities_source, stem, target, ImportError, Source, Target};
 use crate::diagnostic::{Diagnostic, StageError};
 use crate::print::{is_name, string, Printer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,18 +31,6 @@ pub struct SlothReport {
     pub support: Vec<String>,
     /// Alerts that carry a `severity` label where Sloth's have none.
     pub severities_added: Vec<String>,
-}
-
-/// One SLO as it will be checked after the compile.
-pub(super) struct Expected {
-    pub sloth_id: String,
-    /// The windows whose `slo:sli_error:ratio_rate<W>` is checked.
-    pub windows: Vec<String>,
-    /// The SLI's error ratio for a window, as Sloth records it (`$window` in it).
-    pub error_ratio: String,
-    /// (kind, alert name, labels, annotations) of each alert that is on.
-    pub alerts: Vec<(&'static str, String, Labels, Labels)>,
-    pub off: Vec<&'static str>,
 }
 
 /// Imports Sloth specs into `out`.
@@ -84,24 +74,11 @@ pub fn sloth(inputs: &[PathBuf], out: &Path, force: bool) -> Result<SlothReport,
     if read.is_empty() {
         return Err(fail(ImportError::NoInput));
     }
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    let names: Vec<String> = read
-        .iter()
-        .map(|(path, _, _)| free_name(&stem(path), &mut used))
-        .collect();
-    let replaced: Vec<String> = names
-        .iter()
-        .filter(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
-        .cloned()
-        .collect();
-    if let (false, Some(first)) = (force, replaced.first()) {
-        return Err(fail(ImportError::Exists {
-            path: out.join(first).display().to_string(),
-        }));
-    }
-    let existing = existing::scan(out, &replaced).map_err(fail)?;
-    let mut used_names: BTreeSet<String> = existing.files.iter().cloned().collect();
-    used_names.extend(names.iter().cloned());
+    let Target {
+        names,
+        existing,
+        mut used_names,
+    } = target(out, read.iter().map(|(path, _, _)| stem(path)), force).map_err(fail)?;
     let mut taken = existing.taken();
     let mut report = SlothReport::default();
     let mut converted = Vec::new();
@@ -125,19 +102,8 @@ pub fn sloth(inputs: &[PathBuf], out: &Path, force: bool) -> Result<SlothReport,
         return Err(errors);
     }
     let mut sources = Vec::new();
-    let needed: BTreeSet<String> = severities
-        .into_iter()
-        .filter(|s| !existing.severities.contains_key(s))
-        .collect();
-    let severities_file = (!needed.is_empty()).then(|| {
-        let name = free_name("severities", &mut used_names);
-        sources.push(Source {
-            name: name.clone(),
-            text: severities_text(&needed),
-        });
-        report.support.push(name.clone());
-        name
-    });
+    let severities_file = severities_source(&existing, &mut used_names, severities, &mut sources);
+    report.support.extend(severities_file.clone());
     for (path, text, name, file) in &converted {
         let wb = file.text(path, severities_file.as_deref(), &existing);
         report.files.push(SloFileReport {
@@ -153,7 +119,11 @@ pub fn sloth(inputs: &[PathBuf], out: &Path, force: bool) -> Result<SlothReport,
             text: wb,
         });
     }
-    verify(out, &existing, &sources, &converted)?;
+    let files: Vec<(&str, &[Expected])> = converted
+        .iter()
+        .map(|(_, _, name, file)| (name.as_str(), &file.expected[..]))
+        .collect();
+    slo_output::verify(out, &existing, &sources, &files)?;
     super::write(out, &sources, force).map_err(fail)?;
     Ok(report)
 }
@@ -451,37 +421,17 @@ impl<'a> SpecFile<'a> {
     }
 
     fn text(&self, path: &Path, severities: Option<&str>, existing: &Existing) -> String {
-        let mut p = Printer::new();
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        p.comment(&format!(
-            "Imported by `watchbook import sloth` from {file_name}."
-        ));
-        if !self.resources.is_empty() {
-            p.comment(&format!(
-                "PrometheusServiceLevel: {}.",
-                self.resources.join(", ")
-            ));
+        SloSource {
+            command: "sloth",
+            input: path,
+            note: (!self.resources.is_empty())
+                .then(|| format!("PrometheusServiceLevel: {}.", self.resources.join(", "))),
+            uses: &self.imports,
+            severities: &self.severities,
+            name: &self.name,
+            body: &self.body,
         }
-        let mut imports = self.imports.clone();
-        for s in &self.severities {
-            match existing.severities.get(s) {
-                Some(file) => imports.insert(file.clone()),
-                None => imports.insert(severities.unwrap_or_default().to_string()),
-            };
-        }
-        imports.retain(|i| !i.is_empty());
-        if !imports.is_empty() {
-            p.line("");
-        }
-        for i in &imports {
-            p.line(&format!("import {}", string(i)));
-        }
-        let mut text = p.finish();
-        text.push_str(&self.body);
-        text
+        .text(severities, existing)
     }
 }
 
@@ -544,8 +494,6 @@ fn merged(labels: &Labels, annotations: &Labels, alert: &Alert) -> (Labels, Labe
     (l, a)
 }
 
-use super::convert::pairs;
-
 pub(super) fn alert_name(name: &str) -> String {
     if is_name(name) {
         name.to_string()
@@ -580,106 +528,6 @@ pub(super) fn fresh(taken: &mut super::convert::Taken, kind: &'static str, base:
         n += 1;
     }
     name
-}
-
-/// Compiles the directory as it will be and checks each SLO's rules against what Sloth
-/// generates for its spec.
-fn verify(
-    out: &Path,
-    existing: &Existing,
-    sources: &[Source],
-    converted: &[(&PathBuf, &String, &String, SpecFile)],
-) -> Result<(), Vec<Diagnostic>> {
-    let artifacts = super::scratch_compile(out, existing, sources)?;
-    let mut differences = Vec::new();
-    for (_, _, name, file) in converted {
-        let stem = name.trim_end_matches(".wb");
-        let path = format!("prometheus/{stem}.rules.yml");
-        let rules: Vec<rule_file::Rule> = artifacts
-            .iter()
-            .find(|a| a.path == path)
-            .and_then(|a| rule_file::read(&path, &String::from_utf8_lossy(&a.bytes)).ok())
-            .into_iter()
-            .flatten()
-            .flat_map(|d| d.groups)
-            .flat_map(|g| g.rules)
-            .collect();
-        for e in &file.expected {
-            for what in differences_of(e, &rules) {
-                differences.push(
-                    ImportError::SloRoundTrip {
-                        source: name.to_string(),
-                        slo: e.sloth_id.clone(),
-                        what,
-                    }
-                    .to_diagnostic(),
-                );
-            }
-        }
-    }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(differences)
-    }
-}
-
-/// How the compiled rules of one SLO differ from Sloth's.
-pub(super) fn differences_of(e: &Expected, rules: &[rule_file::Rule]) -> Vec<String> {
-    let own = |r: &&rule_file::Rule| r.labels.get("sloth_id") == Some(&e.sloth_id);
-    let mut out = Vec::new();
-    let mine: Vec<&rule_file::Rule> = rules.iter().filter(own).collect();
-    for w in &e.windows {
-        let record = format!("slo:sli_error:ratio_rate{w}");
-        let found = mine.iter().find(|r| {
-            r.kind == rule_file::Kind::Record
-                && r.name == record
-                && r.labels.get("sloth_window") == Some(w)
-        });
-        match found {
-            None => out.push(format!("there is no `{record}`")),
-            Some(r) => {
-                let theirs = e.error_ratio.replace("$window", w);
-                if !super::compare::same_text(&r.expr, &theirs) {
-                    out.push(format!("`{record}` records `{}`, not `{theirs}`", r.expr));
-                }
-            }
-        }
-    }
-    if !mine.iter().any(|r| r.name == "sloth_slo_info") {
-        out.push("there is no `sloth_slo_info`".into());
-    }
-    for (kind, name, labels, annotations) in &e.alerts {
-        let found = mine.iter().find(|r| {
-            r.kind == rule_file::Kind::Alert
-                && &r.name == name
-                && r.labels.get("sloth_severity").map(String::as_str) == Some(*kind)
-        });
-        let Some(r) = found else {
-            out.push(format!("there is no {kind} alert `{name}`"));
-            continue;
-        };
-        for (k, v) in labels {
-            if r.labels.get(k) != Some(v) {
-                out.push(format!("the {kind} alert's label `{k}` is not `{v}`"));
-            }
-        }
-        for (k, v) in annotations {
-            if r.annotations.get(k) != Some(v) {
-                out.push(format!("the {kind} alert's annotation `{k}` is not `{v}`"));
-            }
-        }
-    }
-    for kind in &e.off {
-        let alert = mine.iter().any(|r| {
-            r.kind == rule_file::Kind::Alert
-                && r.labels.get("sloth_severity").map(String::as_str) == Some(*kind)
-        });
-        if alert {
-            out.push(format!("there is a {kind} alert, which the spec disables"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -255,6 +255,12 @@ pub(crate) enum ResolveError {
         style: String,
         span: Span,
     },
+    SloSeverityMissing {
+        slo: String,
+        kind: &'static str,
+        severity: &'static str,
+        span: Span,
+    },
     WindowForNeedsPyrra {
         span: Span,
     },
@@ -515,6 +521,12 @@ impl fmt::Display for ResolveError {
                 write!(f, "objective `{text}` is not a share between 0% and 100%")
             }
             UnknownAlertStyle { style, .. } => write!(f, "unknown alert style `{style}`"),
+            SloSeverityMissing {
+                slo, kind, severity, ..
+            } => write!(
+                f,
+                "the {kind} alert of slo `{slo}` has severity `{severity}`, which is not declared"
+            ),
             WindowForNeedsPyrra { .. } => write!(
                 f,
                 "a burn window's `for` needs `alert_style pyrra`: in Sloth's style one rule ors the pairs"
@@ -669,6 +681,7 @@ impl StageError for ResolveError {
             SloExampleAlertOff { .. } => "E0156",
             UnknownAlertStyle { .. } => "E0157",
             WindowForNeedsPyrra { .. } => "E0158",
+            SloSeverityMissing { .. } => "E0159",
             SloExampleKind { .. } => "E0132",
             NewerFeature { .. } => "E0143",
             VariantConflict { .. } => "E0144",
@@ -737,6 +750,7 @@ impl StageError for ResolveError {
             | DuplicateSloId { span, .. }
             | SloExampleAlertOff { span, .. }
             | UnknownAlertStyle { span, .. }
+            | SloSeverityMissing { span, .. }
             | WindowForNeedsPyrra { span }
             | SloExampleKind { span }
             | NewerFeature { span, .. }
@@ -806,6 +820,7 @@ impl StageError for ResolveError {
             DuplicateSloId { .. } => "the same id again",
             SloExampleAlertOff { .. } => "no such alert",
             UnknownAlertStyle { .. } => "not a style",
+            SloSeverityMissing { .. } => "this SLO",
             WindowForNeedsPyrra { .. } => "a `for` per pair",
             SloExampleKind { .. } => "which alert?",
             NewerFeature { .. } => "too new",
@@ -985,6 +1000,9 @@ impl StageError for ResolveError {
                  workbook's four; to keep only the recordings, write `page off` and `ticket off`"
                     .into(),
             ),
+            SloSeverityMissing { kind, severity, .. } => Some(format!(
+                "an SLO's {kind} alert is `{severity}` unless `{kind}_severity NAME` (here or in `slo_defaults`) names another: declare `severity {severity} {{ ... }}`, name a declared one, or write `{kind} off`"
+            )),
             UnknownAlertStyle { .. } => Some("write `alert_style sloth` (the default) or `alert_style pyrra`".into()),
             WindowForNeedsPyrra { .. } => Some(
                 "add `alert_style pyrra` for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),

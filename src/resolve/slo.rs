@@ -14,7 +14,6 @@ use super::slo_alert::SloAlertContext;
 use super::{labels_of, promql, Resolver};
 use crate::anchor;
 use crate::parse::ast::{self, QueryLanguage};
-use crate::source::Span;
 
 /// The SRE workbook's windows: (kind, long, short, share of the budget).
 const DEFAULT_WINDOWS: [(BurnKind, u64, u64, f64); 4] = [
@@ -108,18 +107,41 @@ impl Resolver<'_> {
         }
     }
 
+    /// The severity of an SLO's page or ticket alert: its own, the defaults', or the built-in
+    /// one (`critical`, `warning`), which the SLO never names: when that is not declared, the
+    /// error says where it came from rather than "unknown severity" at a line without it.
     fn slo_severity(
         &mut self,
         own: &Option<ast::Ident>,
         default: &Option<ast::Ident>,
-        fallback: &str,
-        span: Span,
+        kind: BurnKind,
+        slo: &ast::Ident,
     ) -> Option<usize> {
-        let name = own
-            .clone()
-            .or_else(|| default.clone())
-            .unwrap_or_else(|| ast::Ident::new(fallback.to_string(), span));
-        self.lookup("severity", &name)
+        if let Some(name) = own.as_ref().or(default.as_ref()) {
+            return self.lookup("severity", name);
+        }
+        let fallback = match kind {
+            BurnKind::Page => "critical",
+            BurnKind::Ticket => "warning",
+        };
+        let name = ast::Ident::new(fallback.to_string(), slo.span);
+        match self.names.lookup("severity", &name) {
+            Ok(i) => Some(i),
+            // Declared in a file this one does not import: that error says which import.
+            Err(e) if !matches!(*e, ResolveError::UnknownName { .. }) => {
+                self.errors.push(*e);
+                None
+            }
+            Err(_) => {
+                self.errors.push(ResolveError::SloSeverityMissing {
+                    slo: slo.value.clone(),
+                    kind: kind.name(),
+                    severity: fallback,
+                    span: slo.span,
+                });
+                None
+            }
+        }
     }
 
     /// Resolves one SLO, appending its recordings and its two alerts to the rule lists.
@@ -222,8 +244,8 @@ impl Resolver<'_> {
             self.slo_severity(
                 &s.settings.page_severity,
                 &defaults.page,
-                "critical",
-                s.name.span,
+                BurnKind::Page,
+                &s.name,
             )
         };
         let ticket_severity = if off(&s.ticket) {
@@ -232,8 +254,8 @@ impl Resolver<'_> {
             self.slo_severity(
                 &s.settings.ticket_severity,
                 &defaults.ticket,
-                "warning",
-                s.name.span,
+                BurnKind::Ticket,
+                &s.name,
             )
         };
         let error_ratio = self.sli_error_ratio(&sli.value)?;

@@ -28,6 +28,11 @@ pub(crate) fn alert_url(runbook_url: &str, name: &str) -> String {
     format!("{runbook_url}#{}", alert(name))
 }
 
+/// An alert's page in the book (`alert-` never begins a team page's `alerts-`).
+pub(crate) fn alert_page_file(name: &str) -> String {
+    format!("alert-{}.md", alert(name))
+}
+
 /// The markdown file of a runbook page, beside `runbook.md`.
 pub(crate) fn page_file(page: &str) -> String {
     format!("alerts-{page}.md")

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the real validators (promtool from
-# Debian's `prometheus`, amtool from `prometheus-alertmanager`) when they are missing, then
-# checks formatting and lints, and runs every test.
+# Debian's `prometheus`, amtool from `prometheus-alertmanager`) and the browser the runbook
+# is checked in (Debian's `chromium`) when they are missing, then checks formatting and
+# lints, and runs every test. mdBook is a dev-dependency: cargo builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} for promtool/amtool"
+  echo "installing ${missing[*]}"
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
@@ -17,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 promtool --version | head -n 1
 amtool --version | head -n 1
+chromium --version 2>/dev/null | head -n 1
 
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings

@@ -129,23 +129,37 @@ fn every_runbook_url_lands_on_a_heading_of_the_runbook() {
 fn the_book_lists_every_chapter_and_its_links_resolve() {
     let src = root().join("generated/runbook/book/src");
     let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
-    let mut chapters = 0;
+    let (mut chapters, mut alerts) = (0, 0);
     for line in summary.lines() {
         if let Some(start) = line.find("](") {
             let file = &line[start + 2..line.len() - 1];
             assert!(src.join(file).is_file(), "SUMMARY.md lists missing {file}");
-            chapters += 1;
+            if line.starts_with("- [") {
+                chapters += 1;
+            } else if line.starts_with("  - [") {
+                alerts += 1;
+            }
         }
     }
-    assert_eq!(chapters, 11);
+    assert_eq!(chapters, 10);
+    // Each alert is a page of its own, nested under the chapter.
+    let document = runbook();
+    let chapter = document
+        .split("\n## ")
+        .find(|c| c.starts_with("Alert Investigation"))
+        .unwrap();
+    let declared = chapter.lines().filter(|l| l.starts_with("#### ")).count();
+    assert_eq!(alerts, declared);
     // A link into another chapter names that chapter's file.
     let dashboards = std::fs::read_to_string(src.join("dashboards.md")).unwrap();
     assert!(
-        dashboards.contains("](alerts.md#higherrorrate)"),
+        dashboards.contains("](alert-higherrorrate.md#higherrorrate)"),
         "{dashboards}"
     );
-    let alerts = std::fs::read_to_string(src.join("alerts.md")).unwrap();
-    assert!(heading_anchors(&alerts).contains("higherrorrate"));
+    let page = std::fs::read_to_string(src.join("alert-higherrorrate.md")).unwrap();
+    assert!(heading_anchors(&page).contains("higherrorrate"));
+    let chapter = std::fs::read_to_string(src.join("alerts.md")).unwrap();
+    assert!(chapter.contains("- [HighErrorRate](alert-higherrorrate.md): "));
 }
 
 fn temp_rules() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -331,35 +345,11 @@ fn the_runbook_command_regenerates_only_the_runbook() {
     assert_eq!(stale.status.code(), Some(1));
 }
 
-/// A source with `services` services of one team each (teams cycle over `teams`), each with
-/// three alerts.
-fn many_alerts(dir: &Path, services: usize, teams: usize) {
-    let mut text = String::from(
-        "project \"Big\" { runbook_url \"https://runbooks.example/big\" }\n\
-         severity critical { response 15m }\n\
-         environment prod { namespace \"prod\" }\n",
-    );
-    for n in 0..services {
-        text.push_str(&format!(
-            "service s{n} {{ team \"team-{}\" selector {{ job = \"s{n}\" }} environments [prod] }}\n",
-            n % teams
-        ));
-        for kind in ["Down", "Slow", "Full"] {
-            text.push_str(&format!(
-                "alert S{n}{kind} {{\n  expr `up{{$selector}} == 0`\n  services [s{n}]\n  severity critical\n  summary \"{{{{ $labels.job }}}} is {kind}.\"\n}}\n"
-            ));
-        }
-    }
-    text.push_str("alert Everywhere {\n  expr `up == 0`\n  severity critical\n}\n");
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("main.wb"), text).unwrap();
-}
-
 #[test]
 fn a_large_runbook_gets_a_page_per_team_and_every_runbook_url_lands_on_its_section() {
     let tmp = tempfile::tempdir().unwrap();
     let (rules, out) = (tmp.path().join("rules"), tmp.path().join("out"));
-    many_alerts(&rules, 60, 4);
+    common::many_alerts(&rules, 60, 4);
     let result = common::compile_command(&rules, &out).output().unwrap();
     assert!(result.status.success(), "{}", text(&result.stderr));
     let document = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();

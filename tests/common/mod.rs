@@ -143,3 +143,27 @@ pub fn shared(relative: &str) -> PathBuf {
     );
     path
 }
+
+/// A source with `services` services of one team each (teams cycle over `teams`), each with
+/// three alerts.
+pub fn many_alerts(dir: &Path, services: usize, teams: usize) {
+    let mut text = String::from(
+        "project \"Big\" { runbook_url \"https://runbooks.example/big\" }\n\
+         severity critical { response 15m }\n\
+         environment prod { namespace \"prod\" }\n",
+    );
+    for n in 0..services {
+        text.push_str(&format!(
+            "service s{n} {{ team \"team-{}\" selector {{ job = \"s{n}\" }} environments [prod] }}\n",
+            n % teams
+        ));
+        for kind in ["Down", "Slow", "Full"] {
+            text.push_str(&format!(
+                "alert S{n}{kind} {{\n  expr `up{{$selector}} == 0`\n  services [s{n}]\n  severity critical\n  summary \"{{{{ $labels.job }}}} is {kind}.\"\n}}\n"
+            ));
+        }
+    }
+    text.push_str("alert Everywhere {\n  expr `up == 0`\n  severity critical\n}\n");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("main.wb"), text).unwrap();
+}

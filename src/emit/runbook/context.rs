@@ -115,6 +115,8 @@ pub(super) struct Page {
 struct Alert {
     name: String,
     anchor: String,
+    /// The alert's page in the book.
+    file: String,
     summary: String,
     description: String,
     meaning: String,
@@ -585,6 +587,7 @@ fn alert(
     Alert {
         name: a.name.clone(),
         anchor: anchor::alert(&a.name),
+        file: anchor::alert_page_file(&a.name),
         summary: shown
             .and_then(|r| r.annotations.get("summary"))
             .map(|s| readable(s))

@@ -26,10 +26,11 @@ fn is_empty_chapter(text: &str) -> bool {
 }
 
 /// The built-in templates, by file name.
-pub const TEMPLATES: [(&str, &str); 16] = [
+pub const TEMPLATES: [(&str, &str); 17] = [
     ("_steps.md", include_str!("templates/_steps.md")),
     ("_alerts.md", include_str!("templates/_alerts.md")),
     ("page.md", include_str!("templates/page.md")),
+    ("alert_page.md", include_str!("templates/alert_page.md")),
     ("overview.md", include_str!("templates/overview.md")),
     ("quick_access.md", include_str!("templates/quick_access.md")),
     ("dashboards.md", include_str!("templates/dashboards.md")),
@@ -198,10 +199,23 @@ pub(crate) fn emit(
     }
     let toc_values: Vec<minijinja::Value> = toc.iter().map(TocEntry::value).collect();
     let pages = context.get_attr("pages").unwrap_or_default();
+    let split = pages.len().unwrap_or(0) > 0;
+    // A book's sidebar lists what SUMMARY.md lists, and SUMMARY.md can only list files: in a
+    // runbook of one document, each alert is a page of its own in the book.
+    let alert_pages = if split {
+        Vec::new()
+    } else {
+        book_alert_pages(env, model, &context)?
+    };
+    let summary_alerts: Vec<minijinja::Value> = alert_pages
+        .iter()
+        .map(|p| minijinja::context! { title => &p.title, file => safe(p.file.clone()) })
+        .collect();
     let with_toc = minijinja::context! {
         project => &context_project(model),
         toc => toc_values,
         pages => pages.clone(),
+        alert_pages => summary_alerts,
     };
     let document = render(env, "runbook.md", &with_toc).map(|t| collapse_blank_lines(&t));
     let summary = render(env, "SUMMARY.md", &with_toc);
@@ -237,10 +251,20 @@ pub(crate) fn emit(
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
     files.push(("runbook/book/src/README.md".into(), readme));
-    let chapters: Vec<(String, String)> = toc
-        .iter()
-        .map(|s| (s.file.clone(), s.text.clone()))
-        .collect();
+    let mut chapters: Vec<(String, String)> = Vec::with_capacity(toc.len() + alert_pages.len());
+    for s in &toc {
+        let text = if s.file == "alerts.md" && !alert_pages.is_empty() {
+            // The book's chapter lists the alerts; their sections are their pages.
+            let listed = minijinja::context! { book => true, ..context.clone() };
+            render(env, "alerts.md", listed)
+                .map(|t| collapse_blank_lines(&t))
+                .map_err(|e| vec![e])?
+        } else {
+            s.text.clone()
+        };
+        chapters.push((s.file.clone(), text));
+    }
+    chapters.extend(alert_pages.into_iter().map(|p| (p.file, p.text)));
     for (file, text) in crate::timing::stage("rb-across", || links::link_across_chapters(&chapters))
     {
         files.push((format!("runbook/book/src/{file}"), text));
@@ -257,6 +281,52 @@ pub(crate) fn emit(
             bytes: text.into_bytes(),
         })
         .collect())
+}
+
+/// An alert's page in the book.
+struct AlertPage {
+    title: String,
+    file: String,
+    text: String,
+}
+
+/// Every alert of the one-document runbook as a page of the book, in the document's order.
+fn book_alert_pages(
+    env: &Environment,
+    model: &Model,
+    context: &minijinja::Value,
+) -> Result<Vec<AlertPage>, Vec<EmitError>> {
+    let project = context_project(model);
+    let mut alerts = Vec::new();
+    for group in context
+        .get_attr("alert_groups")
+        .ok()
+        .and_then(|g| g.try_iter().ok())
+        .into_iter()
+        .flatten()
+    {
+        let severity = group.get_attr("severity").unwrap_or_default();
+        let list = group.get_attr("alerts").ok();
+        for alert in list.and_then(|l| l.try_iter().ok()).into_iter().flatten() {
+            alerts.push((severity.clone(), alert));
+        }
+    }
+    crate::parallel::map(&alerts, |(severity, alert)| {
+        let page = minijinja::context! {
+            project => &project,
+            alert => alert.clone(),
+            severity => severity.clone(),
+            back => "alerts.md",
+        };
+        Ok(AlertPage {
+            title: alert.get_attr("name").unwrap_or_default().to_string(),
+            file: alert.get_attr("file").unwrap_or_default().to_string(),
+            text: render(env, "alert_page.md", page).map(|t| collapse_blank_lines(&t))?,
+        })
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, EmitError>>()
+    .map_err(|e| vec![e])
 }
 
 /// mdBook's configuration, written by a TOML serializer: a project name can never add a

@@ -49,7 +49,7 @@ fn the_runbook_carries_the_seed_content() {
         ("DatabaseConnectionPoolExhausted", "above 95% for 5 minutes"),
         ("HighNodeCPUUsage", "above 80% for 10 minutes"),
         ("HighNodeMemoryUsage", "above 85% for 10 minutes"),
-        ("CertificateExpiringSoon", "below 7d"),
+        ("CertificateExpiringSoon", "below 7 days"),
     ] {
         let start = doc
             .find(&format!("#### {alert}\n"))

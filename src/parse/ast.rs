@@ -108,6 +108,8 @@ pub(crate) struct Project {
     pub prometheus_features: Vec<Text>,
     pub alertmanager_version: Option<Text>,
     pub description: Option<Text>,
+    /// What "every service in every environment" reads as in the runbook's queries.
+    pub selector: Vec<Matcher>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -369,6 +369,7 @@ impl Builder {
             prometheus_features: Vec::new(),
             alertmanager_version: None,
             description: None,
+            selector: Vec::new(),
         };
         for field in fields {
             let span = self.span(&field);
@@ -402,6 +403,7 @@ impl Builder {
                     }
                 }
                 Rule::description => self.description(&mut p.description, field),
+                Rule::selector => p.selector.extend(self.selector(field)),
                 _ => self.internal(&field, "this project field"),
             }
         }

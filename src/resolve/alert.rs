@@ -279,7 +279,7 @@ impl Resolver<'_> {
             Condition::Threshold { threshold, level } => {
                 let t = thresholds[*threshold].as_ref()?;
                 let q = queries[t.query].as_ref()?;
-                Some((t.bound(*level)?.shown.as_str(), q.title.as_str()))
+                Some((t.bound(*level)?.spoken.as_str(), q.title.as_str()))
             }
             Condition::Expr { .. } | Condition::Slo { .. } => None,
         };

@@ -607,6 +607,7 @@ impl<'a> Resolver<'a> {
                 prometheus_version: version::Version::DEFAULT,
                 alertmanager_version: version::Version::ALERTMANAGER,
                 description: None,
+                selector: Vec::new(),
             };
         };
         let scrape = p.scrape_interval.as_ref().and_then(|t| self.duration(t));
@@ -652,6 +653,10 @@ impl<'a> Resolver<'a> {
             prometheus_version,
             alertmanager_version,
             description: p.description.as_ref().map(|d| d.value.clone()),
+            selector: {
+                self.check_matchers(&p.selector);
+                matchers_of(&p.selector)
+            },
         }
     }
 

@@ -268,6 +268,9 @@ pub(crate) struct Project {
     /// The Alertmanager version the configuration is for.
     pub alertmanager_version: super::version::Version,
     pub description: Option<String>,
+    /// The source's own selector for the whole project (`namespace=~"octollm-.*"`): the
+    /// runbook shows it where a query covers every service in every environment.
+    pub selector: Vec<Matcher>,
 }
 
 #[derive(Debug)]
@@ -544,6 +547,8 @@ pub(crate) struct Bound {
     /// As the user wrote it (`10%`, `30s`, `0.9 and 1`): what people read in summaries and
     /// the runbook.
     pub shown: String,
+    /// As prose says it: durations in words (`30 seconds`), everything else as `shown`.
+    pub spoken: String,
     pub span: Span,
 }
 

@@ -37,12 +37,17 @@ impl Resolver<'_> {
                 Some(u) => format!("{} and {}", b.value.value, u.value),
                 None => b.value.value.clone(),
             };
+            let spoken = match &b.upper {
+                Some(u) => format!("{} and {}", spoken(&b.value.value), spoken(&u.value)),
+                None => spoken(&b.value.value),
+            };
             bounds.push(Bound {
                 level: b.level.value,
                 comparison: b.comparison.value,
                 value,
                 upper,
                 shown,
+                spoken,
                 span: Span::new(b.level.span.file, b.level.span.start, end),
             });
         }
@@ -226,6 +231,15 @@ pub(super) fn comparison_text(lhs: &str, bound: &Bound) -> String {
     }
 }
 
+/// A bound's value as prose says it: `7d` is "7 days"; numbers, percentages and sizes stay.
+fn spoken(value: &str) -> String {
+    let number = value.parse::<f64>().is_ok();
+    match super::duration::Duration::parse(value) {
+        Ok(d) if !number => d.human(),
+        _ => value.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +251,7 @@ mod tests {
             value,
             upper,
             shown: String::new(),
+            spoken: String::new(),
             span: Span::new(crate::source::FileId(0), 0, 0),
         }
     }

@@ -398,8 +398,12 @@ fn dashboards(model: &Model) -> Vec<Dashboard> {
         .collect()
 }
 
-/// The selector a query shows in the runbook: every service, in every environment.
+/// The selector a query shows in the runbook: every service, in every environment. The
+/// project's own selector says it readably; without one, the union of them all.
 fn everywhere(model: &Model) -> Vec<crate::resolve::selector::Matcher> {
+    if !model.project.selector.is_empty() {
+        return model.project.selector.clone();
+    }
     let services: Vec<&[_]> = model
         .services
         .iter()
@@ -644,7 +648,7 @@ fn level(model: &Model, a: &model::Alert) -> AlertLevel {
             let mut text = format!(
                 "Fires when {} is {side} {}",
                 q.title.to_lowercase(),
-                bound.map_or("", |b| b.shown.as_str())
+                bound.map_or("", |b| b.spoken.as_str())
             );
             if let Some(f) = &for_ {
                 text.push_str(&format!(" for {f}"));

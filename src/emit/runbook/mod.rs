@@ -6,6 +6,7 @@
 mod context;
 mod error;
 mod links;
+mod query_layout;
 
 pub use error::{dedup, EmitError};
 
@@ -105,11 +106,15 @@ fn environment(
     env.add_filter(
         "fence",
         |v: String, language: Option<String>, indent: Option<usize>| {
-            safe(markdown::fence(
-                &v,
-                language.as_deref().unwrap_or_default(),
-                indent.unwrap_or(0),
-            ))
+            let (language, indent) = (language.unwrap_or_default(), indent.unwrap_or(0));
+            // Queries are laid out to the page's width (LogQL's brackets and operators are
+            // PromQL's); other languages are shown as written.
+            let text = if language == "promql" || language == "logql" {
+                query_layout::promql(&v, query_layout::WIDTH.saturating_sub(indent))
+            } else {
+                v
+            };
+            safe(markdown::fence(&text, &language, indent))
         },
     );
     let mut errors = Vec::new();

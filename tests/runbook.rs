@@ -463,3 +463,44 @@ fn alerts_link_to_their_panels_in_grafana() {
     }
     assert!(links >= 10, "{links} panel links");
 }
+
+/// `project { grafana_url }` gives Grafana's address as `target grafana { url }` does: the
+/// same panel links and `dashboard_url`s; the two may not disagree.
+#[test]
+fn grafana_url_in_the_project_links_dashboards_like_the_target() {
+    let (tmp, rules) = temp_rules();
+    edit(
+        &rules.join("project.wb"),
+        "  url \"https://grafana.octollm.dev\"\n",
+        "",
+    );
+    edit(
+        &rules.join("project.wb"),
+        "  scrape_interval 1m",
+        "  grafana_url \"https://grafana.octollm.dev/\"\n  scrape_interval 1m",
+    );
+    let out = tmp.path().join("out");
+    let result = common::compile_command(&rules, &out).output().unwrap();
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    for file in ["runbook/runbook.md", "prometheus/alerts/services.rules.yml"] {
+        let ours = std::fs::read_to_string(out.join(file)).unwrap();
+        let generated = std::fs::read_to_string(root().join("generated").join(file)).unwrap();
+        assert_eq!(ours, generated, "{file}");
+    }
+    assert!(runbook().contains("(https://grafana.octollm.dev/d/octollm-service-health?viewPanel="));
+
+    edit(
+        &rules.join("project.wb"),
+        "  sidecar_namespace",
+        "  url \"https://elsewhere.example\"\n  sidecar_namespace",
+    );
+    let result = common::compile_command(&rules, &tmp.path().join("out2"))
+        .output()
+        .unwrap();
+    assert!(!result.status.success());
+    let stderr = text(&result.stderr);
+    assert!(
+        stderr.contains("grafana_url") && stderr.contains("target grafana"),
+        "{stderr}"
+    );
+}

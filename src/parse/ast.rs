@@ -110,6 +110,7 @@ pub(crate) struct Project {
     pub description: Option<Text>,
     /// What "every service in every environment" reads as in the runbook's queries.
     pub selector: Vec<Matcher>,
+    pub grafana_url: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

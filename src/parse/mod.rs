@@ -370,6 +370,7 @@ impl Builder {
             alertmanager_version: None,
             description: None,
             selector: Vec::new(),
+            grafana_url: None,
         };
         for field in fields {
             let span = self.span(&field);
@@ -404,6 +405,10 @@ impl Builder {
                 }
                 Rule::description => self.description(&mut p.description, field),
                 Rule::selector => p.selector.extend(self.selector(field)),
+                Rule::grafana_url => {
+                    let v = self.first_string(field);
+                    self.set_text(&mut p.grafana_url, v, "grafana_url", span);
+                }
                 _ => self.internal(&field, "this project field"),
             }
         }

@@ -1,14 +1,15 @@
-//! The `dashboard_url` annotation: with Grafana's address known (`target grafana { url ... }`),
+//! The `dashboard_url` annotation: with Grafana's address known (`grafana_url`, or
+//! `target grafana { url ... }`),
 //! each alert links the dashboard whose panels show it, so that a notification can offer it.
 
 use super::model::*;
 
 /// Adds `dashboard_url` to every alert rule shown on a dashboard, unless the source set one.
 pub(super) fn annotate(model: &mut Model) {
-    let Some(base) = model.targets.grafana.as_ref().and_then(|g| g.url.clone()) else {
+    let Some(base) = model.grafana_url().map(str::to_string) else {
         return;
     };
-    let base = base.trim_end_matches('/');
+    let base = base.as_str();
     // Anchor of each alert's runbook section -> dashboards (uid, environment) showing it.
     let mut shown: std::collections::HashMap<&str, Vec<(&str, Option<usize>)>> =
         std::collections::HashMap::new();

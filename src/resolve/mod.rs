@@ -193,6 +193,7 @@ pub(crate) fn resolve(
             .collect(),
         alertmanager,
     };
+    r.check_grafana_url(&decls.projects, &model);
     let written: Vec<Route> = decls.routes.iter().flat_map(|d| r.route_decl(d)).collect();
     model.routing = Routing {
         root: route_tree::build(&model, root, written),
@@ -528,6 +529,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Grafana has one address: `grafana_url` and `target grafana { url }` may not disagree.
+    fn check_grafana_url(&mut self, projects: &[&ast::Project], model: &Model) {
+        let project = projects.first().and_then(|p| p.grafana_url.as_ref());
+        let target = model
+            .targets
+            .grafana
+            .as_ref()
+            .and_then(|g| g.url.as_deref());
+        if let (Some(project), Some(target)) = (project, target) {
+            if project.value.trim_end_matches('/') != target.trim_end_matches('/') {
+                self.errors.push(ResolveError::BadSetting {
+                    key: "grafana_url".into(),
+                    value: project.value.clone(),
+                    expected: "the address `target grafana { url }` gives (or only one of them)",
+                    span: project.span,
+                });
+            }
+        }
+    }
+
     /// Labels that rules will carry: Prometheus refuses `__name__` among them.
     /// Sloth knows an SLO by its service and id: two alike would mix their recordings.
     fn check_slo_ids(&mut self, slos: &[Slo]) {
@@ -608,6 +629,7 @@ impl<'a> Resolver<'a> {
                 alertmanager_version: version::Version::ALERTMANAGER,
                 description: None,
                 selector: Vec::new(),
+                grafana_url: None,
             };
         };
         let scrape = p.scrape_interval.as_ref().and_then(|t| self.duration(t));
@@ -617,6 +639,9 @@ impl<'a> Resolver<'a> {
             .and_then(|t| self.duration(t));
         if let Some(url) = &p.runbook_url {
             self.check_link("runbook_url", url);
+        }
+        if let Some(url) = &p.grafana_url {
+            self.check_link("grafana_url", url);
         }
         let prometheus_version = match &p.prometheus_version {
             Some(v) => version::Version::parse(&v.value).unwrap_or_else(|| {
@@ -657,6 +682,7 @@ impl<'a> Resolver<'a> {
                 self.check_matchers(&p.selector);
                 matchers_of(&p.selector)
             },
+            grafana_url: p.grafana_url.as_ref().map(|u| u.value.clone()),
         }
     }
 

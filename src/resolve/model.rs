@@ -128,6 +128,16 @@ pub(crate) struct GrafanaTarget {
 }
 
 impl Model {
+    /// Where people open Grafana: `target grafana { url }`, else the project's `grafana_url`.
+    pub(crate) fn grafana_url(&self) -> Option<&str> {
+        self.targets
+            .grafana
+            .as_ref()
+            .and_then(|g| g.url.as_deref())
+            .or(self.project.grafana_url.as_deref())
+            .map(|u| u.trim_end_matches('/'))
+    }
+
     /// The variants of the declaration of `alerts[index]`, its primary alert first.
     pub(crate) fn variants(&self, index: usize) -> &[Alert] {
         let declaration = self.alerts[index].declaration;
@@ -271,6 +281,8 @@ pub(crate) struct Project {
     /// The source's own selector for the whole project (`namespace=~"octollm-.*"`): the
     /// runbook shows it where a query covers every service in every environment.
     pub selector: Vec<Matcher>,
+    /// Where people open Grafana (`grafana_url`), when the project says so.
+    pub grafana_url: Option<String>,
 }
 
 #[derive(Debug)]

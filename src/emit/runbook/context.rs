@@ -471,12 +471,7 @@ fn severities(model: &Model) -> Vec<Severity> {
 /// The panels about each alert, by the runbook anchor their panels link to, built once so
 /// that each alert finds its panels without scanning every dashboard.
 fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<PanelLink>> {
-    let grafana = model
-        .targets
-        .grafana
-        .as_ref()
-        .and_then(|g| g.url.as_deref())
-        .map(|u| u.trim_end_matches('/'));
+    let grafana = model.grafana_url();
     let mut index: HashMap<&str, Vec<PanelLink>> = HashMap::new();
     for d in &model.dashboards {
         for p in &d.panels {

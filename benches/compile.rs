@@ -1,7 +1,8 @@
 //! How long a compile takes: the OctoLLM source, and a synthetic source the size of
 //! kubernetes-mixin (65 alerts, 71 recording rules, 23 dashboards) over several files.
+//! `cargo bench --bench compile -- --write DIR` only writes the synthetic source.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -104,4 +105,16 @@ fn benches(c: &mut Criterion) {
 }
 
 criterion_group!(compile, benches);
-criterion_main!(compile);
+
+fn main() {
+    // `-- --write DIR`: only write the kubernetes-mixin-sized source, for profiling the binary.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--write") {
+        let dir = Path::new(args.get(at + 1).expect("--write DIR"));
+        std::fs::create_dir_all(dir).unwrap();
+        write_mixin_sized_source(dir);
+        return;
+    }
+    compile();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -35,7 +35,34 @@ enum Node<'a> {
         open: Token<'a>,
         inner: Vec<Node<'a>>,
         close: Token<'a>,
+        /// The group's length on one line, measured once.
+        len: usize,
     },
+}
+
+impl Node<'_> {
+    fn space(&self) -> bool {
+        match self {
+            Node::Token(t) => t.space,
+            Node::Group { open, .. } => open.space,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Node::Token(t) => t.text.len(),
+            Node::Group { len, .. } => *len,
+        }
+    }
+}
+
+/// The length of `nodes` on one line (in bytes: queries are ASCII but for their strings).
+fn flat_len(nodes: &[Node]) -> usize {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| n.len() + usize::from(i > 0 && n.space()))
+        .sum()
 }
 
 /// `text` with every line much longer than `width` broken up into lines of `width`; a query
@@ -166,11 +193,18 @@ fn tree<'a>(
         };
         let inner = tree(tokens, Some(want));
         match tokens.next() {
-            Some(close) => out.push(Node::Group {
-                open: t,
-                inner,
-                close,
-            }),
+            Some(close) => {
+                let len = t.text.len()
+                    + flat_len(&inner)
+                    + usize::from(close.space && !inner.is_empty())
+                    + close.text.len();
+                out.push(Node::Group {
+                    open: t,
+                    inner,
+                    close,
+                    len,
+                });
+            }
             None => {
                 out.push(Node::Token(t));
                 out.extend(inner);
@@ -182,16 +216,14 @@ fn tree<'a>(
 
 fn flat(nodes: &[Node], out: &mut String) {
     for (i, node) in nodes.iter().enumerate() {
-        let first = match node {
-            Node::Token(t) => t,
-            Node::Group { open, .. } => open,
-        };
-        if first.space && i > 0 {
+        if node.space() && i > 0 {
             out.push(' ');
         }
         match node {
             Node::Token(t) => out.push_str(t.text),
-            Node::Group { open, inner, close } => {
+            Node::Group {
+                open, inner, close, ..
+            } => {
                 out.push_str(open.text);
                 flat(inner, out);
                 if close.space && !inner.is_empty() {
@@ -204,7 +236,7 @@ fn flat(nodes: &[Node], out: &mut String) {
 }
 
 fn flat_text(nodes: &[Node]) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(flat_len(nodes));
     flat(nodes, &mut s);
     s
 }
@@ -261,9 +293,8 @@ fn pad(indent: usize, text: &str) -> String {
 }
 
 fn lay(nodes: &[Node], indent: usize, width: usize) -> Vec<String> {
-    let text = flat_text(nodes);
-    if indent + text.chars().count() <= width {
-        return vec![pad(indent, &text)];
+    if indent + flat_len(nodes) <= width {
+        return vec![pad(indent, &flat_text(nodes))];
     }
     if let Some(lines) = at_commas(nodes, indent, width) {
         return lines;
@@ -274,7 +305,7 @@ fn lay(nodes: &[Node], indent: usize, width: usize) -> Vec<String> {
     if let Some(lines) = open_group(nodes, indent, width) {
         return lines;
     }
-    vec![pad(indent, &text)]
+    vec![pad(indent, &flat_text(nodes))]
 }
 
 /// One item of a list per line, each followed by its comma.
@@ -301,7 +332,7 @@ fn at_commas(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>>
 /// Operands on lines of their own, the operator (with its matching modifiers) between them.
 /// A short operand stays beside its operator: `100 * sum(...)`, `(...) > 10`.
 fn at_operators(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>> {
-    let short = |operand: &[Node]| flat_text(operand).chars().count() <= 12;
+    let short = |operand: &[Node]| flat_len(operand) <= 12;
     let mut units: Vec<(usize, usize, usize)> = Vec::new();
     let (mut unit, mut operand) = (0, 0);
     for op in binary_operators(nodes) {
@@ -360,12 +391,15 @@ fn open_group(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>
         .enumerate()
         .filter_map(|(i, n)| match n {
             Node::Group { open, inner, .. } if open.text != "[" && !inner.is_empty() => {
-                Some((i, flat_text(inner).len()))
+                Some((i, n.len()))
             }
             _ => None,
         })
         .max_by_key(|(i, len)| (*len, std::cmp::Reverse(*i)))?;
-    let Node::Group { open, inner, close } = &nodes[at] else {
+    let Node::Group {
+        open, inner, close, ..
+    } = &nodes[at]
+    else {
         return None;
     };
     let mut head = flat_text(&nodes[..at]);
@@ -377,11 +411,7 @@ fn open_group(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>
     let rest = &nodes[at + 1..];
     if !rest.is_empty() {
         let after = flat_text(rest);
-        let spaced = match &rest[0] {
-            Node::Token(t) => t.space,
-            Node::Group { open, .. } => open.space,
-        };
-        if spaced {
+        if rest[0].space() {
             tail.push(' ');
         }
         tail.push_str(&after);

@@ -80,7 +80,11 @@ pub(super) fn promql(text: &str, width: usize) -> String {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let nodes = tree(&mut tokens(line.trim_start()).into_iter().peekable(), None);
+        let nodes = tree(
+            &mut tokens(line.trim_start()).into_iter().peekable(),
+            None,
+            0,
+        );
         for l in lay(&nodes, indent, width) {
             out.push_str(&l);
             out.push('\n');
@@ -171,10 +175,15 @@ fn tokens(line: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// How deep brackets are grouped; deeper ones stay plain tokens (a hostile query cannot run
+/// the layout out of stack).
+const MAX_DEPTH: usize = 32;
+
 /// Brackets matched into groups; an unmatched one stays a plain token.
 fn tree<'a>(
     tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token<'a>>>,
     closing: Option<u8>,
+    depth: usize,
 ) -> Vec<Node<'a>> {
     let mut out = Vec::new();
     while let Some(t) = tokens.peek() {
@@ -182,7 +191,7 @@ fn tree<'a>(
             return out;
         }
         let Some(t) = tokens.next() else { break };
-        if t.kind != Kind::Open {
+        if t.kind != Kind::Open || depth >= MAX_DEPTH {
             out.push(Node::Token(t));
             continue;
         }
@@ -191,7 +200,7 @@ fn tree<'a>(
             "{" => b'}',
             _ => b']',
         };
-        let inner = tree(tokens, Some(want));
+        let inner = tree(tokens, Some(want), depth + 1);
         match tokens.next() {
             Some(close) => {
                 let len = t.text.len()
@@ -479,6 +488,54 @@ mod tests {
             ")",
         ];
         assert_eq!(promql(QUERIES[1], WIDTH), expected.join("\n"));
+    }
+
+    /// Any text, however hostile: no panic, and only whitespace changes.
+    #[test]
+    fn any_text_keeps_its_tokens() {
+        const PIECES: [&str; 24] = [
+            "(",
+            ")",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            " ",
+            "\"",
+            "'",
+            "`",
+            "\\",
+            "é",
+            "1e-3",
+            "-",
+            "sum",
+            " by ",
+            "and",
+            ">",
+            "=~",
+            "metric_name_that_is_long",
+            "#c",
+            "\t",
+            "ü\\",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 160) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let laid = promql(&text, 40);
+            let joined = |t: &str| meaning(&t.lines().collect::<Vec<_>>().join(" "));
+            assert!(joined(&text) == joined(&laid), "{text:?}\n{laid}");
+        }
+        let deep = format!("{}x{}", "(".repeat(5000), ")".repeat(5000));
+        let laid = promql(&deep, WIDTH);
+        assert!(laid.lines().count() > 1);
+        assert!(meaning(&laid.lines().collect::<Vec<_>>().join(" ")) == meaning(&deep));
     }
 
     #[test]

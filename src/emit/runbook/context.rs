@@ -23,8 +23,9 @@ pub(super) struct Context {
     logql_topics: Vec<Topic>,
     severities: Vec<Severity>,
     alert_groups: Vec<AlertGroup>,
-    /// The pages of a runbook split by team, each with its alerts; empty otherwise.
-    pages: Vec<Page>,
+    /// The pages of a runbook split by team (their alerts are rendered page by page, from
+    /// [`Page`]); empty otherwise.
+    pages: Vec<PageEntry>,
     scenarios: Vec<Scenario>,
     escalation_levels: Vec<EscalationLevel>,
     appendices: Vec<Appendix>,
@@ -100,6 +101,14 @@ struct Severity {
 struct AlertGroup {
     severity: String,
     alerts: Vec<Alert>,
+}
+
+/// A page of a runbook split by team, as the document and the book list it.
+#[derive(Serialize)]
+struct PageEntry {
+    title: String,
+    file: String,
+    count: usize,
 }
 
 /// A page of a runbook split by team.
@@ -275,9 +284,11 @@ fn receiver_label(model: &Model, r: usize) -> String {
     }
 }
 
-pub(super) fn build(model: &Model) -> Context {
+/// The context of the document and the book, and the pages of a runbook split by team.
+pub(super) fn build(model: &Model) -> (Context, Vec<Page>) {
     let panels = panels_by_anchor(model);
-    Context {
+    let team_pages = pages(model, &panels);
+    let context = Context {
         project: Project {
             name: model.project.name.clone(),
             description: model.project.description.clone().unwrap_or_default(),
@@ -301,7 +312,14 @@ pub(super) fn build(model: &Model) -> Context {
         logql_topics: topics(model, QueryLanguage::LogQl),
         severities: severities(model),
         alert_groups: alert_groups(model, None, &panels),
-        pages: pages(model, &panels),
+        pages: team_pages
+            .iter()
+            .map(|p| PageEntry {
+                title: p.title.clone(),
+                file: p.file.clone(),
+                count: p.count,
+            })
+            .collect(),
         scenarios: model
             .scenarios
             .iter()
@@ -344,7 +362,8 @@ pub(super) fn build(model: &Model) -> Context {
                     .collect(),
             })
             .collect(),
-    }
+    };
+    (context, team_pages)
 }
 
 fn key_metrics(model: &Model) -> Vec<KeyMetric> {
@@ -546,19 +565,18 @@ fn pages(model: &Model, panels: &HashMap<&str, Vec<PanelLink>>) -> Vec<Page> {
     {
         *counts.entry((page == "shared", page)).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .map(|((_, name), count)| Page {
-            title: if name == "shared" {
-                "Shared".to_string()
-            } else {
-                capitalize(name)
-            },
-            file: anchor::page_file(name),
-            count,
-            alert_groups: alert_groups(model, Some(name), panels),
-        })
-        .collect()
+    // Pages are independent: their alerts are worded on every core.
+    let counts: Vec<((bool, &str), usize)> = counts.into_iter().collect();
+    crate::parallel::map(&counts, |&((_, name), count)| Page {
+        title: if name == "shared" {
+            "Shared".to_string()
+        } else {
+            capitalize(name)
+        },
+        file: anchor::page_file(name),
+        count,
+        alert_groups: alert_groups(model, Some(name), panels),
+    })
 }
 
 fn alert(

@@ -8,19 +8,15 @@ use crate::resolve::model::Model;
 use std::collections::{HashMap, HashSet};
 
 /// Lines outside code blocks, with their 1-based numbers.
-fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut in_code = false;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    text.lines().enumerate().filter_map(move |(i, line)| {
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
-            continue;
+            return None;
         }
-        if !in_code {
-            out.push((i + 1, line));
-        }
-    }
-    out
+        (!in_code).then_some((i + 1, line))
+    })
 }
 
 /// Every heading's anchor with its line, in order, as GitHub and mdBook assign them.
@@ -103,17 +99,20 @@ pub(super) fn link_across_chapters(chapters: &[(String, String)]) -> Vec<(String
         .collect()
 }
 
-/// Every internal link of every file resolves.
+/// Every internal link of every file resolves. Files are scanned on every core.
 pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
-    let mut by_file: HashMap<&str, HashSet<String>> = HashMap::new();
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        by_file.insert(name, anchors(text).into_iter().map(|(_, id)| id).collect());
-    }
+    let markdown: Vec<&(String, String)> =
+        files.iter().filter(|(p, _)| p.ends_with(".md")).collect();
+    let scanned = crate::parallel::map(&markdown, |(path, text)| {
+        let ids: HashSet<String> = anchors(text).into_iter().map(|(_, id)| id).collect();
+        (path.rsplit('/').next().unwrap_or(path), ids, links(text))
+    });
+    let by_file: HashMap<&str, &HashSet<String>> =
+        scanned.iter().map(|(name, ids, _)| (*name, ids)).collect();
     let mut errors = Vec::new();
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        for (line, target) in links(text) {
+    for ((path, _), (name, _, found)) in markdown.iter().copied().zip(&scanned) {
+        let name = *name;
+        for (line, target) in found.iter().cloned() {
             if target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
@@ -122,7 +121,7 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
                 Some((file, id)) => (file, Some(id)),
                 None => (target.as_str(), None),
             };
-            let resolves = match (by_file.get(file), id) {
+            let resolves = match (by_file.get(file).copied(), id) {
                 (Some(ids), Some(id)) => ids.contains(id),
                 (Some(_), None) => true,
                 (None, _) => false,

@@ -173,7 +173,7 @@ pub(crate) fn emit(
         &own
     };
     // Converted once: every section template reads the same context.
-    let built = crate::timing::stage("rb-context", || context::build(model));
+    let (built, team_pages) = crate::timing::stage("rb-context", || context::build(model));
     let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
     let mut errors = Vec::new();
     let mut toc = Vec::new();
@@ -204,7 +204,7 @@ pub(crate) fn emit(
     }
     let toc_values: Vec<minijinja::Value> = toc.iter().map(TocEntry::value).collect();
     let pages = context.get_attr("pages").unwrap_or_default();
-    let split = pages.len().unwrap_or(0) > 0;
+    let split = !team_pages.is_empty();
     // A book's sidebar lists what SUMMARY.md lists, and SUMMARY.md can only list files: in a
     // runbook of one document, each alert is a page of its own in the book.
     let alert_pages = if split {
@@ -235,11 +235,11 @@ pub(crate) fn emit(
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
     // A runbook split by team: each page beside the document and in the book, rendered once;
     // only the link back differs (the book has no `runbook.md`).
-    // Pages are independent: rendered on every core.
-    let pages: Vec<minijinja::Value> = pages.try_iter().into_iter().flatten().collect();
+    // Pages are independent: converted for the templates and rendered on every core.
     let project = context_project(model);
-    let rendered = crate::parallel::map(&pages, |page| {
-        let file = page.get_attr("file").unwrap_or_default().to_string();
+    let rendered = crate::parallel::map(&team_pages, |page| {
+        let file = page.file.clone();
+        let page = minijinja::Value::from_serialize(page);
         let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");
         let context = minijinja::context! {
             project => &project, page => page.clone(), back => doc_back,

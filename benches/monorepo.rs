@@ -5,7 +5,8 @@
 //! and the peak memory of the process.
 //!
 //! `cargo bench --bench monorepo` (add `-- 10 100` to choose sizes; `-- --write DIR 300` only
-//! writes the sources, for profiling). Under `cargo test
+//! writes the sources, for profiling; `WATCHBOOK_BENCH_BIN=PATH` times another build of the
+//! binary, for a before/after in one sitting). Under `cargo test
 //! --benches` it runs the smallest size once, as a smoke test.
 
 use std::fmt::Write;
@@ -84,8 +85,11 @@ fn write_monorepo(dir: &Path, services: usize) {
 /// reaped with `wait4`, which also reports its resource usage.
 #[allow(clippy::zombie_processes)]
 fn run(args: &[&Path]) -> (Duration, u64, bool) {
+    // `WATCHBOOK_BENCH_BIN=path` measures another build (an older commit, in the same sitting).
+    let binary = std::env::var_os("WATCHBOOK_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_watchbook").into());
     let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_watchbook"))
+    let child = Command::new(binary)
         .args(args)
         .stderr(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

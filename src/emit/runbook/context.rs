@@ -121,11 +121,13 @@ pub(super) struct Page {
 }
 
 #[derive(Serialize)]
-struct Alert {
+pub(super) struct Alert {
     name: String,
     anchor: String,
     /// The alert's page in the book.
     file: String,
+    /// The alert's section as markdown, rendered once by `alert_body.md`.
+    body: String,
     summary: String,
     description: String,
     meaning: String,
@@ -282,6 +284,26 @@ fn receiver_label(model: &Model, r: usize) -> String {
         Some(d) => format!("{d} (`{}`)", receiver.name),
         None => format!("`{}`", receiver.name),
     }
+}
+
+/// Fills every alert's `body` with `render(alert)`, the alerts rendered on every core.
+pub(super) fn render_alert_bodies<E: Send>(
+    context: &mut Context,
+    pages: &mut [Page],
+    render: impl Fn(&Alert) -> Result<String, E> + Sync,
+) -> Result<(), E> {
+    let groups = context
+        .alert_groups
+        .iter_mut()
+        .chain(pages.iter_mut().flat_map(|p| p.alert_groups.iter_mut()));
+    let mut alerts: Vec<&mut Alert> = groups.flat_map(|g| g.alerts.iter_mut()).collect();
+    let shown: Vec<&Alert> = alerts.iter().map(|a| &**a).collect();
+    let bodies = crate::parallel::map(&shown, |a| render(a));
+    drop(shown);
+    for (alert, body) in alerts.iter_mut().zip(bodies) {
+        alert.body = body?;
+    }
+    Ok(())
 }
 
 /// The context of the document and the book, and the pages of a runbook split by team.
@@ -605,6 +627,7 @@ fn alert(
         name: a.name.clone(),
         anchor: anchor::alert(&a.name),
         file: anchor::alert_page_file(&a.name),
+        body: String::new(),
         summary: shown
             .and_then(|r| r.annotations.get("summary"))
             .map(|s| readable(s))

@@ -27,10 +27,11 @@ fn is_empty_chapter(text: &str) -> bool {
 }
 
 /// The built-in templates, by file name.
-pub const TEMPLATES: [(&str, &str); 17] = [
+pub const TEMPLATES: [(&str, &str); 18] = [
     ("_steps.md", include_str!("templates/_steps.md")),
     ("_alerts.md", include_str!("templates/_alerts.md")),
     ("page.md", include_str!("templates/page.md")),
+    ("alert_body.md", include_str!("templates/alert_body.md")),
     ("alert_page.md", include_str!("templates/alert_page.md")),
     ("overview.md", include_str!("templates/overview.md")),
     ("quick_access.md", include_str!("templates/quick_access.md")),
@@ -173,7 +174,17 @@ pub(crate) fn emit(
         &own
     };
     // Converted once: every section template reads the same context.
-    let (built, team_pages) = crate::timing::stage("rb-context", || context::build(model));
+    let (mut built, mut team_pages) = crate::timing::stage("rb-context", || context::build(model));
+    // Each alert's section is rendered once, on every core; the document, the team pages and
+    // the book's alert pages all print it.
+    crate::timing::stage("rb-alerts", || {
+        context::render_alert_bodies(&mut built, &mut team_pages, |alert| {
+            let alert = minijinja::Value::from_serialize(alert);
+            render(env, "alert_body.md", minijinja::context! { alert => alert })
+                .map(|t| collapse_blank_lines(&t))
+        })
+    })
+    .map_err(|e| vec![e])?;
     let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
     let mut errors = Vec::new();
     let mut toc = Vec::new();

@@ -286,16 +286,12 @@ fn receiver_label(model: &Model, r: usize) -> String {
     }
 }
 
-/// Fills every alert's `body` with `render(alert)`, the alerts rendered on every core.
+/// Fills the `body` of every alert of the document with `render(alert)`, on every core.
 pub(super) fn render_alert_bodies<E: Send>(
     context: &mut Context,
-    pages: &mut [Page],
     render: impl Fn(&Alert) -> Result<String, E> + Sync,
 ) -> Result<(), E> {
-    let groups = context
-        .alert_groups
-        .iter_mut()
-        .chain(pages.iter_mut().flat_map(|p| p.alert_groups.iter_mut()));
+    let groups = context.alert_groups.iter_mut();
     let mut alerts: Vec<&mut Alert> = groups.flat_map(|g| g.alerts.iter_mut()).collect();
     let shown: Vec<&Alert> = alerts.iter().map(|a| &**a).collect();
     let bodies = crate::parallel::map(&shown, |a| render(a));
@@ -304,6 +300,23 @@ pub(super) fn render_alert_bodies<E: Send>(
         alert.body = body?;
     }
     Ok(())
+}
+
+impl Page {
+    /// Fills the `body` of every alert of the page with `render(alert)`.
+    pub(super) fn render_alert_bodies<E>(
+        &mut self,
+        render: impl Fn(&Alert) -> Result<String, E>,
+    ) -> Result<(), E> {
+        for alert in self
+            .alert_groups
+            .iter_mut()
+            .flat_map(|g| g.alerts.iter_mut())
+        {
+            alert.body = render(alert)?;
+        }
+        Ok(())
+    }
 }
 
 /// The context of the document and the book, and the pages of a runbook split by team.

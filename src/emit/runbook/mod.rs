@@ -174,15 +174,16 @@ pub(crate) fn emit(
         &own
     };
     // Converted once: every section template reads the same context.
-    let (mut built, mut team_pages) = crate::timing::stage("rb-context", || context::build(model));
-    // Each alert's section is rendered once, on every core; the document, the team pages and
-    // the book's alert pages all print it.
+    let (mut built, team_pages) = crate::timing::stage("rb-context", || context::build(model));
+    // Each alert's section is rendered once (the document and the book's alert pages both
+    // print it); a team page renders its own alerts' sections.
+    let alert_body = |alert: &context::Alert| {
+        let alert = minijinja::Value::from_serialize(alert);
+        render(env, "alert_body.md", minijinja::context! { alert => alert })
+            .map(|t| collapse_blank_lines(&t))
+    };
     crate::timing::stage("rb-alerts", || {
-        context::render_alert_bodies(&mut built, &mut team_pages, |alert| {
-            let alert = minijinja::Value::from_serialize(alert);
-            render(env, "alert_body.md", minijinja::context! { alert => alert })
-                .map(|t| collapse_blank_lines(&t))
-        })
+        context::render_alert_bodies(&mut built, alert_body)
     })
     .map_err(|e| vec![e])?;
     let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
@@ -248,7 +249,9 @@ pub(crate) fn emit(
     // only the link back differs (the book has no `runbook.md`).
     // Pages are independent: converted for the templates and rendered on every core.
     let project = context_project(model);
-    let rendered = crate::parallel::map(&team_pages, |page| {
+    // Each page is dropped once converted: the pages' alerts never all live twice at once.
+    let rendered = crate::parallel::map_into(team_pages, |mut page| {
+        page.render_alert_bodies(alert_body)?;
         let file = page.file.clone();
         let page = minijinja::Value::from_serialize(page);
         let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");

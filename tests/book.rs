@@ -186,15 +186,27 @@ impl Browser {
             .stderr(Stdio::piped())
             .spawn()
             .expect("chromium starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|l| l.strip_prefix("DevTools listening on ").map(str::to_string))
-            .expect("chromium prints its DevTools address");
-        // Chromium blocks when its stderr fills: keep reading it.
-        std::thread::spawn(move || lines.for_each(drop));
+        // Chromium's stderr is read on a thread of its own (Chromium blocks when it fills),
+        // which hands over the DevTools address; a browser that never says it fails the test.
+        let stderr = child.stderr.take().unwrap();
+        let (found, address) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(address) = line.strip_prefix("DevTools listening on ") {
+                    let _ = found.send(address.to_string());
+                }
+            }
+        });
+        let address = address
+            .recv_timeout(Duration::from_secs(60))
+            .expect("chromium prints its DevTools address within a minute");
         let (socket, _) = tungstenite::connect(address.as_str()).expect("DevTools connects");
+        if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_ref() {
+            // A browser that stops answering fails the test instead of hanging it.
+            stream
+                .set_read_timeout(Some(Duration::from_secs(60)))
+                .unwrap();
+        }
         let mut browser = Browser {
             child,
             socket,

@@ -3,6 +3,7 @@
 //! are built in; a user may replace any of them (`--templates DIR`). Every link and anchor of
 //! the result is checked, and every alert's `runbook_url` must land on its section.
 
+mod book;
 mod context;
 mod error;
 mod links;
@@ -173,7 +174,6 @@ pub(crate) fn emit(
         own = environment(overrides)?;
         &own
     };
-    // Converted once: every section template reads the same context.
     let (mut built, team_pages) = crate::timing::stage("rb-context", || context::build(model));
     // Each alert's section is rendered once (the document and the book's alert pages both
     // print it); a team page renders its own alerts' sections.
@@ -186,6 +186,7 @@ pub(crate) fn emit(
         context::render_alert_bodies(&mut built, alert_body)
     })
     .map_err(|e| vec![e])?;
+    // Converted once: every section template reads the same context.
     let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
     let mut errors = Vec::new();
     let mut toc = Vec::new();
@@ -222,7 +223,7 @@ pub(crate) fn emit(
     let alert_pages = if split {
         Vec::new()
     } else {
-        book_alert_pages(env, model, &context)?
+        book::alert_pages(env, model, &context)?
     };
     let summary_alerts: Vec<minijinja::Value> = alert_pages
         .iter()
@@ -243,7 +244,7 @@ pub(crate) fn emit(
             return Err([d.err(), s.err(), r.err()].into_iter().flatten().collect());
         }
     };
-    let book_toml = book_toml(&model.project.name);
+    let book_toml = book::book_toml(&model.project.name);
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
     // A runbook split by team: each page beside the document and in the book, rendered once;
     // only the link back differs (the book has no `runbook.md`).
@@ -270,20 +271,7 @@ pub(crate) fn emit(
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
     files.push(("runbook/book/src/README.md".into(), readme));
-    let mut chapters: Vec<(String, String)> = Vec::with_capacity(toc.len() + alert_pages.len());
-    for s in &toc {
-        let text = if s.file == "alerts.md" && !alert_pages.is_empty() {
-            // The book's chapter lists the alerts; their sections are their pages.
-            let listed = minijinja::context! { book => true, ..context.clone() };
-            render(env, "alerts.md", listed)
-                .map(|t| collapse_blank_lines(&t))
-                .map_err(|e| vec![e])?
-        } else {
-            s.text.clone()
-        };
-        chapters.push((s.file.clone(), text));
-    }
-    chapters.extend(alert_pages.into_iter().map(|p| (p.file, p.text)));
+    let chapters = book::chapters(env, &context, &toc, alert_pages)?;
     for (file, text) in crate::timing::stage("rb-across", || links::link_across_chapters(&chapters))
     {
         files.push((format!("runbook/book/src/{file}"), text));
@@ -300,71 +288,6 @@ pub(crate) fn emit(
             bytes: text.into_bytes(),
         })
         .collect())
-}
-
-/// An alert's page in the book.
-struct AlertPage {
-    title: String,
-    file: String,
-    text: String,
-}
-
-/// Every alert of the one-document runbook as a page of the book, in the document's order.
-fn book_alert_pages(
-    env: &Environment,
-    model: &Model,
-    context: &minijinja::Value,
-) -> Result<Vec<AlertPage>, Vec<EmitError>> {
-    let project = context_project(model);
-    let mut alerts = Vec::new();
-    for group in context
-        .get_attr("alert_groups")
-        .ok()
-        .and_then(|g| g.try_iter().ok())
-        .into_iter()
-        .flatten()
-    {
-        let severity = group.get_attr("severity").unwrap_or_default();
-        let list = group.get_attr("alerts").ok();
-        for alert in list.and_then(|l| l.try_iter().ok()).into_iter().flatten() {
-            alerts.push((severity.clone(), alert));
-        }
-    }
-    crate::parallel::map(&alerts, |(severity, alert)| {
-        let page = minijinja::context! {
-            project => &project,
-            alert => alert.clone(),
-            severity => severity.clone(),
-            back => "alerts.md",
-        };
-        Ok(AlertPage {
-            title: alert.get_attr("name").unwrap_or_default().to_string(),
-            file: alert.get_attr("file").unwrap_or_default().to_string(),
-            text: render(env, "alert_page.md", page).map(|t| collapse_blank_lines(&t))?,
-        })
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, EmitError>>()
-    .map_err(|e| vec![e])
-}
-
-/// mdBook's configuration, written by a TOML serializer: a project name can never add a
-/// table (a `[preprocessor]` would run a command at build time).
-fn book_toml(project: &str) -> String {
-    #[derive(Serialize)]
-    struct Book {
-        book: BookTable,
-    }
-    #[derive(Serialize)]
-    struct BookTable {
-        title: String,
-        src: &'static str,
-    }
-    let title = format!("{project} Monitoring Runbook");
-    let book = Book {
-        book: BookTable { title, src: "src" },
-    };
-    toml::to_string(&book).unwrap_or_else(|_| "[book]\nsrc = \"src\"\n".to_string())
 }
 
 #[derive(Serialize)]

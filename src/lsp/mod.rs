@@ -43,6 +43,7 @@ const KEYWORDS: &[&str] = &[
     "expr",
     "fires",
     "for",
+    "grafana_url",
     "group",
     "import",
     "inhibit",

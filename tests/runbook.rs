@@ -504,3 +504,36 @@ fn grafana_url_in_the_project_links_dashboards_like_the_target() {
         "{stderr}"
     );
 }
+
+/// A query over every service in every environment shows the project's own selector; without
+/// one, the expansion of them all.
+#[test]
+fn queries_over_everything_show_the_project_selector() {
+    let chapter = |doc: &str| {
+        let start = doc.find("### Writing PromQL Queries").unwrap();
+        let end = doc[start..].find("\n## ").map_or(doc.len(), |e| start + e);
+        doc[start..end].to_string()
+    };
+    let queries = chapter(&runbook());
+    assert!(
+        queries.contains(r#"cache_hits_total{namespace=~"octollm-.*"}"#),
+        "{queries}"
+    );
+    assert!(!queries.contains("orchestrator|reflex-layer"), "{queries}");
+
+    let (tmp, rules) = temp_rules();
+    edit(
+        &rules.join("project.wb"),
+        "  selector { namespace =~ \"octollm-.*\" }\n",
+        "",
+    );
+    let out = tmp.path().join("out");
+    let result = common::compile_command(&rules, &out).output().unwrap();
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let doc = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
+    let queries = chapter(&doc);
+    assert!(
+        queries.contains(r#"job=~"orchestrator|reflex-layer|planner-arm|executor-arm|judge-arm""#),
+        "{queries}"
+    );
+}

@@ -244,6 +244,16 @@ fn spoken(value: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn durations_are_spoken_in_words_and_other_values_as_written() {
+        assert_eq!(spoken("7d"), "7 days");
+        assert_eq!(spoken("30s"), "30 seconds");
+        assert_eq!(spoken("1h30m"), "1 hour 30 minutes");
+        for kept in ["10%", "1", "0.5", "2GiB", "1.5s"] {
+            assert_eq!(spoken(kept), kept);
+        }
+    }
+
     fn bound(level: Level, comparison: Comparison, value: f64, upper: Option<f64>) -> Bound {
         Bound {
             level,

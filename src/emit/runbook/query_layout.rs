@@ -115,12 +115,7 @@ fn tokens(line: &str) -> Vec<Token<'_>> {
                 Kind::Opaque
             }
             b'"' | b'\'' | b'`' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != c {
-                    // Backtick strings have no escapes.
-                    i += if bytes[i] == b'\\' && c != b'`' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = crate::resolve::skip_string(bytes, i).min(bytes.len());
                 Kind::Opaque
             }
             b'(' | b'{' | b'[' => {

@@ -12,6 +12,11 @@ pub(crate) enum CheckError {
         span: Span,
         other_span: Span,
     },
+    /// An alert name with no letter or digit: its runbook section has no anchor.
+    NoAnchor {
+        alert: String,
+        span: Span,
+    },
     ExampleBeforeFor {
         alert: String,
         at: String,
@@ -119,6 +124,10 @@ impl fmt::Display for CheckError {
             } => write!(
                 f,
                 "alerts `{alert}` and `{other}` would share the runbook anchor `#{anchor}`"
+            ),
+            CheckError::NoAnchor { alert, .. } => write!(
+                f,
+                "alert `{alert}` has no runbook anchor: its name has no letter or digit"
             ),
             CheckError::ExampleBeforeFor {
                 alert, at, for_, ..
@@ -231,6 +240,7 @@ impl StageError for CheckError {
     fn code(&self) -> &'static str {
         match self {
             CheckError::AnchorCollision { .. } => "E0201",
+            CheckError::NoAnchor { .. } => "E0215",
             CheckError::ExampleBeforeFor { .. } => "E0202",
             CheckError::ExampleWithoutChecks { .. } => "E0203",
             CheckError::UnpredictableAnnotation { .. } => "E0204",
@@ -264,6 +274,7 @@ impl StageError for CheckError {
     fn span(&self) -> Option<Span> {
         Some(match self {
             CheckError::AnchorCollision { span, .. }
+            | CheckError::NoAnchor { span, .. }
             | CheckError::ExampleBeforeFor { span, .. }
             | CheckError::ExampleWithoutChecks { span }
             | CheckError::UnpredictableAnnotation { span, .. }
@@ -288,6 +299,7 @@ impl StageError for CheckError {
         Some(
             match self {
                 CheckError::AnchorCollision { .. } => "this alert's section",
+                CheckError::NoAnchor { .. } => "this alert",
                 CheckError::ExampleBeforeFor { .. } => "too early",
                 CheckError::ExampleWithoutChecks { .. } => "no `fires at` or `quiet at`",
                 CheckError::UnpredictableAnnotation { .. } => "this alert",
@@ -329,6 +341,10 @@ impl StageError for CheckError {
         Some(match self {
             CheckError::AnchorCollision { .. } => {
                 "rename one of them: runbook anchors ignore case and punctuation".to_string()
+            }
+            CheckError::NoAnchor { .. } => {
+                "name it with words (`\"API down\"`): the anchor keeps letters, digits, `-` and `_`"
+                    .to_string()
             }
             CheckError::ExampleBeforeFor { .. } => {
                 "check a later time, or use `quiet at` to show it does not fire yet".to_string()

@@ -264,6 +264,12 @@ pub(crate) enum ResolveError {
     WindowForNeedsPyrra {
         span: Span,
     },
+    /// `ticket of`: a name one letter from `off`, surely meant to turn the alert off.
+    SloAlertNamedLikeOff {
+        kind: &'static str,
+        name: String,
+        span: Span,
+    },
     SloExampleAlertOff {
         slo: String,
         kind: &'static str,
@@ -531,6 +537,10 @@ impl fmt::Display for ResolveError {
                 f,
                 "a burn window's `for` needs `alert_style pyrra`: in Sloth's style one rule ors the pairs"
             ),
+            SloAlertNamedLikeOff { kind, name, .. } => write!(
+                f,
+                "the {kind} alert is named `{name}`: did you mean `{kind} off`?"
+            ),
             SloWithoutWindows { slo, .. } => {
                 write!(f, "slo `{slo}` has no burn windows, so it would generate no rules")
             }
@@ -681,6 +691,7 @@ impl StageError for ResolveError {
             SloExampleAlertOff { .. } => "E0156",
             UnknownAlertStyle { .. } => "E0157",
             WindowForNeedsPyrra { .. } => "E0158",
+            SloAlertNamedLikeOff { .. } => "E0160",
             SloSeverityMissing { .. } => "E0159",
             SloExampleKind { .. } => "E0132",
             NewerFeature { .. } => "E0143",
@@ -752,6 +763,7 @@ impl StageError for ResolveError {
             | UnknownAlertStyle { span, .. }
             | SloSeverityMissing { span, .. }
             | WindowForNeedsPyrra { span }
+            | SloAlertNamedLikeOff { span, .. }
             | SloExampleKind { span }
             | NewerFeature { span, .. }
             | VariantConflict { span, .. }
@@ -822,6 +834,7 @@ impl StageError for ResolveError {
             UnknownAlertStyle { .. } => "not a style",
             SloSeverityMissing { .. } => "this SLO",
             WindowForNeedsPyrra { .. } => "a `for` per pair",
+            SloAlertNamedLikeOff { .. } => "an alert name",
             SloExampleKind { .. } => "which alert?",
             NewerFeature { .. } => "too new",
             VariantConflict {
@@ -1007,6 +1020,9 @@ impl StageError for ResolveError {
             WindowForNeedsPyrra { .. } => Some(
                 "add `alert_style pyrra` for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),
             ),
+            SloAlertNamedLikeOff { kind, .. } => Some(format!(
+                "write `{kind} off` to turn the alert off; to name it, use a name such as `{kind} ApiBudgetBurn`"
+            )),
             SloExampleAlertOff { kind, .. } => Some(format!(
                 "check the other alert, or turn this one on (remove `{kind} off`)"
             )),

@@ -473,6 +473,15 @@ impl Resolver<'_> {
         let mut indices = [None, None];
         let mut names = [None, None];
         for (i, (kind, spec, severity, rules)) in kinds.into_iter().enumerate() {
+            if let Some(name) = spec.as_ref().and_then(|a| a.name.as_ref()) {
+                if looks_like_off(&name.value) {
+                    self.errors.push(ResolveError::SloAlertNamedLikeOff {
+                        kind: kind.name(),
+                        name: name.value.clone(),
+                        span: name.span,
+                    });
+                }
+            }
             if off(spec) {
                 continue;
             }
@@ -728,9 +737,40 @@ fn with_matcher(selector: &str, matcher: &str) -> String {
     }
 }
 
+/// A short lowercase word one edit from `off` (`of`, `oof`, `onf`): a typo, not an alert name.
+fn looks_like_off(name: &str) -> bool {
+    let word: Vec<char> = name.chars().collect();
+    if name == "off" || word.len() > 4 || !word.iter().all(char::is_ascii_lowercase) {
+        return false;
+    }
+    // Edit distance to "off", by the usual table over two short words.
+    let target: Vec<char> = "off".chars().collect();
+    let mut row: Vec<usize> = (0..=target.len()).collect();
+    for (i, c) in word.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, t) in target.iter().enumerate() {
+            let substitution = previous + usize::from(c != t);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[target.len()] == 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_one_edit_from_off_are_typos() {
+        for typo in ["of", "ff", "oof", "offf", "onf", "ofd"] {
+            assert!(looks_like_off(typo), "{typo}");
+        }
+        for name in ["off", "on", "Of", "fast", "page", "ApiBurn", "oafs"] {
+            assert!(!looks_like_off(name), "{name}");
+        }
+    }
 
     #[test]
     fn numbers_lose_float_noise() {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{root, text};
+use common::root;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -57,8 +57,7 @@ fn mdbook_build(dir: &Path) -> Vec<String> {
 
 /// Compiles `rules` and builds its book; the HTML directory.
 fn built_book(rules: &Path, out: &Path) -> PathBuf {
-    let result = common::compile_command(rules, out).output().unwrap();
-    assert!(result.status.success(), "{}", text(&result.stderr));
+    common::compile_ok(rules, out);
     let book = out.join("runbook/book");
     let warnings = mdbook_build(&book);
     assert!(

@@ -350,8 +350,7 @@ fn a_large_runbook_gets_a_page_per_team_and_every_runbook_url_lands_on_its_secti
     let tmp = tempfile::tempdir().unwrap();
     let (rules, out) = (tmp.path().join("rules"), tmp.path().join("out"));
     common::many_alerts(&rules, 60, 4);
-    let result = common::compile_command(&rules, &out).output().unwrap();
-    assert!(result.status.success(), "{}", text(&result.stderr));
+    common::compile_ok(&rules, &out);
     let document = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
     assert!(
         !document.contains("#### S1Down"),
@@ -480,8 +479,7 @@ fn grafana_url_in_the_project_links_dashboards_like_the_target() {
         "  grafana_url \"https://grafana.octollm.dev/\"\n  scrape_interval 1m",
     );
     let out = tmp.path().join("out");
-    let result = common::compile_command(&rules, &out).output().unwrap();
-    assert!(result.status.success(), "{}", text(&result.stderr));
+    common::compile_ok(&rules, &out);
     for file in ["runbook/runbook.md", "prometheus/alerts/services.rules.yml"] {
         let ours = std::fs::read_to_string(out.join(file)).unwrap();
         let generated = std::fs::read_to_string(root().join("generated").join(file)).unwrap();
@@ -501,6 +499,27 @@ fn grafana_url_in_the_project_links_dashboards_like_the_target() {
     let stderr = text(&result.stderr);
     assert!(
         stderr.contains("grafana_url") && stderr.contains("target grafana"),
+        "{stderr}"
+    );
+
+    // A bare host would make every panel link relative: it is refused as the target's is.
+    edit(
+        &rules.join("project.wb"),
+        "  url \"https://elsewhere.example\"\n",
+        "",
+    );
+    edit(
+        &rules.join("project.wb"),
+        "grafana_url \"https://grafana.octollm.dev/\"",
+        "grafana_url \"grafana.octollm.dev\"",
+    );
+    let result = common::compile_command(&rules, &tmp.path().join("out3"))
+        .output()
+        .unwrap();
+    let stderr = text(&result.stderr);
+    assert!(!result.status.success());
+    assert!(
+        stderr.contains("E0134") && stderr.contains("http://"),
         "{stderr}"
     );
 }
@@ -528,8 +547,7 @@ fn queries_over_everything_show_the_project_selector() {
         "",
     );
     let out = tmp.path().join("out");
-    let result = common::compile_command(&rules, &out).output().unwrap();
-    assert!(result.status.success(), "{}", text(&result.stderr));
+    common::compile_ok(&rules, &out);
     let doc = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
     let queries = chapter(&doc);
     assert!(

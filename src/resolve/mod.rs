@@ -531,6 +531,21 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Where people open Grafana (`grafana_url`, `target grafana { url }`): an http(s) address,
+    /// since the alerts' and the runbook's links are built on it.
+    pub(super) fn grafana_address(&mut self, key: &str, url: &ast::Text) -> Option<String> {
+        if url::parts(&url.value).is_some() {
+            return Some(url.value.clone());
+        }
+        self.errors.push(ResolveError::BadSetting {
+            key: key.to_string(),
+            value: url.value.clone(),
+            expected: "the `http://` or `https://` address people open Grafana at",
+            span: url.span,
+        });
+        None
+    }
+
     /// Grafana has one address: `grafana_url` and `target grafana { url }` may not disagree.
     fn check_grafana_url(&mut self, projects: &[&ast::Project], model: &Model) {
         let project = projects.first().and_then(|p| p.grafana_url.as_ref());
@@ -642,9 +657,6 @@ impl<'a> Resolver<'a> {
         if let Some(url) = &p.runbook_url {
             self.check_link("runbook_url", url);
         }
-        if let Some(url) = &p.grafana_url {
-            self.check_link("grafana_url", url);
-        }
         let prometheus_version = match &p.prometheus_version {
             Some(v) => version::Version::parse(&v.value).unwrap_or_else(|| {
                 self.errors.push(ResolveError::BadSetting {
@@ -684,7 +696,10 @@ impl<'a> Resolver<'a> {
                 self.check_matchers(&p.selector);
                 matchers_of(&p.selector)
             },
-            grafana_url: p.grafana_url.as_ref().map(|u| u.value.clone()),
+            grafana_url: p
+                .grafana_url
+                .as_ref()
+                .and_then(|u| self.grafana_address("grafana_url", u)),
         }
     }
 

@@ -739,23 +739,9 @@ fn with_matcher(selector: &str, matcher: &str) -> String {
 
 /// A short lowercase word one edit from `off` (`of`, `oof`, `onf`): a typo, not an alert name.
 fn looks_like_off(name: &str) -> bool {
-    let word: Vec<char> = name.chars().collect();
-    if name == "off" || word.len() > 4 || !word.iter().all(char::is_ascii_lowercase) {
-        return false;
-    }
-    // Edit distance to "off", by the usual table over two short words.
-    let target: Vec<char> = "off".chars().collect();
-    let mut row: Vec<usize> = (0..=target.len()).collect();
-    for (i, c) in word.iter().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, t) in target.iter().enumerate() {
-            let substitution = previous + usize::from(c != t);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[target.len()] == 1
+    name.len() <= 4
+        && name.chars().all(|c| c.is_ascii_lowercase())
+        && strsim::levenshtein(name, "off") == 1
 }
 
 #[cfg(test)]

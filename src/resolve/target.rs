@@ -148,20 +148,7 @@ impl Resolver<'_> {
                             });
                         }
                     }
-                    let url = value("url").and_then(|v| {
-                        if super::url::parts(&v.value).is_some() {
-                            Some(v.value.clone())
-                        } else {
-                            self.errors.push(ResolveError::BadSetting {
-                                key: "url".into(),
-                                value: v.value.clone(),
-                                expected:
-                                    "the `http://` or `https://` address people open Grafana at",
-                                span: v.span,
-                            });
-                            None
-                        }
-                    });
+                    let url = value("url").and_then(|v| self.grafana_address("url", v));
                     out.grafana = Some(GrafanaTarget {
                         path,
                         url,

@@ -32,6 +32,12 @@ pub fn compile_command(rules: &Path, out: &Path) -> Command {
     command
 }
 
+/// Compiles `rules` into `out`, which must succeed.
+pub fn compile_ok(rules: &Path, out: &Path) {
+    let result = compile_command(rules, out).output().unwrap();
+    assert!(result.status.success(), "{}", text(&result.stderr));
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

@@ -291,12 +291,14 @@ pub(super) fn render_alert_bodies<E: Send>(
     context: &mut Context,
     render: impl Fn(&Alert) -> Result<String, E> + Sync,
 ) -> Result<(), E> {
-    let groups = context.alert_groups.iter_mut();
-    let mut alerts: Vec<&mut Alert> = groups.flat_map(|g| g.alerts.iter_mut()).collect();
-    let shown: Vec<&Alert> = alerts.iter().map(|a| &**a).collect();
+    let shown: Vec<&Alert> = context
+        .alert_groups
+        .iter()
+        .flat_map(|g| &g.alerts)
+        .collect();
     let bodies = crate::parallel::map(&shown, |a| render(a));
-    drop(shown);
-    for (alert, body) in alerts.iter_mut().zip(bodies) {
+    let alerts = context.alert_groups.iter_mut().flat_map(|g| &mut g.alerts);
+    for (alert, body) in alerts.zip(bodies) {
         alert.body = body?;
     }
     Ok(())

@@ -137,6 +137,20 @@ enum ImportKind {
         #[arg(long)]
         force: bool,
     },
+    /// Pyrra `ServiceLevelObjective` resources (ratio, latency, latencyNative and bool_gauge
+    /// indicators), or directories of them: one source per file, in Pyrra's style, checked to
+    /// compile into the recordings and alerts Pyrra generates.
+    Pyrra {
+        /// Files, or directories holding `.yml`/`.yaml` resources.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The rules directory to write the sources into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace sources of the same name in the rules directory.
+        #[arg(long)]
+        force: bool,
+    },
     /// OpenSLO documents (`openslo/v1`: Service, SLO, SLI, AlertPolicy, AlertCondition,
     /// AlertNotificationTarget, DataSource; `openslo/v1alpha` SLOs as Sloth reads them), or
     /// directories of them: references resolve across the files; checked like `sloth`.
@@ -281,6 +295,9 @@ fn main() -> ExitCode {
             kind: ImportKind::Sloth { inputs, out, force },
         } => run_import_sloth(&inputs, &out, force),
         Command::Import {
+            kind: ImportKind::Pyrra { inputs, out, force },
+        } => run_import_pyrra(&inputs, &out, force),
+        Command::Import {
             kind: ImportKind::Openslo { inputs, out, force },
         } => run_import_openslo(&inputs, &out, force),
         Command::Import {
@@ -372,6 +389,20 @@ fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> E
             }
             eprintln!(
                 "round trip checked: `watchbook compile {}` records each SLI and raises each alert as Sloth does",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => import_failed(&diagnostics),
+    }
+}
+
+fn run_import_pyrra(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
+    match watchbook::import::pyrra(inputs, out, force) {
+        Ok(report) => {
+            print_slo_import(&report.files, &report.support, out);
+            eprintln!(
+                "round trip checked: `watchbook compile {}` records each objective and raises each alert as Pyrra does",
                 out.display()
             );
             ExitCode::SUCCESS

@@ -573,7 +573,7 @@ fn slos(base: &Model, head: &Model, report: &mut Report) {
                 .into_iter()
                 .flatten()
                 .filter_map(|i| m.alerts.get(i))
-                .filter(|a| matches!(a.condition, Condition::Slo { .. }))
+                .filter(|a| a.condition.is_slo())
                 .map(|a| a.name.clone())
                 .collect::<Vec<_>>()
                 .join(", ")

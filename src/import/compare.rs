@@ -30,16 +30,38 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
-/// The expression without `Paren` nodes: the tree already holds the precedence they state.
+/// The expression without `Paren` nodes (the tree already holds the precedence they state),
+/// its matchers and grouping labels in one order (neither order means anything).
 fn strip(e: &Expr) -> Expr {
     let boxed = |e: &Expr| Box::new(strip(e));
+    let sorted = |m: &mut promql_parser::label::Matchers| {
+        m.matchers
+            .sort_by_key(|x| (x.name.clone(), x.op.to_string(), x.value.clone()));
+    };
     match e {
         Expr::Paren(p) => strip(&p.expr),
         Expr::Aggregate(a) => {
             let mut a = a.clone();
             a.expr = boxed(&a.expr);
             a.param = a.param.as_deref().map(boxed);
+            if let Some(
+                promql_parser::parser::LabelModifier::Include(l)
+                | promql_parser::parser::LabelModifier::Exclude(l),
+            ) = &mut a.modifier
+            {
+                l.labels.sort();
+            }
             Expr::Aggregate(a)
+        }
+        Expr::VectorSelector(v) => {
+            let mut v = v.clone();
+            sorted(&mut v.matchers);
+            Expr::VectorSelector(v)
+        }
+        Expr::MatrixSelector(m) => {
+            let mut m = m.clone();
+            sorted(&mut m.vs.matchers);
+            Expr::MatrixSelector(m)
         }
         Expr::Unary(u) => {
             let mut u = u.clone();

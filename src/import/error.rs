@@ -65,6 +65,11 @@ pub enum ImportError {
         path: String,
         reason: String,
     },
+    /// Not a Pyrra `ServiceLevelObjective` (or not YAML at all).
+    NotPyrra {
+        path: String,
+        reason: String,
+    },
     /// Part of a Sloth spec the language cannot say; `slo` is the SLO's name.
     UnsupportedSlo {
         path: String,
@@ -144,6 +149,9 @@ impl fmt::Display for ImportError {
             NotOpenSlo { path, reason } => {
                 write!(f, "`{path}` is not OpenSLO: {reason}")
             }
+            NotPyrra { path, reason } => {
+                write!(f, "`{path}` is not a Pyrra objective: {reason}")
+            }
             UnsupportedSlo {
                 path,
                 slo: Some(slo),
@@ -180,6 +188,7 @@ impl StageError for ImportError {
             UnsupportedSlo { .. } => "E0514",
             SloRoundTrip { .. } => "E0515",
             NotOpenSlo { .. } => "E0516",
+            NotPyrra { .. } => "E0517",
         }
     }
 
@@ -195,7 +204,7 @@ impl StageError for ImportError {
                 diagnostics.trim_end()
             )),
             SloRoundTrip { .. } => Some(
-                "nothing was written; please report this SLO: the import should reproduce Sloth's rules or refuse it".into(),
+                "nothing was written; please report this SLO: the import should reproduce the original tool's rules or refuse it".into(),
             ),
             UnsupportedSlo { .. } => Some("nothing was written; change the spec, or leave it out of the import".into()),
             RoundTrip { .. } => Some(

@@ -13,6 +13,8 @@ mod error;
 mod existing;
 mod openslo;
 mod openslo_spec;
+mod pyrra;
+mod pyrra_spec;
 pub(crate) mod rule_file;
 mod slo_output;
 mod sloth;
@@ -22,6 +24,7 @@ pub use alertmanager::{alertmanager, AlertmanagerReport};
 pub use am_convert::SecretMove;
 pub use error::ImportError;
 pub use openslo::{openslo, OpenSloReport};
+pub use pyrra::{pyrra, PyrraReport};
 pub use sloth::{sloth, SloFileReport, SlothReport};
 
 use crate::diagnostic::{Diagnostic, StageError};

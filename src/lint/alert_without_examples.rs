@@ -41,6 +41,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
                 (fires, quiet)
             }
+            // `absent(metric) == 1`, written by the compiler: nothing to give examples of.
+            Condition::SloAbsent { .. } => continue,
             _ => {
                 let checks = alert.examples.iter().flat_map(|e| &e.checks);
                 let (mut fires, mut quiet) = (false, false);

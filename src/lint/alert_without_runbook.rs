@@ -18,10 +18,7 @@ declare_lint! {
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for alert in cx.model.alerts.iter().filter(|a| a.primary) {
-        let slo = matches!(
-            alert.condition,
-            crate::resolve::model::Condition::Slo { .. }
-        );
+        let slo = alert.condition.is_slo();
         if !slo && alert.investigate.is_empty() && alert.resolve.is_empty() {
             out.push(Finding::AlertWithoutRunbook {
                 alert: alert.name.clone(),

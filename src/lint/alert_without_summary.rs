@@ -1,6 +1,5 @@
 use super::{Context, Finding};
 use crate::diagnostic::Level;
-use crate::resolve::model::Condition;
 
 declare_lint! {
     /// **What it does:** reports alerts without `summary`.
@@ -20,7 +19,7 @@ declare_lint! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for alert in &cx.model.alerts {
         // SLO alerts get a summary written by the compiler.
-        if alert.summary.is_none() && !matches!(alert.condition, Condition::Slo { .. }) {
+        if alert.summary.is_none() && !alert.condition.is_slo() {
             out.push(Finding::MissingSummary {
                 alert: alert.name.clone(),
                 span: alert.span,

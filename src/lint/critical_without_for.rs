@@ -19,12 +19,7 @@ declare_lint! {
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let minimum = crate::resolve::duration::Duration(cx.model.project.scrape_interval.0 * 2);
     for alert in &cx.model.alerts {
-        if cx.model.severities[alert.severity].name != "critical"
-            || matches!(
-                alert.condition,
-                crate::resolve::model::Condition::Slo { .. }
-            )
-        {
+        if cx.model.severities[alert.severity].name != "critical" || alert.condition.is_slo() {
             continue;
         }
         match alert.for_ {

@@ -67,9 +67,7 @@ fn outside(value: f64, at_least: bool, limit: f64) -> bool {
 
 fn has(cx: &Context, alert: &Alert, part: Part) -> bool {
     match part {
-        Part::Summary => {
-            alert.summary.is_some() || matches!(alert.condition, Condition::Slo { .. })
-        }
+        Part::Summary => alert.summary.is_some() || alert.condition.is_slo(),
         Part::Description => alert.description.is_some(),
         Part::Investigate => !alert.investigate.is_empty(),
         Part::Resolve => !alert.resolve.is_empty(),

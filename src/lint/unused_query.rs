@@ -29,7 +29,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 used[model.thresholds[*threshold].query] = true;
             }
             Condition::Expr { queries } => queries.iter().for_each(|q| used[*q] = true),
-            Condition::Slo { .. } => {}
+            Condition::Slo { .. } | Condition::SloAbsent { .. } => {}
         }
     }
     for q in model.records.iter().flat_map(|r| &r.queries) {

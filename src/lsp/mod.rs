@@ -29,6 +29,8 @@ use workspace::Workspace;
 
 /// The words that start declarations and fields, for completion.
 const KEYWORDS: &[&str] = &[
+    "absent",
+    "absent_severity",
     "alert",
     "alert_style",
     "alertmanager",

@@ -630,6 +630,7 @@ pub(crate) struct BurnWindow {
 pub(crate) struct SloDefaults {
     pub page_severity: Option<Ident>,
     pub ticket_severity: Option<Ident>,
+    pub absent_severity: Option<Ident>,
     pub windows: Option<Spanned<Vec<BurnWindow>>>,
     /// `alert_style sloth` or `pyrra`.
     pub alert_style: Option<Ident>,
@@ -644,6 +645,8 @@ pub(crate) struct Slo {
     pub sli: Option<Spanned<Sli>>,
     pub page: Option<SloAlert>,
     pub ticket: Option<SloAlert>,
+    /// `absent ...`: the alert when a metric of the SLI is missing (Pyrra's style).
+    pub absent: Option<SloAlert>,
     /// The SLO's name in its rules, when not its declaration's.
     pub id: Option<Text>,
     pub settings: SloDefaults,

@@ -947,6 +947,10 @@ impl Builder {
                 let v = self.first_text(field, Rule::ident);
                 self.set_text(&mut settings.page_severity, v, "page_severity", span);
             }
+            Rule::absent_severity => {
+                let v = self.first_text(field, Rule::ident);
+                self.set_text(&mut settings.absent_severity, v, "absent_severity", span);
+            }
             Rule::ticket_severity => {
                 let v = self.first_text(field, Rule::ident);
                 self.set_text(&mut settings.ticket_severity, v, "ticket_severity", span);
@@ -1016,6 +1020,7 @@ impl Builder {
             sli: None,
             page: None,
             ticket: None,
+            absent: None,
             id: None,
             settings: SloDefaults::default(),
             scope: Scope::default(),
@@ -1088,12 +1093,24 @@ impl Builder {
                     };
                     set_once(slot, alert, word, span, |a| a.span, &mut self.errors);
                 }
+                Rule::absent_alert => {
+                    let alert = self.slo_alert(field);
+                    set_once(
+                        &mut slo.absent,
+                        alert,
+                        "absent",
+                        span,
+                        |a| a.span,
+                        &mut self.errors,
+                    );
+                }
                 Rule::slo_id => {
                     let v = self.first_string(field);
                     self.set_text(&mut slo.id, v, "id", span);
                 }
                 Rule::page_severity
                 | Rule::ticket_severity
+                | Rule::absent_severity
                 | Rule::burn_windows
                 | Rule::alert_style => self.slo_setting(&mut slo.settings, field),
                 Rule::services | Rule::environments | Rule::labels => {

@@ -281,7 +281,7 @@ impl Resolver<'_> {
                 let q = queries[t.query].as_ref()?;
                 Some((t.bound(*level)?.spoken.as_str(), q.title.as_str()))
             }
-            Condition::Expr { .. } | Condition::Slo { .. } => None,
+            Condition::Expr { .. } | Condition::Slo { .. } | Condition::SloAbsent { .. } => None,
         };
         let mut rules = Vec::new();
         for (i, instance) in instances.iter().enumerate() {

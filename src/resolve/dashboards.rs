@@ -412,17 +412,7 @@ fn slo_panels(
     layout: &mut Layout,
     first_id: u32,
 ) -> Vec<Panel> {
-    let service = slo
-        .instances
-        .first()
-        .and_then(|i| i.labels.get("sloth_service"))
-        .cloned()
-        .unwrap_or_default();
-    let own = format!(
-        "sloth_service=\"{}\", sloth_slo=\"{}\"",
-        selector::escape_string(&service),
-        selector::escape_string(&slo.name.replace('_', "-"))
-    );
+    let own = &slo.selector;
     let budget = 1.0 - slo.objective;
     let factor = |kind: BurnKind| {
         slo.windows
@@ -452,25 +442,26 @@ fn slo_panels(
         })
         .collect::<Vec<_>>();
     type Spec<'a> = (&'a str, PanelKind, String, &'a str, Steps);
+    let ratio_title = format!("error ratio ({})", slo.series.shortest);
     let specs: [Spec; 3] = [
         (
-            "error ratio (5m)",
+            &ratio_title,
             PanelKind::TimeSeries,
-            format!("slo:sli_error:ratio_rate5m{{{own}}}"),
+            slo.series.current_ratio(own),
             "percentunit",
             vec![(None, "green"), (Some(budget), "red")],
         ),
         (
             "burn rate",
             PanelKind::TimeSeries,
-            format!("slo:current_burn_rate:ratio{{{own}}}"),
+            slo.series.burn_rate(own),
             "none",
             burn_steps,
         ),
         (
             "error budget remaining",
             PanelKind::Gauge,
-            format!("slo:period_error_budget_remaining:ratio{{{own}}}"),
+            slo.series.budget_left(own),
             "percentunit",
             vec![(None, "red"), (Some(0.0), "yellow"), (Some(0.25), "green")],
         ),
@@ -481,6 +472,11 @@ fn slo_panels(
         slo.objective_shown,
         slo.period.human()
     );
+    let legend = match slo.series.style {
+        AlertStyle::Sloth => "{{sloth_id}} {{job}}",
+        AlertStyle::Pyrra => "{{slo}} {{job}}",
+    }
+    .to_string();
     let mut panels = vec![row(first_id, &title, layout, span)];
     for (title, kind, expr, unit, steps) in specs {
         panels.push(Panel {
@@ -492,7 +488,7 @@ fn slo_panels(
             targets: vec![Target {
                 language: crate::parse::ast::QueryLanguage::PromQl,
                 expr,
-                legend: Some("{{sloth_id}} {{job}}".into()),
+                legend: Some(legend.clone()),
                 ref_id: "A".into(),
                 query: None,
             }],

@@ -264,6 +264,14 @@ pub(crate) enum ResolveError {
     WindowForNeedsPyrra {
         span: Span,
     },
+    /// Pyrra names an SLO's recordings after its SLI's metric: this SLI selects none.
+    PyrraWithoutMetric {
+        span: Span,
+    },
+    /// `absent` on an SLO in Sloth's style, which has no such alert.
+    AbsentNeedsPyrra {
+        span: Span,
+    },
     /// `ticket of`: a name one letter from `off`, surely meant to turn the alert off.
     SloAlertNamedLikeOff {
         kind: &'static str,
@@ -537,6 +545,14 @@ impl fmt::Display for ResolveError {
                 f,
                 "a burn window's `for` needs `alert_style pyrra`: in Sloth's style one rule ors the pairs"
             ),
+            AbsentNeedsPyrra { .. } => write!(
+                f,
+                "an `absent` alert needs `alert_style pyrra`: Sloth's style has none"
+            ),
+            PyrraWithoutMetric { .. } => write!(
+                f,
+                "`alert_style pyrra` names the recordings after the SLI's metric, and this SLI selects no metric by name"
+            ),
             SloAlertNamedLikeOff { kind, name, .. } => write!(
                 f,
                 "the {kind} alert is named `{name}`: did you mean `{kind} off`?"
@@ -692,6 +708,8 @@ impl StageError for ResolveError {
             UnknownAlertStyle { .. } => "E0157",
             WindowForNeedsPyrra { .. } => "E0158",
             SloAlertNamedLikeOff { .. } => "E0160",
+            PyrraWithoutMetric { .. } => "E0161",
+            AbsentNeedsPyrra { .. } => "E0162",
             SloSeverityMissing { .. } => "E0159",
             SloExampleKind { .. } => "E0132",
             NewerFeature { .. } => "E0143",
@@ -763,6 +781,8 @@ impl StageError for ResolveError {
             | UnknownAlertStyle { span, .. }
             | SloSeverityMissing { span, .. }
             | WindowForNeedsPyrra { span }
+            | PyrraWithoutMetric { span }
+            | AbsentNeedsPyrra { span }
             | SloAlertNamedLikeOff { span, .. }
             | SloExampleKind { span }
             | NewerFeature { span, .. }
@@ -834,6 +854,8 @@ impl StageError for ResolveError {
             UnknownAlertStyle { .. } => "not a style",
             SloSeverityMissing { .. } => "this SLO",
             WindowForNeedsPyrra { .. } => "a `for` per pair",
+            PyrraWithoutMetric { .. } => "no metric name",
+            AbsentNeedsPyrra { .. } => "Sloth's style",
             SloAlertNamedLikeOff { .. } => "an alert name",
             SloExampleKind { .. } => "which alert?",
             NewerFeature { .. } => "too new",
@@ -1019,6 +1041,12 @@ impl StageError for ResolveError {
             UnknownAlertStyle { .. } => Some("write `alert_style sloth` (the default) or `alert_style pyrra`".into()),
             WindowForNeedsPyrra { .. } => Some(
                 "add `alert_style pyrra` for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),
+            ),
+            AbsentNeedsPyrra { .. } => Some(
+                "add `alert_style pyrra`, or remove `absent`".into(),
+            ),
+            PyrraWithoutMetric { .. } => Some(
+                "select the total (or only) series by name, as in `sum(rate(http_requests_total{job=\"api\"}[$window]))`, or use `alert_style sloth`".into(),
             ),
             SloAlertNamedLikeOff { kind, .. } => Some(format!(
                 "write `{kind} off` to turn the alert off; to name it, use a name such as `{kind} ApiBudgetBurn`"

@@ -3,6 +3,7 @@
 //! is collected; the stage fails only at the end.
 
 mod alert;
+mod alert_order;
 mod alertmanager_global;
 mod bounds;
 // PromQL string literals are skipped alike wherever queries are read (the runbook lays them out).
@@ -29,7 +30,9 @@ mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
+mod slo_absent;
 mod slo_alert;
+pub(crate) mod slo_pyrra;
 mod target;
 mod template;
 mod threshold;
@@ -217,7 +220,8 @@ pub(crate) fn resolve(
         .filter_map(|rec| r.record(rec, &model, &queries, &mut groups))
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
-    let slos: Vec<Slo> = decls
+    let mut shared_names = std::collections::HashMap::new();
+    let mut slos: Vec<Slo> = decls
         .slos
         .iter()
         .enumerate()
@@ -227,10 +231,11 @@ pub(crate) fn resolve(
                 i,
                 &model,
                 &slo_defaults,
-                (&mut alerts, &mut records, &mut groups),
+                (&mut alerts, &mut records, &mut groups, &mut shared_names),
             )
         })
         .collect();
+    let alerts = alert_order::variants_together(alerts, &mut slos);
     r.check_slo_ids(&slos);
     model.slos = slos;
     let one_namespace = [&model.targets.mimir, &model.targets.cortex]
@@ -460,16 +465,20 @@ impl<'a> Resolver<'a> {
         for (i, t) in d.teams.iter().enumerate() {
             errors.extend(declare(&mut self.names, "team", &t.name, i));
         }
+        // SLOs may share an alert name (Pyrra's style): declared by the first.
+        let mut slo_alerts = std::collections::HashSet::new();
         for (i, x) in d.slos.iter().enumerate() {
             errors.extend(declare(&mut self.names, "slo", &x.name, i));
-            let alerts = d.alerts.len() + 2 * i;
-            let names = [&x.page, &x.ticket].map(|a| a.as_ref().and_then(|a| a.name.as_ref()));
+            let alerts = d.alerts.len() + 3 * i;
+            let names =
+                [&x.page, &x.ticket, &x.absent].map(|a| a.as_ref().and_then(|a| a.name.as_ref()));
+            // Page and ticket may share a name (Sloth's style), and SLOs theirs (Pyrra's):
+            // each name is declared once.
             for (j, name) in names.into_iter().enumerate() {
-                // Page and ticket may share a name (Sloth's style): declared once.
-                let shared =
-                    j == 1 && names[0].is_some_and(|p| Some(&p.value) == name.map(|n| &n.value));
-                if let (Some(name), false) = (name, shared) {
-                    errors.extend(declare(&mut self.names, "alert", name, alerts + j));
+                if let Some(name) = name {
+                    if slo_alerts.insert(name.value.as_str()) {
+                        errors.extend(declare(&mut self.names, "alert", name, alerts + j));
+                    }
                 }
             }
         }

@@ -622,6 +622,18 @@ pub(crate) enum Condition {
         slo: usize,
         kind: BurnKind,
     },
+    /// An SLO's alert for missing series: the metrics its SLI counts.
+    SloAbsent {
+        slo: usize,
+        metrics: Vec<String>,
+    },
+}
+
+impl Condition {
+    /// An alert the compiler writes for an SLO: its summary, steps and `for` are generated.
+    pub(crate) fn is_slo(&self) -> bool {
+        matches!(self, Condition::Slo { .. } | Condition::SloAbsent { .. })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -659,6 +671,81 @@ pub(crate) enum AlertStyle {
     Sloth,
     /// Pyrra's: one rule per pair, with `long`, `short`, `exhaustion` and `slo` labels.
     Pyrra,
+}
+
+/// Where an SLO's error ratios are recorded, in its style, and how dashboards and
+/// investigation steps read them: Sloth's `slo:sli_error:ratio_rate<W>` with its metadata
+/// recordings, or Pyrra's `<metric>:burnrate<W>`.
+#[derive(Debug, Clone)]
+pub(crate) struct SloSeries {
+    pub style: AlertStyle,
+    /// The recording's name before the window: `slo:sli_error:ratio_rate`, `http_requests:burnrate`.
+    pub prefix: String,
+    /// The shortest window recorded: the "current" error ratio.
+    pub shortest: super::duration::Duration,
+    pub period: super::duration::Duration,
+    pub budget: f64,
+}
+
+impl SloSeries {
+    /// The recording of the error ratio over `window`.
+    pub(crate) fn ratio(&self, window: super::duration::Duration) -> String {
+        format!("{}{}", self.prefix, self.window(window))
+    }
+
+    /// A window as the recordings name it: Sloth's `30d`, Pyrra's `4w`.
+    fn window(&self, window: super::duration::Duration) -> String {
+        match self.style {
+            AlertStyle::Sloth => window.window_name(),
+            AlertStyle::Pyrra => window.to_string(),
+        }
+    }
+
+    /// The error ratio now, over the shortest window, of the series `selector` picks.
+    pub(crate) fn current_ratio(&self, selector: &str) -> String {
+        format!("{}{{{selector}}}", self.ratio(self.shortest))
+    }
+
+    /// The burn rate now: the current error ratio over the budget.
+    pub(crate) fn burn_rate(&self, selector: &str) -> String {
+        match self.style {
+            AlertStyle::Sloth => format!("slo:current_burn_rate:ratio{{{selector}}}"),
+            AlertStyle::Pyrra => format!(
+                "{} / {}",
+                self.current_ratio(selector),
+                super::slo::tidy(self.budget)
+            ),
+        }
+    }
+
+    /// The share of the period's error budget left (Sloth records it; Pyrra's is the mean of
+    /// the shortest window's ratio over the period, as Sloth computes its period ratio).
+    pub(crate) fn budget_left(&self, selector: &str) -> String {
+        match self.style {
+            AlertStyle::Sloth => format!("slo:period_error_budget_remaining:ratio{{{selector}}}"),
+            AlertStyle::Pyrra => format!(
+                "1 - avg_over_time({}[{}]) / {}",
+                self.current_ratio(selector),
+                self.period,
+                super::slo::tidy(self.budget)
+            ),
+        }
+    }
+
+    /// The burn rate of each of `windows`, a series per window.
+    pub(crate) fn burn_rates(
+        &self,
+        windows: &[super::duration::Duration],
+        selector: &str,
+    ) -> String {
+        let names: Vec<String> = windows.iter().map(|w| self.window(*w)).collect();
+        format!(
+            "{{__name__=~\"{}({})\", {selector}}} / {}",
+            self.prefix,
+            names.join("|"),
+            super::slo::tidy(self.budget)
+        )
+    }
 }
 
 /// One SLO in one environment.
@@ -712,6 +799,9 @@ pub(crate) struct Slo {
     /// The names of the page and ticket alerts (the same one when they share it).
     pub alert_names: [Option<String>; 2],
     pub examples: Vec<SloExample>,
+    pub series: SloSeries,
+    /// Picks the recordings of every instance: `sloth_service="..", sloth_slo=".."`, `slo=".."`.
+    pub selector: String,
 }
 
 /// One Prometheus rule generated from an alert: one per environment the alert covers.

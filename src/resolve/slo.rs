@@ -10,10 +10,13 @@ use super::model::*;
 use super::quantity::{self, Unit};
 use super::rule_group::Groups;
 use super::selector::{self, Matcher};
-use super::slo_alert::SloAlertContext;
+use super::slo_absent;
+use super::slo_alert::{self, SloAlertContext};
+use super::slo_pyrra;
 use super::{labels_of, promql, Resolver};
 use crate::anchor;
 use crate::parse::ast::{self, QueryLanguage};
+use std::collections::HashMap;
 
 /// The SRE workbook's windows: (kind, long, short, share of the budget).
 const DEFAULT_WINDOWS: [(BurnKind, u64, u64, f64); 4] = [
@@ -42,6 +45,7 @@ pub(crate) fn tidy(value: f64) -> String {
 pub(super) struct Defaults {
     page: Option<ast::Ident>,
     ticket: Option<ast::Ident>,
+    absent: Option<ast::Ident>,
     windows: Option<Vec<Window>>,
     style: Option<ast::Ident>,
 }
@@ -55,6 +59,7 @@ impl Resolver<'_> {
         Defaults {
             page: first.and_then(|d| d.page_severity.clone()),
             ticket: first.and_then(|d| d.ticket_severity.clone()),
+            absent: first.and_then(|d| d.absent_severity.clone()),
             windows: first
                 .and_then(|d| d.windows.as_ref())
                 .and_then(|w| self.burn_windows(&w.value)),
@@ -152,7 +157,12 @@ impl Resolver<'_> {
         index: usize,
         model: &Model,
         defaults: &Defaults,
-        (alerts, records, groups): (&mut Vec<Alert>, &mut Vec<Record>, &mut Groups),
+        (alerts, records, groups, shared_names): (
+            &mut Vec<Alert>,
+            &mut Vec<Record>,
+            &mut Groups,
+            &mut HashMap<String, usize>,
+        ),
     ) -> Option<Slo> {
         let errors_before = self.errors.len();
         let objective_text = match &s.objective {
@@ -206,7 +216,7 @@ impl Resolver<'_> {
                     for_,
                 })
                 .collect(),
-            None if style == AlertStyle::Pyrra => pyrra_windows(period),
+            None if style == AlertStyle::Pyrra => slo_pyrra::windows(period),
             None => DEFAULT_WINDOWS
                 .iter()
                 .map(|(kind, long, short, share)| BurnWindow {
@@ -292,103 +302,115 @@ impl Resolver<'_> {
             return None;
         };
 
+        let budget = 1.0 - objective;
+        let series = match style {
+            AlertStyle::Sloth => SloSeries {
+                style,
+                prefix: "slo:sli_error:ratio_rate".into(),
+                shortest: smallest,
+                period,
+                budget,
+            },
+            AlertStyle::Pyrra => {
+                let Some(metric) = slo_pyrra::metric_prefix(&sli.value) else {
+                    self.errors
+                        .push(ResolveError::PyrraWithoutMetric { span: sli.span });
+                    return None;
+                };
+                SloSeries {
+                    style,
+                    prefix: format!("{metric}:burnrate"),
+                    shortest: smallest,
+                    period,
+                    budget,
+                }
+            }
+        };
         let mut resolved_instances = Vec::new();
         let mut window_records: Vec<Record> = Vec::new();
         let mut page_rules = Vec::new();
         let mut ticket_rules = Vec::new();
+        let mut absent_rules = Vec::new();
+        let absent_on = match (style, &s.absent) {
+            (AlertStyle::Pyrra, absent) => !off(absent),
+            (AlertStyle::Sloth, Some(a)) if !a.off => {
+                self.errors
+                    .push(ResolveError::AbsentNeedsPyrra { span: a.span });
+                return None;
+            }
+            (AlertStyle::Sloth, _) => {
+                if let Some(severity) = &s.settings.absent_severity {
+                    self.errors.push(ResolveError::AbsentNeedsPyrra {
+                        span: severity.span,
+                    });
+                    return None;
+                }
+                false
+            }
+        };
         // The last instance is the one the runbook shows (environments go dev, staging, prod).
         let mut shown = (String::new(), String::new());
         for instance in &instances {
-            let environment = instance
-                .environment
-                .map(|e| model.environments[e].name.as_str());
-            let mut sloth_id = format!("{service}-{slo_id}");
-            if let Some(env) = environment {
-                sloth_id = format!("{sloth_id}-{env}");
-            }
             let mut labels = instance.labels.clone();
             labels.extend(self.rule_labels(&s.scope.labels));
-            labels.insert("sloth_id".into(), sloth_id.clone());
-            labels.insert("sloth_service".into(), service.clone());
-            labels.insert("sloth_slo".into(), slo_id.clone());
-            let own = [
-                Matcher::equal("sloth_id", &sloth_id),
-                Matcher::equal("sloth_service", &service),
-                Matcher::equal("sloth_slo", &slo_id),
-            ];
-            let own_text = own
-                .iter()
-                .map(Matcher::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let own_text = match style {
+                AlertStyle::Sloth => {
+                    let environment = instance
+                        .environment
+                        .map(|e| model.environments[e].name.as_str());
+                    let mut sloth_id = format!("{service}-{slo_id}");
+                    if let Some(env) = environment {
+                        sloth_id = format!("{sloth_id}-{env}");
+                    }
+                    labels.insert("sloth_id".into(), sloth_id.clone());
+                    labels.insert("sloth_service".into(), service.clone());
+                    labels.insert("sloth_slo".into(), slo_id.clone());
+                    [
+                        Matcher::equal("sloth_id", &sloth_id),
+                        Matcher::equal("sloth_service", &service),
+                        Matcher::equal("sloth_slo", &slo_id),
+                    ]
+                    .iter()
+                    .map(Matcher::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                }
+                AlertStyle::Pyrra => {
+                    labels.insert("slo".into(), slo_id.clone());
+                    slo_pyrra::matchers(&labels)
+                }
+            };
             shown = (
                 own_text.clone(),
                 selector::expand(&error_ratio.replace(WINDOW, "5m"), &instance.matchers),
             );
-            // Per-window SLI error ratios, then the period's, then the metadata.
-            let mut recordings: Vec<(String, String, Option<Duration>)> = Vec::new();
-            for w in &all_windows {
-                let expr = error_ratio.replace(WINDOW, &w.window_name());
-                if expr.contains(selector::PLACEHOLDER) && instance.matchers.is_empty() {
-                    self.errors.push(ResolveError::SelectorWithoutScope {
-                        span: sli.span,
-                        used_at: s.name.span,
-                    });
-                    return None;
-                }
-                recordings.push((
-                    format!("slo:sli_error:ratio_rate{}", w.window_name()),
-                    selector::expand(&expr, &instance.matchers),
-                    Some(*w),
-                ));
+            if error_ratio.contains(selector::PLACEHOLDER) && instance.matchers.is_empty() {
+                self.errors.push(ResolveError::SelectorWithoutScope {
+                    span: sli.span,
+                    used_at: s.name.span,
+                });
+                return None;
             }
-            let budget = 1.0 - objective;
-            let (smallest, period_name) = (smallest.window_name(), period.window_name());
-            recordings.push((
-                format!("slo:sli_error:ratio_rate{period_name}"),
-                format!(
-                    "sum_over_time(slo:sli_error:ratio_rate{smallest}{{{own_text}}}[{period_name}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate{smallest}{{{own_text}}}[{period_name}])"
-                ),
-                Some(period),
-            ));
-            recordings.push((
-                "slo:objective:ratio".into(),
-                format!("vector({})", tidy(objective)),
-                None,
-            ));
-            recordings.push((
-                "slo:error_budget:ratio".into(),
-                format!("vector({})", tidy(budget)),
-                None,
-            ));
-            recordings.push((
-                "slo:time_period:days".into(),
-                format!("vector({})", tidy(period.0 as f64 / 86_400_000.0)),
-                None,
-            ));
-            recordings.push((
-                "slo:current_burn_rate:ratio".into(),
-                format!("slo:sli_error:ratio_rate{smallest}{{{own_text}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own_text}}}"),
-                None,
-            ));
-            recordings.push((
-                "slo:period_burn_rate:ratio".into(),
-                format!("slo:sli_error:ratio_rate{period_name}{{{own_text}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own_text}}}"),
-                None,
-            ));
-            recordings.push((
-                "slo:period_error_budget_remaining:ratio".into(),
-                format!("1 - slo:period_burn_rate:ratio{{{own_text}}}"),
-                None,
-            ));
-            // Sloth's dashboards list SLOs by this series.
-            recordings.push(("sloth_slo_info".into(), "vector(1)".into(), None));
+            let mut recordings: Vec<(String, String, Option<Duration>)> = all_windows
+                .iter()
+                .map(|w| {
+                    let expr = error_ratio.replace(WINDOW, &w.window_name());
+                    (
+                        series.ratio(*w),
+                        selector::expand(&expr, &instance.matchers),
+                        Some(*w),
+                    )
+                })
+                .collect();
+            if style == AlertStyle::Sloth {
+                recordings.extend(sloth_metadata(&series, objective, &own_text));
+            }
             for (name, expr, window) in recordings {
                 let mut record_labels = labels.clone();
                 if name == "sloth_slo_info" {
                     record_labels.insert("sloth_objective".into(), tidy(objective * 100.0));
                 }
-                if let Some(w) = window {
+                if let (Some(w), AlertStyle::Sloth) = (window, style) {
                     record_labels.insert("sloth_window".into(), w.window_name());
                 }
                 let rule = RecordRule {
@@ -429,16 +451,20 @@ impl Resolver<'_> {
                             pair_labels.insert("short".into(), w.short.to_string());
                             pair_labels.insert(
                                 "exhaustion".into(),
-                                // Pyrra's: whole seconds of the period over the factor.
-                                Duration(((period.0 / 1000) as f64 / w.factor) as u64 * 1000)
-                                    .to_string(),
+                                slo_pyrra::exhaustion(period, w.factor),
                             );
-                            pair_labels.insert("slo".into(), slo_id.clone());
-                            let expr = burn_expr(&[w], budget, &own_text).unwrap_or_default();
+                            let expr = slo_pyrra::alert_expr(&series, w, objective, &own_text);
                             out.push((instance.environment, expr, pair_labels, w.for_));
                         }
                     }
                 }
+            }
+            if absent_on {
+                let queries: Vec<String> = sli_queries(&sli.value)
+                    .into_iter()
+                    .map(|q| selector::expand(&q.replace(WINDOW, "5m"), &instance.matchers))
+                    .collect();
+                absent_rules.extend(slo_absent::rule(instance.environment, &queries, &labels));
             }
             resolved_instances.push(SloInstance {
                 environment: instance.environment,
@@ -455,17 +481,23 @@ impl Resolver<'_> {
             group,
             order,
             windows: &windows,
-            budget: 1.0 - objective,
+            series: &series,
             own: &shown.0,
             sli_5m: &shown.1,
         };
-        let shared_name = match (&s.page, &s.ticket) {
-            (Some(p), Some(t)) if !p.off && !t.off => {
-                p.name.is_some()
-                    && p.name.as_ref().map(|n| &n.value) == t.name.as_ref().map(|n| &n.value)
-            }
-            _ => false,
+        let name_of = |spec: &Option<ast::SloAlert>, kind: BurnKind| match (
+            spec.as_ref().and_then(|a| a.name.as_ref()),
+            style,
+        ) {
+            (Some(name), _) => name.value.clone(),
+            (None, AlertStyle::Sloth) => slo_alert::default_name(&s.name.value, kind),
+            (None, AlertStyle::Pyrra) => slo_pyrra::ALERT_NAME.to_string(),
         };
+        let alert_names = [
+            name_of(&s.page, BurnKind::Page),
+            name_of(&s.ticket, BurnKind::Ticket),
+        ];
+        let shared_name = !off(&s.page) && !off(&s.ticket) && alert_names[0] == alert_names[1];
         let kinds = [
             (BurnKind::Page, &s.page, page_severity, page_rules),
             (BurnKind::Ticket, &s.ticket, ticket_severity, ticket_rules),
@@ -497,14 +529,17 @@ impl Resolver<'_> {
                 });
                 continue;
             }
+            // A name another SLO's alert has (Pyrra's `ErrorBudgetBurn`) makes this one a
+            // variant of that alert: one runbook section, told apart by the SLO's labels.
             let shared = if i == 1 && shared_name {
                 indices[0]
             } else {
-                None
+                shared_names.get(&alert_names[i]).copied()
             };
             let Some(at) = self.slo_alert(
                 &cx,
                 kind,
+                alert_names[i].clone(),
                 spec.as_ref(),
                 severity,
                 rules,
@@ -514,8 +549,21 @@ impl Resolver<'_> {
             ) else {
                 continue;
             };
+            shared_names.entry(alert_names[i].clone()).or_insert(at);
             indices[i] = Some(at);
             names[i] = Some(alerts[at].name.clone());
+        }
+        if absent_on && !absent_rules.is_empty() {
+            self.slo_absent_alert(
+                s,
+                index,
+                (group, order),
+                (&windows, objective),
+                absent_rules,
+                (page_severity, defaults),
+                model,
+                (alerts, shared_names),
+            );
         }
         let examples: Vec<SloExample> = s
             .examples
@@ -541,6 +589,17 @@ impl Resolver<'_> {
         if self.errors.len() > errors_before {
             return None;
         }
+        let selector = match style {
+            AlertStyle::Sloth => [
+                Matcher::equal("sloth_service", &service),
+                Matcher::equal("sloth_slo", &slo_id),
+            ]
+            .iter()
+            .map(Matcher::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+            AlertStyle::Pyrra => Matcher::equal("slo", &slo_id).to_string(),
+        };
         Some(Slo {
             name: s.name.value.clone(),
             title: s.title.value.clone(),
@@ -558,7 +617,71 @@ impl Resolver<'_> {
             ticket_alert: indices[1],
             alert_names: names,
             examples,
+            series,
+            selector,
         })
+    }
+
+    /// The SLO's absent alert (Pyrra's style): its name (shared with other SLOs'), severity
+    /// (the page alert's) and `for` (Pyrra's, from the most urgent window pair).
+    #[allow(clippy::too_many_arguments)]
+    fn slo_absent_alert(
+        &mut self,
+        s: &ast::Slo,
+        index: usize,
+        place: (usize, (usize, usize)),
+        (windows, objective): (&[BurnWindow], f64),
+        rules: Vec<slo_absent::AbsentRule>,
+        (page_severity, defaults): (Option<usize>, &Defaults),
+        model: &Model,
+        (alerts, shared_names): (&mut Vec<Alert>, &mut HashMap<String, usize>),
+    ) {
+        let spec = s.absent.as_ref();
+        let name = spec
+            .and_then(|a| a.name.as_ref())
+            .map_or_else(|| slo_absent::ALERT_NAME.to_string(), |n| n.value.clone());
+        // The page alert's severity; resolved here only when that alert is off (else a
+        // severity that failed is reported already).
+        let page_off = s.page.as_ref().is_some_and(|p| p.off);
+        let own = s
+            .settings
+            .absent_severity
+            .as_ref()
+            .or(defaults.absent.as_ref());
+        let severity = match (own, page_severity) {
+            (Some(name), _) => match self.lookup("severity", name) {
+                Some(severity) => severity,
+                None => return,
+            },
+            (None, Some(severity)) => severity,
+            (None, None) if page_off => {
+                let Some(severity) = self.slo_severity(
+                    &s.settings.page_severity,
+                    &defaults.page,
+                    BurnKind::Page,
+                    &s.name,
+                ) else {
+                    return;
+                };
+                severity
+            }
+            (None, None) => return,
+        };
+        let shared = shared_names.get(&name).copied();
+        if let Some(at) = self.slo_absent(
+            s,
+            index,
+            place,
+            name.clone(),
+            spec,
+            (severity, slo_absent::default_for(windows, objective)),
+            rules,
+            shared,
+            model,
+            alerts,
+        ) {
+            shared_names.entry(name).or_insert(at);
+        }
     }
 
     /// The SLI as an error ratio with `$window` (and `$selector`) still in it; checked once.
@@ -670,6 +793,59 @@ impl Resolver<'_> {
     }
 }
 
+/// The queries of an SLI whose metrics must have series, the total's first.
+fn sli_queries(sli: &ast::Sli) -> Vec<String> {
+    match sli {
+        ast::Sli::Ratio { errors, total } => {
+            vec![promql::dedent(&total.value), promql::dedent(&errors.value)]
+        }
+        ast::Sli::Latency { histogram, .. } => vec![promql::dedent(&histogram.value)],
+        ast::Sli::Availability { gauge, .. } => vec![promql::dedent(&gauge.value)],
+        ast::Sli::Raw { ratio } => vec![promql::dedent(&ratio.value)],
+    }
+}
+
+/// Sloth's recordings beside the windows' ratios: the period's ratio (the mean of the
+/// shortest window's), the objective, budget and period, the burn rates and budget left, and
+/// `sloth_slo_info` (Sloth's dashboards list SLOs by it).
+fn sloth_metadata(
+    series: &SloSeries,
+    objective: f64,
+    own: &str,
+) -> Vec<(String, String, Option<Duration>)> {
+    let smallest = series.shortest.window_name();
+    let period = series.period.window_name();
+    let meta = |name: &str, expr: String| (name.to_string(), expr, None);
+    vec![
+        (
+            format!("slo:sli_error:ratio_rate{period}"),
+            format!(
+                "sum_over_time(slo:sli_error:ratio_rate{smallest}{{{own}}}[{period}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate{smallest}{{{own}}}[{period}])"
+            ),
+            Some(series.period),
+        ),
+        meta("slo:objective:ratio", format!("vector({})", tidy(objective))),
+        meta("slo:error_budget:ratio", format!("vector({})", tidy(series.budget))),
+        meta(
+            "slo:time_period:days",
+            format!("vector({})", tidy(series.period.0 as f64 / 86_400_000.0)),
+        ),
+        meta(
+            "slo:current_burn_rate:ratio",
+            format!("slo:sli_error:ratio_rate{smallest}{{{own}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own}}}"),
+        ),
+        meta(
+            "slo:period_burn_rate:ratio",
+            format!("slo:sli_error:ratio_rate{period}{{{own}}}\n/ on (sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{{{own}}}"),
+        ),
+        meta(
+            "slo:period_error_budget_remaining:ratio",
+            format!("1 - slo:period_burn_rate:ratio{{{own}}}"),
+        ),
+        meta("sloth_slo_info", "vector(1)".into()),
+    ]
+}
+
 /// `(max(short > (f * b)) without (sloth_window) and max(long > ...)) or (...)`, Sloth's shape.
 fn burn_expr(windows: &[&BurnWindow], budget: f64, own: &str) -> Option<String> {
     let parts: Vec<String> = windows
@@ -684,48 +860,6 @@ fn burn_expr(windows: &[&BurnWindow], budget: f64, own: &str) -> Option<String> 
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("\nor\n"))
-}
-
-/// Pyrra's windows for a period: scaled from 28 days' 1h/5m (factor 14, `for` 2m), 6h/30m
-/// (7, 15m), 1d/2h (2, 1h) and 4d/6h (1, 3h), each rounded to the minute; integer factors.
-fn pyrra_windows(period: Duration) -> Vec<BurnWindow> {
-    let scaled = |divisor: u64| {
-        // Go's Duration.Round(time.Minute): halves away from zero.
-        let ms = period.0 as f64 / divisor as f64;
-        Duration(((ms / 60_000.0).round() as u64) * 60_000)
-    };
-    let day_minutes = 28 * 24 * 60;
-    [
-        (
-            BurnKind::Page,
-            28 * 24,
-            day_minutes / 5,
-            day_minutes / 2,
-            14.0,
-        ),
-        (
-            BurnKind::Page,
-            28 * 4,
-            day_minutes / 30,
-            day_minutes / 15,
-            7.0,
-        ),
-        (BurnKind::Ticket, 28, 28 * 12, 28 * 24, 2.0),
-        (BurnKind::Ticket, 7, 28 * 4, 28 * 8, 1.0),
-    ]
-    .into_iter()
-    .map(|(kind, long, short, for_, factor)| {
-        let long = scaled(long);
-        BurnWindow {
-            kind,
-            long,
-            short: scaled(short),
-            share: factor * long.0 as f64 / period.0 as f64,
-            factor,
-            for_: Some(scaled(for_)),
-        }
-    })
-    .collect()
 }
 
 /// Adds a matcher to a vector selector: `m{a="b"}` becomes `m{a="b", le="1"}`.
@@ -764,43 +898,6 @@ mod tests {
         assert_eq!(tidy(14.4), "14.4");
         assert_eq!(tidy(6.0), "6");
         assert_eq!(tidy(0.02 * 28.0 * 24.0 / 72.0), "0.186666666667");
-    }
-
-    #[test]
-    fn pyrra_windows_scale_with_the_period() {
-        let show = |days: u64| -> Vec<String> {
-            pyrra_windows(Duration(days * 86_400_000))
-                .iter()
-                .map(|w| {
-                    format!(
-                        "{}/{} x{} for {}",
-                        w.long,
-                        w.short,
-                        w.factor,
-                        w.for_.unwrap()
-                    )
-                })
-                .collect()
-        };
-        // Pyrra's own tables: `for` 2m/15m/1h/3h at 28 days, 1m/4m/15m/45m at 7.
-        assert_eq!(
-            show(28),
-            [
-                "1h/5m x14 for 2m",
-                "6h/30m x7 for 15m",
-                "1d/2h x2 for 1h",
-                "4d/6h x1 for 3h"
-            ]
-        );
-        assert_eq!(
-            show(7),
-            [
-                "15m/1m x14 for 1m",
-                "1h30m/8m x7 for 4m",
-                "6h/30m x2 for 15m",
-                "1d/1h30m x1 for 45m"
-            ]
-        );
     }
 
     #[test]

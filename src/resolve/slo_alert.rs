@@ -16,7 +16,7 @@ pub(super) struct SloAlertContext<'a> {
     pub group: usize,
     pub order: (usize, usize),
     pub windows: &'a [BurnWindow],
-    pub budget: f64,
+    pub series: &'a SloSeries,
     /// The `sloth_*` matchers of the instance the runbook shows, and its SLI over 5 minutes.
     pub own: &'a str,
     pub sli_5m: &'a str,
@@ -43,6 +43,7 @@ impl Resolver<'_> {
         &mut self,
         cx: &SloAlertContext,
         kind: BurnKind,
+        name: String,
         spec: Option<&ast::SloAlert>,
         severity: usize,
         rules: Vec<BurnRule>,
@@ -51,9 +52,6 @@ impl Resolver<'_> {
         alerts: &mut Vec<Alert>,
     ) -> Option<usize> {
         let s = cx.slo;
-        let name = spec
-            .and_then(|a| a.name.as_ref())
-            .map_or_else(|| default_name(&s.name.value, kind), |n| n.value.clone());
         let for_ = match spec.and_then(|a| a.for_.as_ref()) {
             Some(text) => Some(self.duration(text)?),
             None => None,
@@ -65,7 +63,10 @@ impl Resolver<'_> {
             let for_ = pair_for.or(for_);
             let mut rule_labels = labels;
             rule_labels.insert("severity".into(), severity_name.clone());
-            rule_labels.insert("sloth_severity".into(), kind.name().into());
+            // Sloth tells page from ticket by this label; Pyrra by `severity` alone.
+            if cx.series.style == AlertStyle::Sloth {
+                rule_labels.insert("sloth_severity".into(), kind.name().into());
+            }
             rule_labels.extend(own_labels.clone());
             let values = template::Values {
                 threshold: Some(&cx.objective.value),
@@ -129,7 +130,7 @@ impl Resolver<'_> {
             group: cx.group,
             order: cx.order,
             primary: shared.is_none(),
-            declaration: shared.unwrap_or(index),
+            declaration: shared.map_or(index, |i| alerts[i].declaration),
             external_runbook: false,
             language: QueryLanguage::PromQl,
             severity,
@@ -158,12 +159,11 @@ impl Resolver<'_> {
 /// What to look at first when an SLO alert fires: which of its window pairs burn, the SLI
 /// itself, and the budget left. Generated from the SLO, so that every SLO alert has steps.
 fn investigation(cx: &SloAlertContext, kind: BurnKind) -> Vec<Step> {
-    let budget = super::slo::tidy(cx.budget);
     let mut burn = Step {
         title: "See which window pairs burn".into(),
         items: Vec::new(),
     };
-    let mut names = Vec::new();
+    let mut windows = Vec::new();
     for w in cx.windows.iter().filter(|w| w.kind == kind) {
         burn.items.push((
             StepKind::Note,
@@ -177,21 +177,14 @@ fn investigation(cx: &SloAlertContext, kind: BurnKind) -> Vec<Step> {
             ),
         ));
         for window in [w.short, w.long] {
-            let name = window.window_name();
-            if !names.contains(&name) {
-                names.push(name);
+            if !windows.contains(&window) {
+                windows.push(window);
             }
         }
     }
     // One query: a series per window, its burn rate (the error ratio over the budget).
-    burn.items.push((
-        StepKind::PromQl,
-        format!(
-            "{{__name__=~\"slo:sli_error:ratio_rate({})\", {}}} / {budget}",
-            names.join("|"),
-            cx.own
-        ),
-    ));
+    burn.items
+        .push((StepKind::PromQl, cx.series.burn_rates(&windows, cx.own)));
     let sli = Step {
         title: "Look at the error ratio the SLI measures".into(),
         items: vec![
@@ -205,10 +198,7 @@ fn investigation(cx: &SloAlertContext, kind: BurnKind) -> Vec<Step> {
     };
     let left = Step {
         title: "Check how much of the error budget is left".into(),
-        items: vec![(
-            StepKind::PromQl,
-            format!("slo:period_error_budget_remaining:ratio{{{}}}", cx.own),
-        )],
+        items: vec![(StepKind::PromQl, cx.series.budget_left(cx.own))],
     };
     vec![burn, sli, left]
 }

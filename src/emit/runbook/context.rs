@@ -262,6 +262,35 @@ fn steps(list: &[model::Step]) -> Vec<Step> {
     list.iter().map(step).collect()
 }
 
+/// The steps of an alert; when SLOs share its name (Pyrra's `ErrorBudgetBurn`), each SLO's
+/// steps, titled with the SLO, since its `slo` label says which one fired.
+fn investigation(model: &Model, variants: &[&model::Alert]) -> Vec<Step> {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut per_slo: Vec<(usize, &[model::Step])> = Vec::new();
+    for v in variants {
+        if let model::Condition::Slo { slo, .. } = v.condition {
+            if !seen.contains(&slo) {
+                seen.push(slo);
+                per_slo.push((slo, &v.investigate));
+            }
+        }
+    }
+    if per_slo.len() < 2 {
+        return steps(&variants[0].investigate);
+    }
+    per_slo
+        .into_iter()
+        .flat_map(|(slo, list)| {
+            let title = &model.slos[slo].title;
+            list.iter().map(move |s| {
+                let mut step = step(s);
+                step.title = format!("{title} SLO: {}", step.title);
+                step
+            })
+        })
+        .collect()
+}
+
 /// "PagerDuty + Slack": the kinds of integration a list of receivers reaches.
 fn notification(model: &Model, receivers: &[usize]) -> String {
     let mut kinds: Vec<IntegrationKind> = receivers
@@ -658,7 +687,7 @@ fn alert(
         notifies: only.notifies,
         levels,
         panels,
-        investigate: steps(&a.investigate),
+        investigate: investigation(model, variants),
         causes: a.causes.clone(),
         resolve: steps(&a.resolve),
     }
@@ -727,6 +756,16 @@ fn level(model: &Model, a: &model::Alert) -> AlertLevel {
                 slo.objective_shown,
                 slo.period.human(),
                 windows.join(", or ")
+            )
+        }
+        model::Condition::SloAbsent { slo, metrics } => {
+            let names: Vec<String> = metrics.iter().map(|m| format!("`{m}`")).collect();
+            format!(
+                "Fires when {} {} no series{}: the {} SLO's error ratio cannot be computed, so its burn-rate alerts cannot fire.",
+                names.join(" or "),
+                if names.len() == 1 { "has" } else { "have" },
+                for_.as_ref().map_or(String::new(), |f| format!(" for {f}")),
+                model.slos[*slo].title
             )
         }
         model::Condition::Expr { .. } => match &for_ {

@@ -9,8 +9,8 @@
 
 mod common;
 
+use common::promql::canonical;
 use common::{files_ending, text, validate, watchbook};
-use promql_parser::parser::Expr;
 use std::collections::BTreeMap;
 use std::path::Path;
 use yaml_serde::Value;
@@ -94,62 +94,6 @@ fn rules(path: &Path) -> Vec<Rule> {
             annotations: map(&r["annotations"]),
         })
         .collect()
-}
-
-/// The expression without parentheses, numbers rounded to 9 significant digits: Sloth
-/// writes `0.0009999999999999432` where we write `0.001`.
-fn canonical(expr: &str) -> String {
-    let parsed = promql_parser::parser::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
-    let shown = strip(&parsed).to_string();
-    let mut out = String::new();
-    let mut number = String::new();
-    let flush = |number: &mut String, out: &mut String| {
-        if let Ok(v) = number.parse::<f64>() {
-            out.push_str(&format!("{:.9e}", v));
-        } else {
-            out.push_str(number);
-        }
-        number.clear();
-    };
-    let mut previous = ' ';
-    for c in shown.chars() {
-        // A digit after a name's character belongs to the name: `ratio_rate5m`.
-        let in_name = previous.is_ascii_alphanumeric() || previous == '_';
-        let starts = number.is_empty() && c.is_ascii_digit() && !in_name;
-        previous = c;
-        let continues = !number.is_empty() && (c.is_ascii_digit() || c == '.' || c == 'e');
-        if starts || continues {
-            number.push(c);
-        } else {
-            flush(&mut number, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut number, &mut out);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn strip(e: &Expr) -> Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::Binary(b) => {
-            let mut b = b.clone();
-            b.lhs = Box::new(strip(&b.lhs));
-            b.rhs = Box::new(strip(&b.rhs));
-            Expr::Binary(b)
-        }
-        Expr::Aggregate(a) => {
-            let mut a = a.clone();
-            a.expr = Box::new(strip(&a.expr));
-            Expr::Aggregate(a)
-        }
-        Expr::Call(c) => {
-            let mut c = c.clone();
-            c.args.args = c.args.args.iter().map(|a| Box::new(strip(a))).collect();
-            Expr::Call(c)
-        }
-        other => other.clone(),
-    }
 }
 
 /// A message as one line, however the renderer wrapped it.

@@ -183,3 +183,94 @@ fn slo_alerts_have_investigation_steps_with_valid_queries() {
         }
     }
 }
+
+/// Two SLOs in Pyrra's style: recordings named after their metrics, alerts sharing Pyrra's
+/// names, told apart by `slo`.
+const PYRRA_SLOS: &str = r#"
+project "shop" { runbook_url "https://runbooks.example.com/shop" }
+severity critical { response 15m }
+severity warning { response 1d }
+
+slo checkout_errors "Checkout errors" {
+  id "checkout-errors"
+  alert_style pyrra
+  objective 99%
+  period 4w
+  labels { job = "checkout" }
+  sli ratio {
+    errors `sum(rate(http_requests_total{job="checkout", code=~"5.."}[$window]))`
+    total `sum(rate(http_requests_total{job="checkout"}[$window]))`
+  }
+  example "30% errors page within minutes" {
+    series `http_requests_total{job="checkout", code="500"}` "0+30x60"
+    series `http_requests_total{job="checkout", code="200"}` "0+70x60"
+    quiet page at 1m
+    fires page at 10m { long = "1h" }
+  }
+}
+
+slo search_latency "Search latency" {
+  id "search-latency"
+  alert_style pyrra
+  objective 99.5%
+  period 4w
+  sli latency { histogram `search_duration_seconds_bucket{job="search"}` below 300ms }
+  absent SearchMetricsMissing { for 15m }
+  example "all fast: quiet" {
+    series `search_duration_seconds_bucket{job="search", le="0.3"}` "0+100x60"
+    series `search_duration_seconds_bucket{job="search", le="+Inf"}` "0+100x60"
+    quiet at 60m
+  }
+}
+"#;
+
+#[test]
+fn slos_in_pyrras_style_share_their_alerts_and_one_runbook_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("slos.wb"), PYRRA_SLOS).unwrap();
+    let out = tmp.path().join("out");
+    common::compile_ok(&rules, &out);
+    let file = out.join("prometheus/slos.rules.yml");
+    common::validate("promtool", &["check", "rules"], std::slice::from_ref(&file));
+    common::validate(
+        "promtool",
+        &["test", "rules"],
+        &[out.join("prometheus/tests/slos.test.yml")],
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("alert: ErrorBudgetBurn\n").count(), 8);
+    assert!(text.contains("record: http_requests:burnrate5m\n"));
+    assert!(text.contains("record: search_duration_seconds:burnrate4d\n"));
+    assert!(!text.contains("sloth_"), "no Sloth labels in Pyrra's style");
+    assert_eq!(text.matches("alert: SLOMetricAbsent\n").count(), 1);
+    assert_eq!(text.matches("alert: SearchMetricsMissing\n").count(), 1);
+    let runbook = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
+    assert_eq!(runbook.matches("#### ErrorBudgetBurn\n").count(), 1);
+    for title in ["Checkout errors SLO:", "Search latency SLO:"] {
+        assert!(
+            runbook.contains(title),
+            "{title} steps in the shared section"
+        );
+    }
+}
+
+#[test]
+fn an_slo_alert_may_not_take_the_name_of_another_alert() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let clash = "alert SLOMetricAbsent { expr `absent(up) == 1` severity critical }\n";
+    let source = PYRRA_SLOS.replace(
+        "absent SearchMetricsMissing { for 15m }",
+        "absent SLOMetricAbsent",
+    );
+    std::fs::write(rules.join("slos.wb"), format!("{source}\n{clash}")).unwrap();
+    let result = common::compile_command(&rules, &tmp.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = common::text(&result.stderr);
+    assert!(!result.status.success());
+    assert!(stderr.contains("E0102"), "{stderr}");
+}

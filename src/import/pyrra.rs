@@ -728,11 +728,15 @@ impl ObjectiveFile {
             }
         });
         if !records.is_empty() {
+            p.line("");
             p.comment(&format!(
-                "Pyrra's UI reads the objective's {window} from these."
+                "Totals over the objective's window ({window}): Pyrra's UI reads its availability from these."
             ));
         }
-        for (name, expr, l) in &records {
+        for (i, (name, expr, l)) in records.iter().enumerate() {
+            if i > 0 {
+                p.line("");
+            }
             p.block(&format!("record {}", string(name)), |p| {
                 p.raw_field("expr", expr);
                 p.label_map("labels", &pairs(l));

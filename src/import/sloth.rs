@@ -340,13 +340,15 @@ impl<'a> SpecFile<'a> {
         }
         let mut alert_names: Vec<&String> = expected.alerts.iter().map(|a| &a.1).collect();
         alert_names.dedup();
+        // SLOs may share an alert name (told apart by `sloth_slo`), not with other alerts.
         for alert_name in alert_names {
-            if !taken.take("alert", alert_name) {
+            if !taken.has("slo alert", alert_name) && !taken.take("alert", alert_name) {
                 return Err(self.unsupported(
                     name,
-                    format!("the alert name `{alert_name}`, used already by another SLO or alert: watchbook alert names are unique (each has its runbook section)"),
+                    format!("the alert name `{alert_name}`, which the rules directory gives another alert"),
                 ));
             }
+            taken.take("slo alert", alert_name);
         }
         let mut labels = spec.labels.clone();
         labels.extend(slo.labels.clone());

@@ -857,7 +857,7 @@ impl<'a> File<'a> {
                 None => p.raw_field("sli raw", ratio),
             }
             if !uniform {
-                p.line("alert_style pyrra");
+                p.line("alert_style per_pair");
             }
             if !plans.is_empty() {
                 p.block("windows", |p| {

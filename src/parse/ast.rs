@@ -622,7 +622,7 @@ pub(crate) struct BurnWindow {
     pub long: Text,
     pub short: Text,
     pub share: Text,
-    /// How long the pair must burn before its rule fires (`alert_style pyrra`).
+    /// How long the pair must burn before its rule fires (`alert_style per_pair` or `pyrra`).
     pub for_: Option<Text>,
 }
 

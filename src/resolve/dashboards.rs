@@ -473,8 +473,8 @@ fn slo_panels(
         slo.period.human()
     );
     let legend = match slo.series.style {
-        AlertStyle::Sloth => "{{sloth_id}} {{job}}",
         AlertStyle::Pyrra => "{{slo}} {{job}}",
+        _ => "{{sloth_id}} {{job}}",
     }
     .to_string();
     let mut panels = vec![row(first_id, &title, layout, span)];

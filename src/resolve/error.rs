@@ -543,7 +543,7 @@ impl fmt::Display for ResolveError {
             ),
             WindowForNeedsPyrra { .. } => write!(
                 f,
-                "a burn window's `for` needs `alert_style pyrra`: in Sloth's style one rule ors the pairs"
+                "a burn window's `for` needs a rule per pair (`alert_style per_pair` or `pyrra`): in Sloth's style one rule ors the pairs"
             ),
             AbsentNeedsPyrra { .. } => write!(
                 f,
@@ -1038,9 +1038,9 @@ impl StageError for ResolveError {
             SloSeverityMissing { kind, severity, .. } => Some(format!(
                 "an SLO's {kind} alert is `{severity}` unless `{kind}_severity NAME` (here or in `slo_defaults`) names another: declare `severity {severity} {{ ... }}`, name a declared one, or write `{kind} off`"
             )),
-            UnknownAlertStyle { .. } => Some("write `alert_style sloth` (the default) or `alert_style pyrra`".into()),
+            UnknownAlertStyle { .. } => Some("write `alert_style sloth` (the default), `alert_style per_pair` or `alert_style pyrra`".into()),
             WindowForNeedsPyrra { .. } => Some(
-                "add `alert_style pyrra` for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),
+                "add `alert_style per_pair` (or `pyrra`) for a rule per pair, or give the whole alert a `for`: `page { for 2m }`".into(),
             ),
             AbsentNeedsPyrra { .. } => Some(
                 "add `alert_style pyrra`, or remove `absent`".into(),

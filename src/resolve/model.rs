@@ -660,7 +660,7 @@ pub(crate) struct BurnWindow {
     /// The share of the period's error budget the long window may consume.
     pub share: f64,
     pub factor: f64,
-    /// How long the pair must burn before its rule fires (`alert_style pyrra`).
+    /// How long the pair must burn before its rule fires (a rule per pair: `per_pair`, `pyrra`).
     pub for_: Option<Duration>,
 }
 
@@ -669,7 +669,11 @@ pub(crate) struct BurnWindow {
 pub(crate) enum AlertStyle {
     /// Sloth's: one rule per kind, its pairs or'ed.
     Sloth,
-    /// Pyrra's: one rule per pair, with `long`, `short`, `exhaustion` and `slo` labels.
+    /// Sloth's recordings, one rule per pair with its own `for` and `long`, `short`,
+    /// `exhaustion` and `slo` labels (OpenSLO's conditions, each with its `alertAfter`).
+    PerPair,
+    /// Pyrra's whole output: `<metric>:burnrate<W>` recordings labelled `slo`, a rule per
+    /// pair in Pyrra's words and labels, and the absent alert.
     Pyrra,
 }
 
@@ -696,8 +700,8 @@ impl SloSeries {
     /// A window as the recordings name it: Sloth's `30d`, Pyrra's `4w`.
     fn window(&self, window: super::duration::Duration) -> String {
         match self.style {
-            AlertStyle::Sloth => window.window_name(),
             AlertStyle::Pyrra => window.to_string(),
+            _ => window.window_name(),
         }
     }
 
@@ -709,7 +713,9 @@ impl SloSeries {
     /// The burn rate now: the current error ratio over the budget.
     pub(crate) fn burn_rate(&self, selector: &str) -> String {
         match self.style {
-            AlertStyle::Sloth => format!("slo:current_burn_rate:ratio{{{selector}}}"),
+            AlertStyle::Sloth | AlertStyle::PerPair => {
+                format!("slo:current_burn_rate:ratio{{{selector}}}")
+            }
             AlertStyle::Pyrra => format!(
                 "{} / {}",
                 self.current_ratio(selector),
@@ -722,7 +728,9 @@ impl SloSeries {
     /// the shortest window's ratio over the period, as Sloth computes its period ratio).
     pub(crate) fn budget_left(&self, selector: &str) -> String {
         match self.style {
-            AlertStyle::Sloth => format!("slo:period_error_budget_remaining:ratio{{{selector}}}"),
+            AlertStyle::Sloth | AlertStyle::PerPair => {
+                format!("slo:period_error_budget_remaining:ratio{{{selector}}}")
+            }
             AlertStyle::Pyrra => format!(
                 "1 - avg_over_time({}[{}]) / {}",
                 self.current_ratio(selector),

@@ -101,6 +101,7 @@ impl Resolver<'_> {
         match style.map(|s| s.value.as_str()) {
             None | Some("sloth") => Some(AlertStyle::Sloth),
             Some("pyrra") => Some(AlertStyle::Pyrra),
+            Some("per_pair") => Some(AlertStyle::PerPair),
             Some(_) => {
                 let style = style?;
                 self.errors.push(ResolveError::UnknownAlertStyle {
@@ -304,8 +305,8 @@ impl Resolver<'_> {
 
         let budget = 1.0 - objective;
         let series = match style {
-            AlertStyle::Sloth => SloSeries {
-                style,
+            AlertStyle::Sloth | AlertStyle::PerPair => SloSeries {
+                style: AlertStyle::Sloth,
                 prefix: "slo:sli_error:ratio_rate".into(),
                 shortest: smallest,
                 period,
@@ -333,12 +334,12 @@ impl Resolver<'_> {
         let mut absent_rules = Vec::new();
         let absent_on = match (style, &s.absent) {
             (AlertStyle::Pyrra, absent) => !off(absent),
-            (AlertStyle::Sloth, Some(a)) if !a.off => {
+            (_, Some(a)) if !a.off => {
                 self.errors
                     .push(ResolveError::AbsentNeedsPyrra { span: a.span });
                 return None;
             }
-            (AlertStyle::Sloth, _) => {
+            (_, _) => {
                 if let Some(severity) = &s.settings.absent_severity {
                     self.errors.push(ResolveError::AbsentNeedsPyrra {
                         span: severity.span,
@@ -354,7 +355,7 @@ impl Resolver<'_> {
             let mut labels = instance.labels.clone();
             labels.extend(self.rule_labels(&s.scope.labels));
             let own_text = match style {
-                AlertStyle::Sloth => {
+                AlertStyle::Sloth | AlertStyle::PerPair => {
                     let environment = instance
                         .environment
                         .map(|e| model.environments[e].name.as_str());
@@ -402,7 +403,7 @@ impl Resolver<'_> {
                     )
                 })
                 .collect();
-            if style == AlertStyle::Sloth {
+            if style != AlertStyle::Pyrra {
                 recordings.extend(sloth_metadata(&series, objective, &own_text));
             }
             for (name, expr, window) in recordings {
@@ -410,7 +411,7 @@ impl Resolver<'_> {
                 if name == "sloth_slo_info" {
                     record_labels.insert("sloth_objective".into(), tidy(objective * 100.0));
                 }
-                if let (Some(w), AlertStyle::Sloth) = (window, style) {
+                if let (Some(w), true) = (window, style != AlertStyle::Pyrra) {
                     record_labels.insert("sloth_window".into(), w.window_name());
                 }
                 let rule = RecordRule {
@@ -441,6 +442,21 @@ impl Resolver<'_> {
                     AlertStyle::Sloth => {
                         if let Some(expr) = burn_expr(&of_kind, budget, &own_text) {
                             out.push((instance.environment, expr, labels.clone(), None));
+                        }
+                    }
+                    // A rule per pair over Sloth's recordings, told apart by `long` and `short`.
+                    AlertStyle::PerPair => {
+                        for w in of_kind {
+                            let mut pair_labels = labels.clone();
+                            pair_labels.insert("long".into(), w.long.to_string());
+                            pair_labels.insert("short".into(), w.short.to_string());
+                            pair_labels.insert(
+                                "exhaustion".into(),
+                                slo_pyrra::exhaustion(period, w.factor),
+                            );
+                            pair_labels.insert("slo".into(), slo_id.clone());
+                            let expr = burn_expr(&[w], budget, &own_text).unwrap_or_default();
+                            out.push((instance.environment, expr, pair_labels, w.for_));
                         }
                     }
                     // Pyrra's: a rule per pair, told apart by `long` and `short`.
@@ -490,7 +506,9 @@ impl Resolver<'_> {
             style,
         ) {
             (Some(name), _) => name.value.clone(),
-            (None, AlertStyle::Sloth) => slo_alert::default_name(&s.name.value, kind),
+            (None, AlertStyle::Sloth | AlertStyle::PerPair) => {
+                slo_alert::default_name(&s.name.value, kind)
+            }
             (None, AlertStyle::Pyrra) => slo_pyrra::ALERT_NAME.to_string(),
         };
         let alert_names = [
@@ -590,7 +608,7 @@ impl Resolver<'_> {
             return None;
         }
         let selector = match style {
-            AlertStyle::Sloth => [
+            AlertStyle::Sloth | AlertStyle::PerPair => [
                 Matcher::equal("sloth_service", &service),
                 Matcher::equal("sloth_slo", &slo_id),
             ]

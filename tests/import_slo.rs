@@ -124,13 +124,19 @@ fn check_rule(theirs: &Rule, ours: &[Rule], problems: &mut Vec<String>) {
         .iter()
         .find(|o| key(o) == key(theirs) && (o.alert || o.labels.contains_key("sloth_id")))
         .or_else(|| {
-            // Alerts carry the SLO's identity in their results, not their rule labels.
-            ours.iter().find(|o| {
+            // Alerts carry the SLO's identity in their results, not their rule labels; SLOs
+            // may share an alert name (Sloth's multifile example), so the expression (which
+            // selects the SLO's recordings) picks among them.
+            let same_alert = |o: &&Rule| {
                 o.alert
                     && theirs.alert
                     && o.name == theirs.name
                     && o.labels.get("sloth_severity") == theirs.labels.get("sloth_severity")
-            })
+            };
+            ours.iter()
+                .filter(same_alert)
+                .find(|o| canonical(&o.expr) == canonical(&theirs.expr))
+                .or_else(|| ours.iter().find(same_alert))
         })
     else {
         problems.push(format!("no {:?}", key(theirs)));

@@ -14,7 +14,8 @@ use promql_parser::parser::Expr;
 pub(super) const ALERT_NAME: &str = "ErrorBudgetBurn";
 
 /// The metric Pyrra names an SLO's recordings after: the SLI's total (or only) series, less
-/// `_total`, `_count` or `_bucket`. `None` when the query selects no named metric.
+/// `_total` or `_count` (Pyrra's latency SLIs count `_count`; ours read the histogram's
+/// buckets, so `_bucket` goes too). `None` when the query selects no named metric.
 pub(super) fn metric_prefix(sli: &ast::Sli) -> Option<String> {
     let query = match sli {
         ast::Sli::Ratio { total, .. } => &total.value,
@@ -28,7 +29,11 @@ pub(super) fn metric_prefix(sli: &ast::Sli) -> Option<String> {
     );
     let expr = promql_parser::parser::parse(&probe).ok()?;
     let name = first_metric(&expr)?;
-    let name = ["_total", "_count", "_bucket"]
+    let suffixes: &[&str] = match sli {
+        ast::Sli::Latency { .. } => &["_bucket"],
+        _ => &["_total", "_count"],
+    };
+    let name = suffixes
         .iter()
         .find_map(|s| name.strip_suffix(s))
         .unwrap_or(name);
@@ -144,6 +149,11 @@ mod tests {
             Some("apiserver_request_duration_seconds")
         );
         assert_eq!(prefix("vector(1)"), None);
+        // As Pyrra names it: only a counter's or a count's suffix goes.
+        assert_eq!(
+            prefix("sum(rate(x_bucket{le=\"+Inf\"}[$window]))").as_deref(),
+            Some("x_bucket")
+        );
     }
 
     #[test]

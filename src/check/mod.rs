@@ -21,14 +21,33 @@ pub(crate) use unreached_receiver::unreached as unreached_receivers;
 
 use crate::resolve::model::Model;
 
+/// Every check; the errors come in no set order (the caller sorts the diagnostics).
 pub(crate) fn check(model: &Model) -> Vec<CheckError> {
+    // Routing every rule's labels is the costliest check in a large source: it runs on a
+    // core of its own while the others run here.
+    let (mut errors, routed) = std::thread::scope(|scope| {
+        let routes = scope.spawn(|| {
+            let mut errors = Vec::new();
+            alert_routes::check(model, &mut errors);
+            errors
+        });
+        let errors = others(model);
+        let routed = routes
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (errors, routed)
+    });
+    errors.extend(routed);
+    errors
+}
+
+fn others(model: &Model) -> Vec<CheckError> {
     let mut errors = Vec::new();
     anchor_collision::check(model, &mut errors);
     example_before_for::check(model, &mut errors);
     example_without_checks::check(model, &mut errors);
     rule_template::check(model, &mut errors);
     unpredictable_annotation::check(model, &mut errors);
-    alert_routes::check(model, &mut errors);
     route_test_mismatch::check(model, &mut errors);
     inhibition_reach::check(model, &mut errors);
     unreached_receiver::check(model, &mut errors);

@@ -123,6 +123,11 @@ struct Block {
 /// Checks `text` as `dialect` parses it; `ours` are bare words replaced at compile time
 /// (`threshold`, `for`).
 pub(crate) fn check(text: &str, dialect: &Dialect, ours: &[&str]) -> Result<(), TemplateError> {
+    // Text without an action is plain text: nothing to check, and no scope to build (most
+    // labels and annotations of a large source are plain).
+    if !text.contains("{{") {
+        return Ok(());
+    }
     let mut checker = Checker {
         text,
         ours,

@@ -150,6 +150,11 @@ enum ImportKind {
         /// Replace sources of the same name in the rules directory.
         #[arg(long)]
         force: bool,
+        /// Also Pyrra's generic rules (`pyrra_objective`, `pyrra_window`,
+        /// `pyrra_availability`, `pyrra_requests:rate5m`, `pyrra_errors:rate5m`), which its
+        /// Grafana dashboards read: what Pyrra writes with `--generic-rules`.
+        #[arg(long)]
+        generic_rules: bool,
     },
     /// OpenSLO documents (`openslo/v1`: Service, SLO, SLI, AlertPolicy, AlertCondition,
     /// AlertNotificationTarget, DataSource; `openslo/v1alpha` SLOs as Sloth reads them), or
@@ -295,8 +300,14 @@ fn main() -> ExitCode {
             kind: ImportKind::Sloth { inputs, out, force },
         } => run_import_sloth(&inputs, &out, force),
         Command::Import {
-            kind: ImportKind::Pyrra { inputs, out, force },
-        } => run_import_pyrra(&inputs, &out, force),
+            kind:
+                ImportKind::Pyrra {
+                    inputs,
+                    out,
+                    force,
+                    generic_rules,
+                },
+        } => run_import_pyrra(&inputs, &out, force, generic_rules),
         Command::Import {
             kind: ImportKind::Openslo { inputs, out, force },
         } => run_import_openslo(&inputs, &out, force),
@@ -397,8 +408,13 @@ fn run_import_sloth(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> E
     }
 }
 
-fn run_import_pyrra(inputs: &[PathBuf], out: &std::path::Path, force: bool) -> ExitCode {
-    match watchbook::import::pyrra(inputs, out, force) {
+fn run_import_pyrra(
+    inputs: &[PathBuf],
+    out: &std::path::Path,
+    force: bool,
+    generic_rules: bool,
+) -> ExitCode {
+    match watchbook::import::pyrra(inputs, out, force, generic_rules) {
         Ok(report) => {
             print_slo_import(&report.files, &report.support, out);
             eprintln!(

@@ -206,6 +206,10 @@ fn every_objective_of_pyrras_tests_compiles_into_the_rules_pyrra_expects() {
         if case.ends_with("less-accuracy") {
             continue;
         }
+        // Cases of Pyrra's generic-rules test only: checked below.
+        if rules["burnrates"].is_null() && rules["increase"].is_null() {
+            continue;
+        }
         let spec = fixtures().join(format!("{case}.yaml"));
         let tmp = tempfile::tempdir().unwrap();
         let ours = import_and_compile(&spec, tmp.path());
@@ -522,4 +526,70 @@ fn pyrras_examples_import_into_sources_that_share_their_alerts() {
     let runbook = std::fs::read_to_string(out.join("runbook/runbook.md")).unwrap();
     assert_eq!(runbook.matches("#### ErrorBudgetBurn\n").count(), 1);
     assert_eq!(runbook.matches("#### SLOMetricAbsent\n").count(), 1);
+}
+
+#[test]
+fn generic_rules_are_those_pyrras_tests_expect() {
+    let expected = expected();
+    // Fixtures by the objective of Pyrra's tests they write.
+    let fixture_of = |objective: &str| {
+        expected
+            .iter()
+            .filter(|(_, c)| c["objective"].as_str() == Some(objective))
+            .map(|(case, _)| fixtures().join(format!("{case}.yaml")))
+            .find(|path| path.is_file())
+    };
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (case, rules) in &expected {
+        let generic = &rules["generic"];
+        if generic.is_null() {
+            continue;
+        }
+        let Some(spec) = fixture_of(rules["objective"].as_str().unwrap()) else {
+            continue; // `ruleOutput` (description as a label): refused by the import
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let rules_dir = tmp.path().join("rules");
+        let result = watchbook(&[
+            "import",
+            "pyrra",
+            spec.to_str().unwrap(),
+            "--out",
+            rules_dir.to_str().unwrap(),
+            "--generic-rules",
+        ]);
+        assert!(result.status.success(), "{case}: {}", text(&result.stderr));
+        let out = tmp.path().join("out");
+        common::compile_ok(&rules_dir, &out);
+        let ours: Vec<Rule> = files_ending(&out.join("prometheus"), ".rules.yml")
+            .iter()
+            .flat_map(|f| {
+                let doc: Value =
+                    yaml_serde::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+                doc["groups"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|g| g["rules"].as_sequence().unwrap().clone())
+                    .collect::<Vec<_>>()
+            })
+            .map(|r| rule(&r))
+            .collect();
+        let generic_ours = ours.iter().filter(|r| r.name.starts_with("pyrra_")).count();
+        // A grouped indicator: Pyrra writes none, and neither do we.
+        let Some(theirs) = generic.as_sequence() else {
+            assert_eq!(generic_ours, 0, "{case}");
+            continue;
+        };
+        assert_eq!(generic_ours, theirs.len(), "{case}");
+        for r in theirs.iter().map(rule) {
+            if let Some(problem) = differs(&r, &ours) {
+                problems.push(format!("{case}: {problem}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 30, "{checked} generic rules checked");
 }

@@ -34,7 +34,14 @@ pub struct PyrraReport {
 }
 
 /// Imports Pyrra objectives into `out`.
-pub fn pyrra(inputs: &[PathBuf], out: &Path, force: bool) -> Result<PyrraReport, Vec<Diagnostic>> {
+/// `generic_rules`: also Pyrra's generic rules (`pyrra_objective`, `pyrra_availability`...),
+/// which Pyrra writes with `--generic-rules` for its Grafana dashboards.
+pub fn pyrra(
+    inputs: &[PathBuf],
+    out: &Path,
+    force: bool,
+    generic_rules: bool,
+) -> Result<PyrraReport, Vec<Diagnostic>> {
     let fail = |e: ImportError| vec![e.to_diagnostic()];
     let (files, _) = super::rule_files(inputs).map_err(fail)?;
     let mut read = Vec::new();
@@ -60,7 +67,7 @@ pub fn pyrra(inputs: &[PathBuf], out: &Path, force: bool) -> Result<PyrraReport,
     let mut converted = Vec::new();
     let mut severities: BTreeSet<String> = BTreeSet::new();
     for ((path, text, objectives), name) in read.iter().zip(&names) {
-        let mut file = ObjectiveFile::new(&path.display().to_string(), name);
+        let mut file = ObjectiveFile::new(&path.display().to_string(), name, generic_rules);
         for o in objectives {
             if let Err(e) = file.objective(o, &mut taken) {
                 errors.push(e.to_diagnostic());
@@ -148,6 +155,18 @@ impl Selector {
     fn labels(&self) -> impl Iterator<Item = &String> {
         self.matchers.iter().map(|(k, _, _)| k)
     }
+
+    /// This selector's matchers on another metric, with more: `name{code=~"5..",slo="x"}`.
+    fn on(&self, name: &str, more: &[(&str, &str)]) -> String {
+        let quoted = |v: &str| crate::resolve::selector::escape_string(v);
+        let parts: Vec<String> = self
+            .matchers
+            .iter()
+            .map(|(k, op, v)| format!("{k}{op}\"{}\"", quoted(v)))
+            .chain(more.iter().map(|(k, v)| format!("{k}=\"{}\"", quoted(v))))
+            .collect();
+        format!("{name}{{{}}}", parts.join(","))
+    }
 }
 
 /// `sum` or `sum by (a, b) `, as Pyrra prints them before `(`.
@@ -194,6 +213,10 @@ struct Indicator {
     absent: Vec<Selector>,
     /// Native histograms' window recordings keep the grouped labels (Pyrra's quirk).
     native: bool,
+    /// Pyrra's generic rules for its Grafana dashboards (`pyrra_availability`,
+    /// `pyrra_requests:rate5m`, `pyrra_errors:rate5m`): (name, expr). `None` when the
+    /// indicator groups: Pyrra makes none then.
+    generic: Option<Vec<(&'static str, String)>>,
 }
 
 enum SliText {
@@ -222,6 +245,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
             .map_err(|e| format!("a {what} metric `{text}` that is not a selector ({e})"))
     };
     if let Some(r) = &i.ratio {
+        let errors_selector = read("ratio errors", &r.errors.metric)?;
         let (errors, total) = (
             read("ratio errors", &r.errors.metric)?,
             read("ratio total", &r.total.metric)?,
@@ -256,10 +280,32 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
         } else {
             absent.push(read("ratio total", &r.total.metric)?);
         }
+        let slo = [("slo", o.name.as_str())];
+        let generic = grouping.is_empty().then(|| {
+            vec![
+                (
+                    "pyrra_availability",
+                    format!(
+                        "1 - sum({} or vector(0)) / sum({})",
+                        errors_selector.on(&increase_name(&errors_selector.name, window), &slo),
+                        total.on(&increase_name(&total.name, window), &slo)
+                    ),
+                ),
+                (
+                    "pyrra_requests:rate5m",
+                    format!("sum(rate({}[5m]))", total.text),
+                ),
+                (
+                    "pyrra_errors:rate5m",
+                    format!("sum(rate({}[5m])) or vector(0)", errors_selector.text),
+                ),
+            ]
+        });
         return Ok(Indicator {
             burnrate: format!("{e} / {t}"),
             sli: SliText::Ratio(e, t),
             metric: trimmed(&total.name).to_string(),
+            generic,
             total,
             grouping,
             window_records,
@@ -305,10 +351,38 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
                 le,
             ),
         ];
+        let slo = [("slo", o.name.as_str())];
+        let generic = grouping.is_empty().then(|| {
+            vec![
+                (
+                    "pyrra_availability",
+                    format!(
+                        "sum({} or vector(0)) / sum({})",
+                        success.on(&increase_name(&success.name, window), &slo),
+                        total.on(
+                            &increase_name(&total.name, window),
+                            &[("le", ""), ("slo", o.name.as_str())]
+                        )
+                    ),
+                ),
+                (
+                    "pyrra_requests:rate5m",
+                    format!("sum(rate({}[5m]))", total.text),
+                ),
+                (
+                    "pyrra_errors:rate5m",
+                    format!(
+                        "sum(rate({}[5m])) - sum(rate({}[5m]))",
+                        total.text, success.text
+                    ),
+                ),
+            ]
+        });
         return Ok(Indicator {
             burnrate: format!("({e}) / {t}"),
             sli: SliText::Ratio(e, t),
             metric: trimmed(&total.name).to_string(),
+            generic,
             absent: vec![read("latency total", &l.total.metric)?, success],
             total,
             grouping,
@@ -343,9 +417,21 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
                 [("le".to_string(), seconds.clone())].into_iter().collect(),
             ),
         ];
+        let name = increase_name(&total.name, window);
+        let generic = grouping.is_empty().then(|| {
+            vec![(
+                "pyrra_availability",
+                format!(
+                    "sum({} or vector(0)) / sum({})",
+                    total.on(&name, &[("slo", o.name.as_str()), ("le", &seconds)]),
+                    total.on(&name, &[("slo", o.name.as_str()), ("le", "")])
+                ),
+            )]
+        });
         return Ok(Indicator {
             burnrate: raw.clone(),
             sli: SliText::Raw(raw),
+            generic,
             metric: trimmed(&total.name).to_string(),
             total,
             grouping,
@@ -380,10 +466,21 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
             Labels::new(),
         ),
     ];
+    let slo = [("slo", o.name.as_str())];
+    let count = metric.on(&format!("{}:count{window}", metric.name), &slo);
+    let sum = metric.on(&format!("{}:sum{window}", metric.name), &slo);
+    let generic = grouping.is_empty().then(|| {
+        vec![
+            ("pyrra_availability", format!("sum({sum}) / sum({count})")),
+            ("pyrra_requests:rate5m", format!("sum({count})")),
+            ("pyrra_errors:rate5m", format!("sum({count}) - sum({sum})")),
+        ]
+    });
     Ok(Indicator {
         burnrate: format!("({e}) / {t}"),
         sli: SliText::Ratio(e, t),
         metric: trimmed(&metric.name).to_string(),
+        generic,
         absent: vec![read("bool_gauge", &b.metric)?],
         total: metric,
         grouping,
@@ -415,13 +512,16 @@ struct ObjectiveFile {
     body: String,
     severities: BTreeSet<String>,
     expected: Vec<Expected>,
-    /// Alert names this import's SLOs share (Pyrra's `ErrorBudgetBurn`).
+    /// The objectives read, by name.
     resources: Vec<String>,
+    /// Write Pyrra's generic rules too (`--generic-rules`).
+    generic_rules: bool,
 }
 
 impl ObjectiveFile {
-    fn new(path: &str, name: &str) -> Self {
+    fn new(path: &str, name: &str, generic_rules: bool) -> Self {
         ObjectiveFile {
+            generic_rules,
             path: path.to_string(),
             name: name.to_string(),
             body: String::new(),
@@ -553,11 +653,12 @@ impl ObjectiveFile {
 
         // The rules' labels: the objective's name, the propagated labels, and the total's
         // `label="value"` matchers that are not grouped by (their series carry them).
-        let mut labels: Labels = o
+        let propagated: Labels = o
             .labels
             .iter()
             .filter_map(|(k, v)| Some((k.strip_prefix(PROPAGATED)?.to_string(), v.clone())))
             .collect();
+        let mut labels = propagated.clone();
         for (k, v) in ind.total.equal() {
             if !ind.grouping.contains(k) {
                 labels.insert(k.clone(), v.clone());
@@ -674,6 +775,27 @@ impl ObjectiveFile {
             });
         }
 
+        // Pyrra's generic rules, for its Grafana dashboards: none for a grouped indicator.
+        let mut generic = Vec::new();
+        if let (true, Some(rules)) = (self.generic_rules, &ind.generic) {
+            let mut l = propagated.clone();
+            l.insert("slo".into(), slo.to_string());
+            let fixed = [
+                ("pyrra_objective", format!("{}", target / 100.0)),
+                ("pyrra_window", (period.0 / 1000).to_string()),
+            ];
+            for (name, expr) in fixed.into_iter().chain(rules.iter().cloned()) {
+                generic.push((name.to_string(), expr.clone(), l.clone()));
+                expected.rules.push(ExpectedRule {
+                    kind: Kind::Record,
+                    name: name.to_string(),
+                    expr,
+                    for_: None,
+                    labels: l.clone(),
+                });
+            }
+        }
+
         // The declaration.
         let mut printer = Printer::new();
         let p = &mut printer;
@@ -727,15 +849,20 @@ impl ObjectiveFile {
                 p.line(&format!("absent_severity {absent_severity}"));
             }
         });
-        if !records.is_empty() {
+        if !records.is_empty() || !generic.is_empty() {
             p.line("");
+        }
+        if !records.is_empty() {
             p.comment(&format!(
                 "Totals over the objective's window ({window}): Pyrra's UI reads its availability from these."
             ));
         }
-        for (i, (name, expr, l)) in records.iter().enumerate() {
+        for (i, (name, expr, l)) in records.iter().chain(&generic).enumerate() {
             if i > 0 {
                 p.line("");
+            }
+            if i == records.len() {
+                p.comment("Pyrra's generic rules, which its Grafana dashboards read.");
             }
             p.block(&format!("record {}", string(name)), |p| {
                 p.raw_field("expr", expr);

@@ -274,3 +274,39 @@ fn an_slo_alert_may_not_take_the_name_of_another_alert() {
     assert!(!result.status.success());
     assert!(stderr.contains("E0102"), "{stderr}");
 }
+
+#[test]
+fn many_slos_sharing_alert_names_make_one_alert_whatever_core_resolved_them() {
+    // Enough SLOs to be resolved in runs on several cores: the runs' alerts of one name are
+    // still one alert with one runbook section (else the anchors would collide).
+    let mut source = String::from("severity critical {}\nseverity warning {}\n");
+    for i in 0..150 {
+        let style = if i % 3 == 0 { "sloth" } else { "pyrra" };
+        source.push_str(&format!(
+            "slo s{i} \"S{i} errors\" {{\n  alert_style {style}\n  objective 99.5%\n  sli ratio {{\n    errors `sum(rate(requests_total{{job=\"s{i}\", code=~\"5..\"}}[$window]))`\n    total `sum(rate(requests_total{{job=\"s{i}\"}}[$window]))`\n  }}\n  page ErrorBudgetBurn\n  ticket ErrorBudgetBurn\n}}\n"
+        ));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("slos.wb"), source).unwrap();
+    let out = tmp.path().join("out");
+    common::compile_ok(&rules, &out);
+    let text = std::fs::read_to_string(out.join("prometheus/slos.rules.yml")).unwrap();
+    // Sloth's style: a page and a ticket rule; Pyrra's: four pairs.
+    assert_eq!(
+        text.matches("alert: ErrorBudgetBurn\n").count(),
+        50 * 2 + 100 * 4
+    );
+    // Past 150 alerts the runbook is an index and a page per team: read them all.
+    let runbook: String = common::files_ending(&out.join("runbook"), ".md")
+        .iter()
+        .filter(|p| !p.components().any(|c| c.as_os_str() == "book"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(runbook.matches("# ErrorBudgetBurn\n").count(), 1);
+    assert_eq!(runbook.matches("# SLOMetricAbsent\n").count(), 1);
+    for i in [0, 74, 75, 149] {
+        assert!(runbook.contains(&format!("the S{i} errors SLO")), "S{i}");
+    }
+}

@@ -32,6 +32,7 @@ mod series;
 pub(crate) mod slo;
 mod slo_absent;
 mod slo_alert;
+mod slo_batch;
 pub(crate) mod slo_pyrra;
 mod target;
 mod template;
@@ -220,21 +221,19 @@ pub(crate) fn resolve(
         .filter_map(|rec| r.record(rec, &model, &queries, &mut groups))
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
-    let mut shared_names = std::collections::HashMap::new();
-    let mut slos: Vec<Slo> = decls
+    // Each SLO's rules go to the group of its file, made in declaration order.
+    let slo_groups: Vec<usize> = decls
         .slos
         .iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            r.slo(
-                s,
-                i,
-                &model,
-                &slo_defaults,
-                (&mut alerts, &mut records, &mut groups, &mut shared_names),
-            )
-        })
+        .map(|s| groups.of(None, s.name.span, &r))
         .collect();
+    let mut slos = r.slos(
+        &decls.slos,
+        &slo_groups,
+        &model,
+        &slo_defaults,
+        (&mut alerts, &mut records),
+    );
     let alerts = alert_order::variants_together(alerts, &mut slos);
     r.check_slo_ids(&slos);
     model.slos = slos;

@@ -14,6 +14,7 @@ pub(crate) struct Def {
     pub index: usize,
 }
 
+#[derive(Clone)]
 pub(crate) struct Names<'a> {
     sources: &'a SourceMap,
     tables: HashMap<&'static str, BTreeMap<String, Def>>,

@@ -8,7 +8,6 @@ use super::duration::Duration;
 use super::error::ResolveError;
 use super::model::*;
 use super::quantity::{self, Unit};
-use super::rule_group::Groups;
 use super::selector::{self, Matcher};
 use super::slo_absent;
 use super::slo_alert::{self, SloAlertContext};
@@ -158,10 +157,10 @@ impl Resolver<'_> {
         index: usize,
         model: &Model,
         defaults: &Defaults,
-        (alerts, records, groups, shared_names): (
+        group: usize,
+        (alerts, records, shared_names): (
             &mut Vec<Alert>,
             &mut Vec<Record>,
-            &mut Groups,
             &mut HashMap<String, usize>,
         ),
     ) -> Option<Slo> {
@@ -287,7 +286,6 @@ impl Resolver<'_> {
         let slo_id =
             s.id.as_ref()
                 .map_or_else(|| s.name.value.replace('_', "-"), |id| id.value.clone());
-        let group = groups.of(None, s.name.span, self);
         let order = (s.name.span.file.0 as usize, s.name.span.start + 1);
 
         let mut all_windows: Vec<Duration> =

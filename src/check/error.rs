@@ -116,6 +116,11 @@ pub(crate) enum CheckError {
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // An SLO's alert named by default as another alert is (`ErrorBudgetBurn`).
+            CheckError::AnchorCollision { alert, other, .. } if alert == other => write!(
+                f,
+                "two alerts are named `{alert}`: an SLO's and another alert (SLOs may share an alert name only with SLOs)"
+            ),
             CheckError::AnchorCollision {
                 anchor,
                 alert,
@@ -339,6 +344,10 @@ impl StageError for CheckError {
 
     fn help(&self) -> Option<String> {
         Some(match self {
+            CheckError::AnchorCollision { alert, other, .. } if alert == other => {
+                "rename the alert, or name the SLO's (`page NAME`, `ticket NAME`, `absent NAME`)"
+                    .to_string()
+            }
             CheckError::AnchorCollision { .. } => {
                 "rename one of them: runbook anchors ignore case and punctuation".to_string()
             }

@@ -442,7 +442,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
         });
     }
     let Some(b) = &i.bool_gauge else {
-        unreachable!("one indicator is set");
+        return Err("no indicator".into());
     };
     let metric = read("bool_gauge", &b.metric)?;
     let grouping: BTreeSet<String> = b.grouping.iter().cloned().collect();

@@ -68,7 +68,11 @@ fn named_selectors(expr: &Expr, out: &mut Vec<(String, String)>) {
 /// Pyrra's `for`: as long as the most urgent pair would take to fire on a total outage (its
 /// threshold as a share of the long window, in whole seconds, plus its `for`), to the minute.
 pub(super) fn default_for(windows: &[BurnWindow], objective: f64) -> Option<Duration> {
-    let first = windows.first()?;
+    // Pyrra's windows list the most urgent pair first; windows written in the source may not.
+    let first = windows
+        .iter()
+        .find(|w| w.kind == BurnKind::Page)
+        .or(windows.first())?;
     let threshold = first.factor * (1.0 - objective);
     let seconds = (threshold * (first.long.0 / 1000) as f64) as u64;
     let ms = seconds * 1000 + first.for_.map_or(0, |f| f.0);

@@ -8,7 +8,7 @@
 mod common;
 
 use common::promql::{canonical, canonical_keeping};
-use common::{files_ending, root, text, validate, watchbook};
+use common::{files_ending, one_line, root, text, validate, watchbook};
 use std::collections::BTreeMap;
 use std::path::Path;
 use yaml_serde::Value;
@@ -89,9 +89,17 @@ fn import_and_compile(spec: &Path, dir: &Path) -> Vec<Rule> {
     assert!(result.status.success(), "{}", text(&result.stderr));
     let out = dir.join("out");
     common::compile_ok(&rules_dir, &out);
-    let files = files_ending(&out.join("prometheus"), ".rules.yml");
-    validate("promtool", &["check", "rules"], &files);
-    files
+    validate(
+        "promtool",
+        &["check", "rules"],
+        &files_ending(&out.join("prometheus"), ".rules.yml"),
+    );
+    compiled_rules(&out)
+}
+
+/// Every rule of the rule files compiled into `out`.
+fn compiled_rules(out: &Path) -> Vec<Rule> {
+    files_ending(&out.join("prometheus"), ".rules.yml")
         .iter()
         .flat_map(|f| {
             let doc: Value = yaml_serde::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
@@ -418,15 +426,6 @@ fn fed_the_same_series_pyrras_rules_and_ours_record_and_alert_alike() {
     }
 }
 
-/// A message as one line, however the renderer wrapped it.
-fn one_line(message: &str) -> String {
-    message
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[test]
 fn what_the_import_cannot_carry_is_refused_by_name_and_nothing_is_written() {
     let objective = |spec: &str| {
@@ -562,20 +561,7 @@ fn generic_rules_are_those_pyrras_tests_expect() {
         assert!(result.status.success(), "{case}: {}", text(&result.stderr));
         let out = tmp.path().join("out");
         common::compile_ok(&rules_dir, &out);
-        let ours: Vec<Rule> = files_ending(&out.join("prometheus"), ".rules.yml")
-            .iter()
-            .flat_map(|f| {
-                let doc: Value =
-                    yaml_serde::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-                doc["groups"]
-                    .as_sequence()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|g| g["rules"].as_sequence().unwrap().clone())
-                    .collect::<Vec<_>>()
-            })
-            .map(|r| rule(&r))
-            .collect();
+        let ours = compiled_rules(&out);
         let generic_ours = ours.iter().filter(|r| r.name.starts_with("pyrra_")).count();
         // A grouped indicator: Pyrra writes none, and neither do we.
         let Some(theirs) = generic.as_sequence() else {

@@ -10,7 +10,7 @@
 mod common;
 
 use common::promql::canonical;
-use common::{files_ending, text, validate, watchbook};
+use common::{files_ending, one_line, text, validate, watchbook};
 use std::collections::BTreeMap;
 use std::path::Path;
 use yaml_serde::Value;
@@ -94,15 +94,6 @@ fn rules(path: &Path) -> Vec<Rule> {
             annotations: map(&r["annotations"]),
         })
         .collect()
-}
-
-/// A message as one line, however the renderer wrapped it.
-fn one_line(message: &str) -> String {
-    message
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Labels Sloth's CLI adds about itself (`examplesgen.sh` passes `cmd`): not the spec's.

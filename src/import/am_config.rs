@@ -145,15 +145,6 @@ fn seq(value: &Value) -> Vec<Value> {
     value.as_sequence().cloned().unwrap_or_default()
 }
 
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn strings(path: &str, at: At, value: &Value) -> Result<Vec<String>, ImportError> {
     if value.is_null() {
         return Ok(Vec::new());
@@ -163,7 +154,8 @@ fn strings(path: &str, at: At, value: &Value) -> Result<Vec<String>, ImportError
         .ok_or_else(|| unsupported(path, at, "a value that is not a list".into()))?
         .iter()
         .map(|v| {
-            scalar(v).ok_or_else(|| unsupported(path, at, "a list item that is not text".into()))
+            super::scalar(v)
+                .ok_or_else(|| unsupported(path, at, "a list item that is not text".into()))
         })
         .collect()
 }
@@ -184,8 +176,10 @@ fn pairs(path: &str, at: At, value: &Value) -> Result<Vec<(String, Value)>, Impo
 fn route(path: &str, at: At, value: &Value) -> Result<Route, ImportError> {
     let mut r = Route::default();
     for (key, v) in pairs(path, at, value)? {
-        let text =
-            || scalar(&v).ok_or_else(|| unsupported(path, at, format!("`{key}` that is not text")));
+        let text = || {
+            super::scalar(&v)
+                .ok_or_else(|| unsupported(path, at, format!("`{key}` that is not text")))
+        };
         match key.as_str() {
             "receiver" => r.receiver = Some(text()?),
             "group_by" => r.group_by = Some(strings(path, at, &v)?),
@@ -233,7 +227,7 @@ fn matchers_of(path: &str, at: At, key: &str, v: &Value) -> Result<Vec<Matcher>,
     pairs(path, at, v)?
         .into_iter()
         .map(|(label, value)| {
-            let value = scalar(&value)
+            let value = super::scalar(&value)
                 .ok_or_else(|| unsupported(path, at, format!("`{key}` value that is not text")))?;
             check_label(&label).map_err(|why| unsupported(path, at, why))?;
             Ok(Matcher { label, op, value })
@@ -339,7 +333,7 @@ fn receiver(path: &str, at: At, value: &Value) -> Result<Receiver, ImportError> 
     };
     for (key, v) in pairs(path, at, value)? {
         if key == "name" {
-            r.name = scalar(&v).unwrap_or_default();
+            r.name = super::scalar(&v).unwrap_or_default();
             continue;
         }
         let Some(kind) = key.strip_suffix("_configs") else {
@@ -390,7 +384,7 @@ fn time_interval(path: &str, at: At, value: &Value) -> Result<TimeInterval, Impo
     };
     for (key, v) in pairs(path, at, value)? {
         match key.as_str() {
-            "name" => t.name = scalar(&v).unwrap_or_default(),
+            "name" => t.name = super::scalar(&v).unwrap_or_default(),
             "time_intervals" => {
                 for p in seq(&v) {
                     t.periods.push(period(path, at, &p)?);
@@ -408,7 +402,7 @@ fn period(path: &str, at: At, value: &Value) -> Result<Period, ImportError> {
         match key.as_str() {
             "times" => {
                 for range in seq(&v) {
-                    let get = |k: &str| range.get(k).and_then(scalar).unwrap_or_default();
+                    let get = |k: &str| range.get(k).and_then(super::scalar).unwrap_or_default();
                     p.times
                         .push(format!("{}-{}", get("start_time"), get("end_time")));
                 }
@@ -417,7 +411,7 @@ fn period(path: &str, at: At, value: &Value) -> Result<Period, ImportError> {
             "days_of_month" => p.days_of_month = strings(path, at, &v)?,
             "months" => p.months = strings(path, at, &v)?,
             "years" => p.years = strings(path, at, &v)?,
-            "location" => p.location = scalar(&v),
+            "location" => p.location = super::scalar(&v),
             other => return Err(unsupported(path, at, format!("`{other}`"))),
         }
     }

@@ -130,15 +130,6 @@ fn value_text(v: &str) -> String {
     }
 }
 
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn slug(text: &str) -> String {
     text.chars()
         .map(|c| {
@@ -172,7 +163,7 @@ impl Writer<'_> {
             if key == "http_config" || key == "smtp_tls_config" {
                 return Err(unsupported(self.path, "global", format!("`{key}`")));
             }
-            let text = scalar(value).ok_or_else(|| {
+            let text = super::scalar(value).ok_or_else(|| {
                 unsupported(self.path, "global", format!("`{key}` that is not text"))
             })?;
             if integration::GLOBAL_SECRETS.contains(&key.as_str()) {
@@ -257,7 +248,7 @@ impl Writer<'_> {
                                 "the header `{h}`; only `Subject` can be imported"
                             )));
                         }
-                        out.push(("subject".into(), scalar(v).unwrap_or_default()));
+                        out.push(("subject".into(), super::scalar(v).unwrap_or_default()));
                     }
                 }
                 ("sigv4", Value::Mapping(sigv4)) => {
@@ -268,14 +259,14 @@ impl Writer<'_> {
                                 "sigv4 `{k}`; use a profile or a role instead of keys"
                             )));
                         }
-                        out.push((format!("sigv4_{k}"), scalar(v).unwrap_or_default()));
+                        out.push((format!("sigv4_{k}"), super::scalar(v).unwrap_or_default()));
                     }
                 }
                 ("responders", Value::Sequence(list)) if spec.name == "opsgenie" => {
                     let mut items = Vec::new();
                     for r in list {
-                        let kind = r.get("type").and_then(scalar).unwrap_or_default();
-                        let Some(n) = r.get("name").and_then(scalar) else {
+                        let kind = r.get("type").and_then(super::scalar).unwrap_or_default();
+                        let Some(n) = r.get("name").and_then(super::scalar) else {
                             return Err(refuse("a responder without a `name`".into()));
                         };
                         items.push(format!("{kind}:{n}"));
@@ -289,7 +280,7 @@ impl Writer<'_> {
                             "the secret `{k}`, which Alertmanager cannot read from a file"
                         )));
                     }
-                    if scalar(v).is_some_and(|s| !s.is_empty()) {
+                    if super::scalar(v).is_some_and(|s| !s.is_empty()) {
                         self.needs = self.needs.max(spec.needs(&file_key));
                         let file =
                             self.secret(here.clone(), &format!("{receiver}-{}-{k}", spec.name));
@@ -300,7 +291,7 @@ impl Writer<'_> {
                     let Some(kind) = spec.type_of(k) else {
                         return Err(refuse(format!("`{k}`, which the language does not take")));
                     };
-                    let Some(text) = scalar(v) else {
+                    let Some(text) = super::scalar(v) else {
                         return Err(refuse(format!("`{k}` with a structured value")));
                     };
                     if kind == Type::SecretFile && text.is_empty() {
@@ -329,12 +320,14 @@ impl Writer<'_> {
         for (k, v) in map {
             let k = k.as_str().unwrap_or_default();
             match (k, v) {
-                ("proxy_url", v) => out.push(("proxy_url".into(), scalar(v).unwrap_or_default())),
+                ("proxy_url", v) => {
+                    out.push(("proxy_url".into(), super::scalar(v).unwrap_or_default()))
+                }
                 // The defaults, written out.
                 ("follow_redirects" | "enable_http2", Value::Bool(true)) => {}
                 ("bearer_token_file", v) => out.push((
                     "authorization_credentials_file".into(),
-                    scalar(v).unwrap_or_default(),
+                    super::scalar(v).unwrap_or_default(),
                 )),
                 ("bearer_token", _) => {
                     let file = self.secret(
@@ -346,10 +339,10 @@ impl Writer<'_> {
                 ("authorization", Value::Mapping(auth)) => {
                     for (ak, av) in auth {
                         match ak.as_str().unwrap_or_default() {
-                            "type" if scalar(av).is_some_and(|t| t == "Bearer") => {}
+                            "type" if super::scalar(av).is_some_and(|t| t == "Bearer") => {}
                             "credentials_file" => out.push((
                                 "authorization_credentials_file".into(),
-                                scalar(av).unwrap_or_default(),
+                                super::scalar(av).unwrap_or_default(),
                             )),
                             "credentials" => {
                                 let file = self.secret(
@@ -367,11 +360,11 @@ impl Writer<'_> {
                         match bk.as_str().unwrap_or_default() {
                             "username" => out.push((
                                 "basic_auth_username".into(),
-                                scalar(bv).unwrap_or_default(),
+                                super::scalar(bv).unwrap_or_default(),
                             )),
                             "password_file" => out.push((
                                 "basic_auth_password_file".into(),
-                                scalar(bv).unwrap_or_default(),
+                                super::scalar(bv).unwrap_or_default(),
                             )),
                             "password" => {
                                 let file = self.secret(

@@ -327,6 +327,18 @@ fn source_stem(path: &Path, docs: &[rule_file::Document]) -> String {
 }
 
 /// The input's file name without `.yml`/`.yaml`, in characters a source name may have.
+/// A YAML scalar as the text Alertmanager and Kubernetes read it (`true`, `3` as written);
+/// `None` for a mapping, a sequence or null.
+fn scalar(value: &yaml_serde::Value) -> Option<String> {
+    use yaml_serde::Value;
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 fn stem(path: &Path) -> String {
     let name = path
         .file_name()

@@ -11,7 +11,7 @@ use super::convert::pairs;
 use super::existing::Existing;
 use super::pyrra_spec::{self, Objective};
 use super::rule_file::{self, Kind};
-use super::slo_output::SloSource;
+use super::slo_output::{self, SloSource};
 use super::sloth::{alert_name, fresh, ident, SloFileReport};
 use super::sloth_spec::Labels;
 use super::{severities_source, stem, target, ImportError, Source, Target};
@@ -102,12 +102,19 @@ pub fn pyrra(
             text: wb,
         });
     }
-    verify(out, &existing, &sources, &converted)?;
+    let files: Vec<(&str, &[Expected])> = converted
+        .iter()
+        .map(|(_, _, name, file)| (name.as_str(), &file.expected[..]))
+        .collect();
+    slo_output::round_trip(out, &existing, &sources, &files, |e, rules| {
+        (e.slo.clone(), differences_of(e, rules))
+    })?;
     super::write(out, &sources, force).map_err(fail)?;
     Ok(report)
 }
 
 /// A vector selector of a Pyrra query: its text as written, metric name and matchers.
+#[derive(Clone)]
 struct Selector {
     text: String,
     name: String,
@@ -167,6 +174,18 @@ impl Selector {
             .collect();
         format!("{name}{{{}}}", parts.join(","))
     }
+}
+
+/// The labels Pyrra's window totals are grouped by beyond the indicator's grouping: those
+/// only the errors (or success) selector names, but `le`, and the total's regex matchers.
+fn window_grouping(part: &Selector, total: &Selector) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = part
+        .labels()
+        .filter(|l| !total.labels().any(|t| t == *l) && *l != "le")
+        .cloned()
+        .collect();
+    out.extend(total.regex_labels().cloned());
+    out
 }
 
 /// `sum` or `sum by (a, b) `, as Pyrra prints them before `(`.
@@ -245,7 +264,6 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
             .map_err(|e| format!("a {what} metric `{text}` that is not a selector ({e})"))
     };
     if let Some(r) = &i.ratio {
-        let errors_selector = read("ratio errors", &r.errors.metric)?;
         let (errors, total) = (
             read("ratio errors", &r.errors.metric)?,
             read("ratio total", &r.total.metric)?,
@@ -254,15 +272,8 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
         let by = sum(&grouping);
         let e = format!("{by}(rate({}[$window]))", errors.text);
         let t = format!("{by}(rate({}[$window]))", total.text);
-        let mut window_grouping: BTreeSet<String> = errors
-            .labels()
-            .filter(|l| !total.labels().any(|t| t == *l) && *l != "le")
-            .cloned()
-            .collect();
-        window_grouping.extend(total.regex_labels().cloned());
-        let mut all = grouping.clone();
-        all.extend(window_grouping.iter().cloned());
-        let wby = sum(&all);
+        let window_grouping = window_grouping(&errors, &total);
+        let wby = sum(&grouping.union(&window_grouping).cloned().collect());
         let mut window_records = vec![(
             increase_name(&total.name, window),
             format!("{wby}(increase({}[{window}]))", total.text),
@@ -275,10 +286,10 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
                 format!("{wby}(increase({}[{window}]))", errors.text),
                 Labels::new(),
             ));
-            absent.push(read("ratio total", &r.total.metric)?);
-            absent.push(errors);
+            absent.push(total.clone());
+            absent.push(errors.clone());
         } else {
-            absent.push(read("ratio total", &r.total.metric)?);
+            absent.push(total.clone());
         }
         let slo = [("slo", o.name.as_str())];
         let generic = grouping.is_empty().then(|| {
@@ -287,7 +298,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
                     "pyrra_availability",
                     format!(
                         "1 - sum({} or vector(0)) / sum({})",
-                        errors_selector.on(&increase_name(&errors_selector.name, window), &slo),
+                        errors.on(&increase_name(&errors.name, window), &slo),
                         total.on(&increase_name(&total.name, window), &slo)
                     ),
                 ),
@@ -297,7 +308,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
                 ),
                 (
                     "pyrra_errors:rate5m",
-                    format!("sum(rate({}[5m])) or vector(0)", errors_selector.text),
+                    format!("sum(rate({}[5m])) or vector(0)", errors.text),
                 ),
             ]
         });
@@ -323,15 +334,8 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
         let by = sum(&grouping);
         let t = format!("{by}(rate({}[$window]))", total.text);
         let e = format!("{t} - {by}(rate({}[$window]))", success.text);
-        let mut window_grouping: BTreeSet<String> = success
-            .labels()
-            .filter(|x| !total.labels().any(|t| t == *x) && *x != "le")
-            .cloned()
-            .collect();
-        window_grouping.extend(total.regex_labels().cloned());
-        let mut all = grouping.clone();
-        all.extend(window_grouping.iter().cloned());
-        let wby = sum(&all);
+        let window_grouping = window_grouping(&success, &total);
+        let wby = sum(&grouping.union(&window_grouping).cloned().collect());
         let le: Labels = success
             .matchers
             .iter()
@@ -383,7 +387,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
             sli: SliText::Ratio(e, t),
             metric: trimmed(&total.name).to_string(),
             generic,
-            absent: vec![read("latency total", &l.total.metric)?, success],
+            absent: vec![total.clone(), success],
             total,
             grouping,
             window_records,
@@ -451,9 +455,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
     let e = format!("{t} - {by}(sum_over_time({}[$window]))", metric.text);
     // Pyrra groups the window's counts by every label the selector names.
     let window_grouping: BTreeSet<String> = metric.labels().cloned().collect();
-    let mut all = grouping.clone();
-    all.extend(window_grouping.iter().cloned());
-    let wby = sum(&all);
+    let wby = sum(&grouping.union(&window_grouping).cloned().collect());
     let window_records = vec![
         (
             format!("{}:count{window}", metric.name),
@@ -481,7 +483,7 @@ fn indicator(o: &Objective, window: &str) -> Result<Indicator, String> {
         sli: SliText::Ratio(e, t),
         metric: trimmed(&metric.name).to_string(),
         generic,
-        absent: vec![read("bool_gauge", &b.metric)?],
+        absent: vec![metric.clone()],
         total: metric,
         grouping,
         window_records,
@@ -712,7 +714,7 @@ impl ObjectiveFile {
                 );
                 l.insert(
                     "exhaustion".into(),
-                    Duration(((period.0 / 1000) as f64 / w.factor) as u64 * 1000).to_string(),
+                    crate::resolve::slo_pyrra::exhaustion(period, w.factor),
                 );
                 expected.rules.push(ExpectedRule {
                     kind: Kind::Alert,
@@ -740,10 +742,7 @@ impl ObjectiveFile {
             }
         }
         if absent {
-            let first = &windows[0];
-            let seconds = (first.factor * (1.0 - objective) * (first.long.0 / 1000) as f64) as u64;
-            let ms = seconds * 1000 + first.for_.map_or(0, |f| f.0);
-            let for_ = Duration((ms + 30_000) / 60_000 * 60_000);
+            let for_ = crate::resolve::slo_absent::default_for(&windows, objective);
             // Pyrra writes a rule per metric, with one set of labels: promtool rejects them
             // as duplicates, so the compile ors them into one rule that fires alike.
             let mut l = window_labels.clone();
@@ -757,7 +756,7 @@ impl ObjectiveFile {
                 kind: Kind::Alert,
                 name: absent_alert.clone(),
                 expr: parts.join(" or "),
-                for_: Some(for_),
+                for_,
                 labels: l,
             });
         }
@@ -889,48 +888,6 @@ impl ObjectiveFile {
             body: &self.body,
         }
         .text(severities, existing)
-    }
-}
-
-/// Compiles the directory as it will be and holds each source's rules to what Pyrra
-/// generates for its objectives.
-fn verify(
-    out: &Path,
-    existing: &Existing,
-    sources: &[Source],
-    files: &[(&PathBuf, &String, &String, ObjectiveFile)],
-) -> Result<(), Vec<Diagnostic>> {
-    let artifacts = super::scratch_compile(out, existing, sources)?;
-    let mut differences = Vec::new();
-    for (_, _, name, file) in files {
-        let stem = name.trim_end_matches(".wb");
-        let path = format!("prometheus/{stem}.rules.yml");
-        let rules: Vec<rule_file::Rule> = artifacts
-            .iter()
-            .find(|a| a.path == path)
-            .and_then(|a| rule_file::read(&path, &String::from_utf8_lossy(&a.bytes)).ok())
-            .into_iter()
-            .flatten()
-            .flat_map(|d| d.groups)
-            .flat_map(|g| g.rules)
-            .collect();
-        for e in &file.expected {
-            for what in differences_of(e, &rules) {
-                differences.push(
-                    ImportError::SloRoundTrip {
-                        source: name.to_string(),
-                        slo: e.slo.clone(),
-                        what,
-                    }
-                    .to_diagnostic(),
-                );
-            }
-        }
-    }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(differences)
     }
 }
 

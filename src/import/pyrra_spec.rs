@@ -176,7 +176,7 @@ fn objective(
             .and_then(Value::as_mapping)
             .into_iter()
             .flatten()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), scalar(v)?)))
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), super::scalar(v)?)))
             .collect()
     };
     let spec = value
@@ -191,16 +191,6 @@ fn objective(
         name,
         spec,
     })
-}
-
-/// A label's or an annotation's value as Kubernetes reads it.
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -83,8 +83,23 @@ pub(super) fn verify(
     sources: &[Source],
     files: &[(&str, &[Expected])],
 ) -> Result<(), Vec<Diagnostic>> {
+    round_trip(out, existing, sources, files, |e, rules| {
+        (e.sloth_id.clone(), differences_of(e, rules))
+    })
+}
+
+/// Compiles the directory as it will be and holds each source's rule file to what each of
+/// its SLOs must record and raise: `differences` names an SLO and says how the compiled rules
+/// differ from what the original tool generates for it (nothing when alike).
+pub(super) fn round_trip<E>(
+    out: &Path,
+    existing: &Existing,
+    sources: &[Source],
+    files: &[(&str, &[E])],
+    differences: impl Fn(&E, &[rule_file::Rule]) -> (String, Vec<String>),
+) -> Result<(), Vec<Diagnostic>> {
     let artifacts = super::scratch_compile(out, existing, sources)?;
-    let mut differences = Vec::new();
+    let mut found = Vec::new();
     for (name, expected) in files {
         let stem = name.trim_end_matches(".wb");
         let path = format!("prometheus/{stem}.rules.yml");
@@ -98,22 +113,21 @@ pub(super) fn verify(
             .flat_map(|g| g.rules)
             .collect();
         for e in expected.iter() {
-            for what in differences_of(e, &rules) {
-                differences.push(
-                    ImportError::SloRoundTrip {
-                        source: name.to_string(),
-                        slo: e.sloth_id.clone(),
-                        what,
-                    }
-                    .to_diagnostic(),
-                );
-            }
+            let (slo, whats) = differences(e, &rules);
+            found.extend(whats.into_iter().map(|what| {
+                ImportError::SloRoundTrip {
+                    source: name.to_string(),
+                    slo: slo.clone(),
+                    what,
+                }
+                .to_diagnostic()
+            }));
         }
     }
-    if differences.is_empty() {
+    if found.is_empty() {
         Ok(())
     } else {
-        Err(differences)
+        Err(found)
     }
 }
 

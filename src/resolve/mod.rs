@@ -30,7 +30,7 @@ mod runbook_pages;
 pub(crate) mod selector;
 mod series;
 pub(crate) mod slo;
-mod slo_absent;
+pub(crate) mod slo_absent;
 mod slo_alert;
 mod slo_batch;
 pub(crate) mod slo_pyrra;

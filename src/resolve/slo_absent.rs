@@ -67,7 +67,7 @@ fn named_selectors(expr: &Expr, out: &mut Vec<(String, String)>) {
 
 /// Pyrra's `for`: as long as the most urgent pair would take to fire on a total outage (its
 /// threshold as a share of the long window, in whole seconds, plus its `for`), to the minute.
-pub(super) fn default_for(windows: &[BurnWindow], objective: f64) -> Option<Duration> {
+pub(crate) fn default_for(windows: &[BurnWindow], objective: f64) -> Option<Duration> {
     // Pyrra's windows list the most urgent pair first; windows written in the source may not.
     let first = windows
         .iter()

@@ -77,7 +77,7 @@ pub(super) fn alert_expr(series: &SloSeries, w: &BurnWindow, objective: f64, own
 }
 
 /// How long the budget lasts at the pair's factor, in whole seconds (Pyrra's `exhaustion`).
-pub(super) fn exhaustion(period: Duration, factor: f64) -> String {
+pub(crate) fn exhaustion(period: Duration, factor: f64) -> String {
     Duration(((period.0 / 1000) as f64 / factor) as u64 * 1000).to_string()
 }
 

@@ -175,3 +175,12 @@ pub fn many_alerts(dir: &Path, services: usize, teams: usize) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("main.wb"), text).unwrap();
 }
+
+/// A message as one line, however the renderer wrapped it.
+pub fn one_line(message: &str) -> String {
+    message
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

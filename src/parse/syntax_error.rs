@@ -183,6 +183,19 @@ fn describe(rule: Rule) -> String {
         Rule::fires => "`fires`",
         Rule::quiet => "`quiet`",
         Rule::example_environment => "`environment`",
+        // An SLO's fields: named so that a misspelt one (`objectve`) is pointed at.
+        Rule::objective => "`objective`",
+        Rule::period => "`period`",
+        Rule::sli_ratio | Rule::sli_latency | Rule::sli_availability | Rule::sli_raw => "`sli`",
+        Rule::page_alert | Rule::burn_kind_page => "`page`",
+        Rule::ticket_alert | Rule::burn_kind_ticket => "`ticket`",
+        Rule::absent_alert | Rule::kw_absent => "`absent`",
+        Rule::slo_id => "`id`",
+        Rule::page_severity => "`page_severity`",
+        Rule::ticket_severity => "`ticket_severity`",
+        Rule::absent_severity => "`absent_severity`",
+        Rule::burn_windows => "`windows`",
+        Rule::alert_style => "`alert_style`",
         _ => "something else",
     };
     word.to_string()

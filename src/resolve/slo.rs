@@ -347,6 +347,17 @@ impl Resolver<'_> {
                 false
             }
         };
+        // A severity written for an alert that is off names nothing, but a typo in it is
+        // still a typo: look it up, so that an unknown name is reported.
+        for (written, on) in [
+            (&s.settings.page_severity, !off(&s.page)),
+            (&s.settings.ticket_severity, !off(&s.ticket)),
+            (&s.settings.absent_severity, absent_on),
+        ] {
+            if let (Some(name), false) = (written, on) {
+                self.lookup("severity", name);
+            }
+        }
         // The last instance is the one the runbook shows (environments go dev, staging, prod).
         let mut shown = (String::new(), String::new());
         for instance in &instances {
@@ -442,8 +453,9 @@ impl Resolver<'_> {
                             out.push((instance.environment, expr, labels.clone(), None));
                         }
                     }
-                    // A rule per pair over Sloth's recordings, told apart by `long` and `short`.
-                    AlertStyle::PerPair => {
+                    // A rule per pair, told apart by `long` and `short`: over Sloth's
+                    // recordings, or in Pyrra's words over its own (which carry `slo`).
+                    AlertStyle::PerPair | AlertStyle::Pyrra => {
                         for w in of_kind {
                             let mut pair_labels = labels.clone();
                             pair_labels.insert("long".into(), w.long.to_string());
@@ -453,21 +465,11 @@ impl Resolver<'_> {
                                 slo_pyrra::exhaustion(period, w.factor),
                             );
                             pair_labels.insert("slo".into(), slo_id.clone());
-                            let expr = burn_expr(&[w], budget, &own_text).unwrap_or_default();
-                            out.push((instance.environment, expr, pair_labels, w.for_));
-                        }
-                    }
-                    // Pyrra's: a rule per pair, told apart by `long` and `short`.
-                    AlertStyle::Pyrra => {
-                        for w in of_kind {
-                            let mut pair_labels = labels.clone();
-                            pair_labels.insert("long".into(), w.long.to_string());
-                            pair_labels.insert("short".into(), w.short.to_string());
-                            pair_labels.insert(
-                                "exhaustion".into(),
-                                slo_pyrra::exhaustion(period, w.factor),
-                            );
-                            let expr = slo_pyrra::alert_expr(&series, w, objective, &own_text);
+                            let expr = if style == AlertStyle::Pyrra {
+                                slo_pyrra::alert_expr(&series, w, objective, &own_text)
+                            } else {
+                                burn_expr(&[w], budget, &own_text).unwrap_or_default()
+                            };
                             out.push((instance.environment, expr, pair_labels, w.for_));
                         }
                     }

@@ -129,6 +129,8 @@ fn model(
             .partition(|d| d.level == Level::Error);
     *warnings = sorted(found_warnings);
     fail_if_any(&mut diagnostics)?;
+    drop(files);
+    timing::stage("release", crate::memory::release_freed);
     Ok(model)
 }
 

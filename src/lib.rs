@@ -19,6 +19,7 @@ pub mod lint;
 pub(crate) mod load;
 pub mod lsp;
 pub(crate) mod markdown;
+pub(crate) mod memory;
 pub(crate) mod parallel;
 pub(crate) mod parse;
 pub(crate) mod print;

@@ -65,7 +65,7 @@ pub(crate) fn emit_to(
     let give = |artifacts: Vec<Artifact>| artifacts.into_iter().for_each(sink);
     // The runbook is the slowest target: render it on another core meanwhile.
     let runbook = std::thread::scope(|scope| {
-        let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates)));
+        let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates, sink)));
         stage("prometheus", || prometheus::emit(model, sink));
         give(stage("operator", || operator::emit(model)));
         give(stage("rulers", || ruler::emit(model)));
@@ -76,7 +76,7 @@ pub(crate) fn emit_to(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    give(runbook?);
+    runbook?;
     sink(Artifact {
         path: "docs/lints.md".to_string(),
         bytes: crate::lint::docs().into_bytes(),

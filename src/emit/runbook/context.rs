@@ -115,6 +115,9 @@ struct PageEntry {
 #[derive(Serialize)]
 pub(super) struct Page {
     pub title: String,
+    /// Its primary alerts, by index in the model, until they are worded.
+    #[serde(skip)]
+    alerts: Vec<usize>,
     pub file: String,
     pub count: usize,
     alert_groups: Vec<AlertGroup>,
@@ -350,10 +353,11 @@ impl Page {
     }
 }
 
-/// The context of the document and the book, and the pages of a runbook split by team.
-pub(super) fn build(model: &Model) -> (Context, Vec<Page>) {
+/// The context of the document and the book, and the pages of a runbook split by team (their
+/// alerts worded later, page by page: see [`Pages::fill`]).
+pub(super) fn build(model: &Model) -> (Context, Pages<'_>) {
     let panels = panels_by_anchor(model);
-    let team_pages = pages(model, &panels);
+    let team_pages = pages(model);
     let context = Context {
         project: Project {
             name: model.project.name.clone(),
@@ -429,7 +433,12 @@ pub(super) fn build(model: &Model) -> (Context, Vec<Page>) {
             })
             .collect(),
     };
-    (context, team_pages)
+    let pages = Pages {
+        model,
+        panels,
+        list: team_pages,
+    };
+    (context, pages)
 }
 
 fn key_metrics(model: &Model) -> Vec<KeyMetric> {
@@ -586,12 +595,25 @@ fn alert_groups(
     page: Option<&str>,
     panels: &HashMap<&str, Vec<PanelLink>>,
 ) -> Vec<AlertGroup> {
+    let primaries = model
+        .alerts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.primary && a.page.as_deref() == page)
+        .map(|(i, _)| i);
+    grouped(model, primaries, panels)
+}
+
+/// The alerts of the primary alerts `primaries` (indices in the model, in order), by severity.
+fn grouped(
+    model: &Model,
+    primaries: impl Iterator<Item = usize>,
+    panels: &HashMap<&str, Vec<PanelLink>>,
+) -> Vec<AlertGroup> {
     // One section per declaration, under the most urgent severity of its variants.
     let mut by_severity: Vec<Vec<Vec<&model::Alert>>> = vec![Vec::new(); model.severities.len()];
-    for (i, a) in model.alerts.iter().enumerate() {
-        if !a.primary || a.page.as_deref() != page {
-            continue;
-        }
+    for i in primaries {
+        let a = &model.alerts[i];
         let variants: Vec<&model::Alert> = model.alerts[i..]
             .iter()
             .take_while(|v| v.declaration == a.declaration)
@@ -620,29 +642,47 @@ fn alert_groups(
         .collect()
 }
 
-/// The pages of a runbook split by team, in name order, `shared` last.
-fn pages(model: &Model, panels: &HashMap<&str, Vec<PanelLink>>) -> Vec<Page> {
-    let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
-    for page in model
-        .alerts
-        .iter()
-        .filter(|a| a.primary)
-        .filter_map(|a| a.page.as_deref())
-    {
-        *counts.entry((page == "shared", page)).or_default() += 1;
+/// The pages of a runbook split by team, in name order, `shared` last; their alerts empty.
+fn pages(model: &Model) -> Vec<Page> {
+    let mut primaries: BTreeMap<(bool, &str), Vec<usize>> = BTreeMap::new();
+    for (i, a) in model.alerts.iter().enumerate().filter(|(_, a)| a.primary) {
+        if let Some(page) = a.page.as_deref() {
+            primaries
+                .entry((page == "shared", page))
+                .or_default()
+                .push(i);
+        }
     }
-    // Pages are independent: their alerts are worded on every core.
-    let counts: Vec<((bool, &str), usize)> = counts.into_iter().collect();
-    crate::parallel::map(&counts, |&((_, name), count)| Page {
-        title: if name == "shared" {
-            "Shared".to_string()
-        } else {
-            capitalize(name)
-        },
-        file: anchor::page_file(name),
-        count,
-        alert_groups: alert_groups(model, Some(name), panels),
-    })
+    primaries
+        .into_iter()
+        .map(|((_, name), alerts)| Page {
+            title: if name == "shared" {
+                "Shared".to_string()
+            } else {
+                capitalize(name)
+            },
+            file: anchor::page_file(name),
+            count: alerts.len(),
+            alerts,
+            alert_groups: Vec::new(),
+        })
+        .collect()
+}
+
+/// The pages of a runbook split by team, and what wording their alerts needs: each page's
+/// alerts are worded when it is rendered, so that only the pages in hand live at once.
+pub(super) struct Pages<'m> {
+    model: &'m Model,
+    panels: HashMap<&'m str, Vec<PanelLink>>,
+    pub list: Vec<Page>,
+}
+
+impl Pages<'_> {
+    /// Words the alerts of `page`.
+    pub(super) fn fill(&self, page: &mut Page) {
+        let primaries = std::mem::take(&mut page.alerts).into_iter();
+        page.alert_groups = grouped(self.model, primaries, &self.panels);
+    }
 }
 
 fn alert(

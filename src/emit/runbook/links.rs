@@ -99,20 +99,52 @@ pub(super) fn link_across_chapters(chapters: &[(String, String)]) -> Vec<(String
         .collect()
 }
 
-/// Every internal link of every file resolves. Files are scanned on every core.
-pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
+/// What the checks need of one rendered markdown file: its headings' anchors and its links,
+/// so that the text itself can be written out (and dropped) as soon as it is made.
+pub(super) struct Scan {
+    /// The file's path in the output.
+    pub path: String,
+    anchors: Vec<(usize, String)>,
+    links: Vec<(usize, String)>,
+}
+
+impl Scan {
+    pub(super) fn new(path: String, text: &str) -> Scan {
+        Scan {
+            anchors: anchors(text),
+            links: links(text),
+            path,
+        }
+    }
+
+    /// The file's name: links between runbook files name files, not paths.
+    fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// Scans every markdown file of `files`, on every core.
+pub(super) fn scan(files: &[(String, String)]) -> Vec<Scan> {
     let markdown: Vec<&(String, String)> =
         files.iter().filter(|(p, _)| p.ends_with(".md")).collect();
-    let scanned = crate::parallel::map(&markdown, |(path, text)| {
-        let ids: HashSet<String> = anchors(text).into_iter().map(|(_, id)| id).collect();
-        (path.rsplit('/').next().unwrap_or(path), ids, links(text))
-    });
-    let by_file: HashMap<&str, &HashSet<String>> =
-        scanned.iter().map(|(name, ids, _)| (*name, ids)).collect();
+    crate::parallel::map(&markdown, |(path, text)| Scan::new(path.clone(), text))
+}
+
+/// Every internal link of every scanned file resolves.
+pub(super) fn check(scans: &[Scan]) -> Vec<EmitError> {
+    let by_file: HashMap<&str, HashSet<&str>> = scans
+        .iter()
+        .map(|s| {
+            (
+                s.name(),
+                s.anchors.iter().map(|(_, id)| id.as_str()).collect(),
+            )
+        })
+        .collect();
     let mut errors = Vec::new();
-    for ((path, _), (name, _, found)) in markdown.iter().copied().zip(&scanned) {
-        let name = *name;
-        for (line, target) in found.iter().cloned() {
+    for scan in scans {
+        let name = scan.name();
+        for (line, target) in &scan.links {
             if target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
@@ -121,16 +153,16 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
                 Some((file, id)) => (file, Some(id)),
                 None => (target.as_str(), None),
             };
-            let resolves = match (by_file.get(file).copied(), id) {
+            let resolves = match (by_file.get(file), id) {
                 (Some(ids), Some(id)) => ids.contains(id),
                 (Some(_), None) => true,
                 (None, _) => false,
             };
             if !resolves {
                 errors.push(EmitError::BrokenLink {
-                    file: path.clone(),
-                    line,
-                    link: target,
+                    file: scan.path.clone(),
+                    line: *line,
+                    link: target.clone(),
                     origin: None,
                 });
             }
@@ -141,35 +173,35 @@ pub(super) fn check(files: &[(String, String)]) -> Vec<EmitError> {
 
 /// Each alert's `runbook_url` ends in `#anchor`: exactly one heading of the page it points at
 /// (the document, or its team's page) may have that anchor, or the link lands on the wrong one.
-pub(super) fn check_alert_sections(model: &Model, files: &[(String, String)]) -> Vec<EmitError> {
+pub(super) fn check_alert_sections(model: &Model, scans: &[Scan]) -> Vec<EmitError> {
     // Heading lines by anchor, and by the anchor a numbered repeat (`x-1`) was made from.
-    let headings = |text: &str| {
-        let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
-        for (line, id) in anchors(text) {
+    fn headings(scan: Option<&Scan>) -> HashMap<&str, Vec<usize>> {
+        let mut lines: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (line, id) in scan.map(|s| s.anchors.as_slice()).unwrap_or_default() {
             if let Some((base, n)) = id.rsplit_once('-') {
                 if n.parse::<u32>().is_ok() {
-                    lines.entry(base.to_string()).or_default().push(line);
+                    lines.entry(base).or_default().push(*line);
                 }
             }
-            lines.entry(id).or_default().push(line);
+            lines.entry(id).or_default().push(*line);
         }
         lines
-    };
-    let mut by_file: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
+    }
+    let by_path: HashMap<&str, &Scan> = scans.iter().map(|s| (s.path.as_str(), s)).collect();
+    let mut by_file: HashMap<String, HashMap<&str, Vec<usize>>> = HashMap::new();
     let mut errors = Vec::new();
     for alert in &model.alerts {
         let file = match &alert.page {
             Some(page) => format!("runbook/{}", crate::anchor::page_file(page)),
             None => "runbook/runbook.md".to_string(),
         };
-        let lines = by_file.entry(file.clone()).or_insert_with(|| {
-            let text = files
-                .iter()
-                .find(|(p, _)| *p == file)
-                .map(|(_, t)| t.as_str());
-            headings(text.unwrap_or_default())
-        });
-        let mut same = lines.get(&alert.anchor).cloned().unwrap_or_default();
+        let lines = by_file
+            .entry(file.clone())
+            .or_insert_with(|| headings(by_path.get(file.as_str()).copied()));
+        let mut same = lines
+            .get(alert.anchor.as_str())
+            .cloned()
+            .unwrap_or_default();
         same.sort_unstable();
         match same.as_slice() {
             [] => errors.push(EmitError::MissingAlertSection {
@@ -211,7 +243,7 @@ mod tests {
             "runbook.md".to_string(),
             "# Top\n[ok](#top) [bad](#nowhere)\n".to_string(),
         )];
-        let errors = check(&files);
+        let errors = check(&scan(&files));
         assert_eq!(errors.len(), 1);
         assert!(errors[0].to_string().contains("#nowhere"));
     }

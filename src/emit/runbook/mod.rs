@@ -157,11 +157,14 @@ static BUILT_IN: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(
     })
 });
 
-/// Renders the runbook; `overrides` replaces built-in templates by name.
+/// Renders the runbook, handing each file to `sink` as it is made (a team's page as soon as
+/// it is rendered; the rest once every link is checked); `overrides` replaces built-in
+/// templates by name. On an error, some pages may have been handed over already.
 pub(crate) fn emit(
     model: &Model,
     overrides: &BTreeMap<String, String>,
-) -> Result<Vec<Artifact>, Vec<EmitError>> {
+    sink: &(dyn Fn(Artifact) + Sync),
+) -> Result<(), Vec<EmitError>> {
     let own;
     let env = if overrides.is_empty() {
         BUILT_IN.as_ref().map_err(|message| {
@@ -174,7 +177,7 @@ pub(crate) fn emit(
         own = environment(overrides)?;
         &own
     };
-    let (mut built, team_pages) = crate::timing::stage("rb-context", || context::build(model));
+    let (mut built, mut team_pages) = crate::timing::stage("rb-context", || context::build(model));
     // Each alert's section is rendered once (the document and the book's alert pages both
     // print it); a team page renders its own alerts' sections.
     let alert_body = |alert: &context::Alert| {
@@ -217,7 +220,7 @@ pub(crate) fn emit(
     }
     let toc_values: Vec<minijinja::Value> = toc.iter().map(TocEntry::value).collect();
     let pages = context.get_attr("pages").unwrap_or_default();
-    let split = !team_pages.is_empty();
+    let split = !team_pages.list.is_empty();
     // A book's sidebar lists what SUMMARY.md lists, and SUMMARY.md can only list files: in a
     // runbook of one document, each alert is a page of its own in the book.
     let alert_pages = if split {
@@ -247,26 +250,37 @@ pub(crate) fn emit(
     let book_toml = book::book_toml(&model.project.name);
     let mut files = vec![("runbook/runbook.md".to_string(), document)];
     // A runbook split by team: each page beside the document and in the book, rendered once;
-    // only the link back differs (the book has no `runbook.md`).
-    // Pages are independent: converted for the templates and rendered on every core.
+    // only the link back differs (the book has no `runbook.md`). Pages are independent: their
+    // alerts worded, converted for the templates and rendered on every core, each page
+    // written out once scanned for the link checks, so that they never all live at once.
     let project = context_project(model);
-    // Each page is dropped once converted: the pages' alerts never all live twice at once.
-    let rendered = crate::parallel::map_into(team_pages, |mut page| {
+    let page_scans = crate::parallel::map_into(std::mem::take(&mut team_pages.list), |mut page| {
+        team_pages.fill(&mut page);
         page.render_alert_bodies(alert_body)?;
         let file = page.file.clone();
         let page = minijinja::Value::from_serialize(page);
         let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");
         let context = minijinja::context! {
-            project => &project, page => page.clone(), back => doc_back,
+            project => &project, page => page, back => doc_back,
         };
         let text = render(env, "page.md", context).map(|t| collapse_blank_lines(&t))?;
         let book = text.replacen(&format!("]({doc_back})"), &format!("]({book_back})"), 1);
-        Ok((file, text, book))
+        let written = [
+            (format!("runbook/{file}"), text),
+            (format!("runbook/book/src/{file}"), book),
+        ];
+        Ok(written.map(|(path, text)| {
+            let scan = links::Scan::new(path.clone(), &text);
+            sink(Artifact {
+                path,
+                bytes: text.into_bytes(),
+            });
+            scan
+        }))
     });
-    for page in rendered {
-        let (file, text, book) = page.map_err(|e| vec![e])?;
-        files.push((format!("runbook/{file}"), text));
-        files.push((format!("runbook/book/src/{file}"), book));
+    let mut scans = Vec::new();
+    for page in page_scans {
+        scans.extend(page.map_err(|e| vec![e])?);
     }
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
@@ -276,18 +290,19 @@ pub(crate) fn emit(
     {
         files.push((format!("runbook/book/src/{file}"), text));
     }
-    let mut errors = crate::timing::stage("rb-links", || links::check(&files));
-    errors.extend(links::check_alert_sections(model, &files));
+    scans.extend(crate::timing::stage("rb-scan", || links::scan(&files)));
+    let mut errors = crate::timing::stage("rb-links", || links::check(&scans));
+    errors.extend(links::check_alert_sections(model, &scans));
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(files
-        .into_iter()
-        .map(|(path, text)| Artifact {
+    for (path, text) in files {
+        sink(Artifact {
             path,
             bytes: text.into_bytes(),
-        })
-        .collect())
+        });
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -1,14 +1,75 @@
-//! Giving memory back to the system between stages.
+//! The allocator, and giving memory back to the system between stages.
+//!
+//! A compile makes millions of small allocations on several threads (about 6 million at 1,000
+//! services): jemalloc makes them about 10% faster end to end than glibc's malloc, at the same
+//! peak. Its background thread returns freed pages to the system while the compile goes on.
+
+#[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's options, read when it starts (the prefixed symbol is the one this build of
+/// jemalloc reads).
+#[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]
+#[allow(non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static malloc_conf: Option<&'static std::ffi::c_char> =
+    // SAFETY: a pointer to the first byte of a static, NUL-terminated string.
+    Some(unsafe { &*c"background_thread:true".as_ptr() });
 
 /// Returns the heap's free pages to the system. The sources' syntax trees, dropped once the
-/// model is checked, were allocated on several threads; glibc keeps what they freed in each
-/// thread's arena, where the next stages do not reuse it all, so it would otherwise count
-/// against the compile's peak memory until the process ends (20 MB at 1,000 services).
+/// model is checked, were allocated on several threads, and the allocator keeps what they
+/// freed for a while: it would count against the compile's peak memory (about 25 MB at 1,000
+/// services) while the model is emitted.
 pub(crate) fn release_freed() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only inspects and releases the allocator's own free memory; it has
-    // no preconditions and is safe to call from any thread at any time.
+    #[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]
+    // SAFETY: `arena.4096.purge` (4096 is MALLCTL_ARENAS_ALL) takes and returns nothing: the
+    // null pointers and zero length say so. It only releases jemalloc's unused pages.
+    unsafe {
+        tikv_jemalloc_sys::mallctl(
+            c"arena.4096.purge".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
+    }
+    #[cfg(all(
+        target_os = "linux",
+        target_env = "gnu",
+        any(not(feature = "jemalloc"), fuzzing)
+    ))]
+    // SAFETY: malloc_trim only inspects and releases glibc's own free memory; it has no
+    // preconditions and may be called from any thread at any time.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(all(
+    test,
+    feature = "jemalloc",
+    unix,
+    not(target_env = "musl"),
+    not(fuzzing)
+))]
+mod tests {
+    /// jemalloc read our options: its background thread is on.
+    #[test]
+    fn jemalloc_reads_the_options() {
+        let mut on = false;
+        let mut len = std::mem::size_of::<bool>();
+        // SAFETY: `opt.background_thread` is a bool; `on` and `len` are valid for writes.
+        let status = unsafe {
+            tikv_jemalloc_sys::mallctl(
+                c"opt.background_thread".as_ptr(),
+                (&mut on as *mut bool).cast(),
+                &mut len,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        assert_eq!(status, 0);
+        assert!(on);
     }
 }

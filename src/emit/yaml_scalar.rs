@@ -39,10 +39,27 @@ fn is_plain(value: &str) -> bool {
         && !first.is_whitespace()
         && !last.is_whitespace()
         && last != ':'
-        && !value.contains(": ")
-        && !value.contains(" #")
-        && value.chars().all(|c| is_printable(c) && c != '\t')
+        && plain_characters(value)
         && !looks_typed(value)
+}
+
+/// No `: `, no ` #`, and every character printable but tab: one pass over the bytes (rule
+/// files hold tens of thousands of these), characters decoded only for non-ASCII text.
+fn plain_characters(value: &str) -> bool {
+    let mut prev = 0u8;
+    let mut ascii = true;
+    for &b in value.as_bytes() {
+        // ASCII's control characters (tab and line breaks among them).
+        if b < 0x20 || b == 0x7f {
+            return false;
+        }
+        if (prev == b':' && b == b' ') || (prev == b' ' && b == b'#') {
+            return false;
+        }
+        ascii &= b < 0x80;
+        prev = b;
+    }
+    ascii || value.chars().all(is_printable)
 }
 
 /// Words and numbers that YAML would read as a boolean, null or number.

@@ -85,7 +85,9 @@ pub(super) fn promql(text: &str, width: usize) -> String {
             None,
             0,
         );
-        for l in lay(&nodes, indent, width) {
+        let mut lines = Vec::new();
+        lay(&nodes, indent, width, &mut lines);
+        for l in lines {
             out.push_str(&l);
             out.push('\n');
         }
@@ -293,49 +295,54 @@ fn binary_operators(nodes: &[Node]) -> Vec<usize> {
 }
 
 fn pad(indent: usize, text: &str) -> String {
-    format!("{}{text}", " ".repeat(indent))
+    let mut line = String::with_capacity(indent + text.len());
+    line.extend(std::iter::repeat_n(' ', indent));
+    line.push_str(text);
+    line
 }
 
-fn lay(nodes: &[Node], indent: usize, width: usize) -> Vec<String> {
-    if indent + flat_len(nodes) <= width {
-        return vec![pad(indent, &flat_text(nodes))];
-    }
-    if let Some(lines) = at_commas(nodes, indent, width) {
-        return lines;
-    }
-    if let Some(lines) = at_operators(nodes, indent, width) {
-        return lines;
-    }
-    if let Some(lines) = open_group(nodes, indent, width) {
-        return lines;
-    }
-    vec![pad(indent, &flat_text(nodes))]
+/// `nodes` on one line, indented.
+fn flat_line(nodes: &[Node], indent: usize) -> String {
+    let mut line = String::with_capacity(indent + flat_len(nodes));
+    line.extend(std::iter::repeat_n(' ', indent));
+    flat(nodes, &mut line);
+    line
 }
 
-/// One item of a list per line, each followed by its comma.
-fn at_commas(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>> {
-    let parts: Vec<&[Node]> = nodes
-        .split(|n| matches!(n, Node::Token(t) if t.kind == Kind::Comma))
-        .collect();
-    if parts.len() < 2 {
-        return None;
+/// Appends `nodes` to `lines`, laid out in lines of `width` (at least one line).
+fn lay(nodes: &[Node], indent: usize, width: usize, lines: &mut Vec<String>) {
+    if indent + flat_len(nodes) > width
+        && (at_commas(nodes, indent, width, lines)
+            || at_operators(nodes, indent, width, lines)
+            || open_group(nodes, indent, width, lines))
+    {
+        return;
     }
-    let mut lines = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
-        let mut laid = lay(part, indent, width);
-        if i + 1 < parts.len() {
-            if let Some(last) = laid.last_mut() {
+    lines.push(flat_line(nodes, indent));
+}
+
+/// One item of a list per line, each followed by its comma; false when there is no list.
+fn at_commas(nodes: &[Node], indent: usize, width: usize, lines: &mut Vec<String>) -> bool {
+    let is_comma = |n: &Node| matches!(n, Node::Token(t) if t.kind == Kind::Comma);
+    if !nodes.iter().any(is_comma) {
+        return false;
+    }
+    let count = nodes.split(is_comma).count();
+    for (i, part) in nodes.split(is_comma).enumerate() {
+        lay(part, indent, width, lines);
+        if i + 1 < count {
+            if let Some(last) = lines.last_mut() {
                 last.push(',');
             }
         }
-        lines.extend(laid);
     }
-    Some(lines)
+    true
 }
 
 /// Operands on lines of their own, the operator (with its matching modifiers) between them.
-/// A short operand stays beside its operator: `100 * sum(...)`, `(...) > 10`.
-fn at_operators(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>> {
+/// A short operand stays beside its operator: `100 * sum(...)`, `(...) > 10`. False when
+/// there is nothing to put on lines of its own.
+fn at_operators(nodes: &[Node], indent: usize, width: usize, lines: &mut Vec<String>) -> bool {
     let short = |operand: &[Node]| flat_len(operand) <= 12;
     let mut units: Vec<(usize, usize, usize)> = Vec::new();
     let (mut unit, mut operand) = (0, 0);
@@ -358,39 +365,39 @@ fn at_operators(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<Strin
         }
         operand = end;
     }
-    if units.is_empty() {
-        // One operand with short ones around it: nothing to put on lines of their own.
-        return None;
-    }
     let last = &nodes[unit..];
     let mut suffix = None;
     if short(last) {
-        let (start, op, _) = units.pop()?;
+        // One operand with short ones around it: nothing to put on lines of their own.
+        let Some((start, op, _)) = units.pop() else {
+            return false;
+        };
         suffix = Some((&nodes[op..], start));
+    } else if units.is_empty() {
+        return false;
     }
-    let mut lines = Vec::new();
     for &(start, op, end) in &units {
-        lines.extend(lay(&nodes[start..op], indent, width));
-        lines.push(pad(indent, &flat_text(&nodes[op..end])));
+        lay(&nodes[start..op], indent, width, lines);
+        lines.push(flat_line(&nodes[op..end], indent));
     }
     match suffix {
         Some((tail, start)) => {
             let op = nodes.len() - tail.len();
-            let mut laid = lay(&nodes[start..op], indent, width);
-            if let Some(line) = laid.last_mut() {
+            lay(&nodes[start..op], indent, width, lines);
+            if let Some(line) = lines.last_mut() {
                 line.push(' ');
-                line.push_str(&flat_text(tail));
+                flat(tail, line);
             }
-            lines.extend(laid);
         }
-        None => lines.extend(lay(last, indent, width)),
+        None => lay(last, indent, width, lines),
     }
-    Some(lines)
+    true
 }
 
-/// The longest bracketed group opened: its contents indented on the lines between.
-fn open_group(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>> {
-    let (at, _) = nodes
+/// The longest bracketed group opened: its contents indented on the lines between; false
+/// when there is none.
+fn open_group(nodes: &[Node], indent: usize, width: usize, lines: &mut Vec<String>) -> bool {
+    let Some((at, _)) = nodes
         .iter()
         .enumerate()
         .filter_map(|(i, n)| match n {
@@ -399,12 +406,15 @@ fn open_group(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>
             }
             _ => None,
         })
-        .max_by_key(|(i, len)| (*len, std::cmp::Reverse(*i)))?;
+        .max_by_key(|(i, len)| (*len, std::cmp::Reverse(*i)))
+    else {
+        return false;
+    };
     let Node::Group {
         open, inner, close, ..
     } = &nodes[at]
     else {
-        return None;
+        return false;
     };
     let mut head = flat_text(&nodes[..at]);
     if open.space && at > 0 {
@@ -420,10 +430,10 @@ fn open_group(nodes: &[Node], indent: usize, width: usize) -> Option<Vec<String>
         }
         tail.push_str(&after);
     }
-    let mut lines = vec![pad(indent, &head)];
-    lines.extend(lay(inner, indent + 2, width));
+    lines.push(pad(indent, &head));
+    lay(inner, indent + 2, width, lines);
     lines.push(pad(indent, &tail));
-    Some(lines)
+    true
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `prometheus-operator/<stem>.yaml`, with the target's namespace and labels. Its `spec` is
 //! the very groups of the plain rule file.
 
-use super::rule_files::{self, field, map, GroupExtras};
+use super::rule_files::{self, field, map, pairs, GroupExtras};
 use super::{header, Artifact};
 use crate::parse::ast::QueryLanguage;
 use crate::resolve::model::Model;
@@ -24,7 +24,7 @@ pub(super) fn emit(model: &Model) -> Vec<Artifact> {
                 field(&mut text, "  namespace: ", ns);
             }
             if !target.labels.is_empty() {
-                map(&mut text, "  ", "labels", &target.labels);
+                map(&mut text, "  ", "labels", pairs(&target.labels));
             }
             text.push_str("spec:\n");
             let mut spec = String::new();

@@ -4,7 +4,7 @@
 
 use super::yaml_scalar::scalar;
 use crate::parse::ast::QueryLanguage;
-use crate::resolve::model::{AlertRule, Labels, Model, RuleGroup};
+use crate::resolve::model::{AlertRule, Labels, Model, RecordLabels, RuleGroup};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -16,7 +16,7 @@ pub(super) enum Rule<'a> {
     Record {
         record: &'a str,
         expr: &'a str,
-        labels: &'a Labels,
+        labels: &'a RecordLabels,
     },
     Alert {
         alert: &'a str,
@@ -113,7 +113,7 @@ pub(super) fn items(out: &mut String, groups: &[(&RuleGroup, Vec<Rule>)], extras
                     field(out, "  - record: ", record);
                     field(out, "    expr: ", expr);
                     if !labels.is_empty() {
-                        map(out, "    ", "labels", labels);
+                        map(out, "    ", "labels", labels.iter());
                     }
                 }
                 Rule::Alert { alert, rule } => {
@@ -125,8 +125,8 @@ pub(super) fn items(out: &mut String, groups: &[(&RuleGroup, Vec<Rule>)], extras
                     if let Some(k) = rule.keep_firing_for {
                         let _ = writeln!(out, "    keep_firing_for: {k}");
                     }
-                    map(out, "    ", "labels", &rule.labels);
-                    map(out, "    ", "annotations", &rule.annotations);
+                    map(out, "    ", "labels", pairs(&rule.labels));
+                    map(out, "    ", "annotations", pairs(&rule.annotations));
                 }
             }
         }
@@ -149,7 +149,7 @@ fn group_header(out: &mut String, group: &RuleGroup, extras: GroupExtras) {
         let _ = writeln!(out, "  partial_response_strategy: {strategy}");
     }
     if !group.labels.is_empty() && extras.prometheus_fields {
-        map(out, "  ", "labels", &group.labels);
+        map(out, "  ", "labels", pairs(&group.labels));
     }
 }
 
@@ -162,8 +162,19 @@ pub(super) fn field(out: &mut String, prefix: &str, value: &str) {
 }
 
 /// `labels` or `annotations` at `indent`: `{}` when empty, else one key per line.
-pub(super) fn map(out: &mut String, indent: &str, key: &str, entries: &Labels) {
-    if entries.is_empty() {
+/// A label map's entries as [`map`] takes them.
+pub(super) fn pairs(labels: &Labels) -> impl Iterator<Item = (&str, &str)> {
+    labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+}
+
+pub(super) fn map<'a>(
+    out: &mut String,
+    indent: &str,
+    key: &str,
+    entries: impl Iterator<Item = (&'a str, &'a str)>,
+) {
+    let mut entries = entries.peekable();
+    if entries.peek().is_none() {
         let _ = writeln!(out, "{indent}{key}: {{}}");
         return;
     }

@@ -26,11 +26,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut seen: HashMap<Key, usize> = HashMap::new();
     for (index, record) in cx.model.records.iter().enumerate() {
         for rule in &record.rules {
-            let labels: Vec<(&str, &str)> = rule
-                .labels
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let labels: Vec<(&str, &str)> = rule.labels.iter().collect();
             let key = (record.name.as_str(), labels, rule.expr.as_str());
             match seen.get(&key) {
                 Some(&first) if first != index => {

@@ -897,7 +897,70 @@ pub(crate) struct Alert {
 pub(crate) struct RecordRule {
     pub environment: Option<usize>,
     pub expr: String,
-    pub labels: Labels,
+    pub labels: RecordLabels,
+}
+
+/// A recording rule's labels: a map it may share with other rules (an SLO's recordings of one
+/// instance share theirs: 14 rules, one map) and the few of its own, which win over the
+/// shared ones of the same name. At 1,000 SLOs this keeps 28,000 copies of one map out of
+/// memory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordLabels {
+    shared: std::sync::Arc<Labels>,
+    /// Sorted by name.
+    own: Vec<(String, String)>,
+}
+
+impl RecordLabels {
+    pub(crate) fn new(shared: std::sync::Arc<Labels>) -> RecordLabels {
+        RecordLabels {
+            shared,
+            own: Vec::new(),
+        }
+    }
+
+    /// With `name` set to `value`, over a shared label of that name.
+    pub(crate) fn with(mut self, name: &str, value: String) -> RecordLabels {
+        match self.own.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+            Ok(at) => self.own[at].1 = value,
+            Err(at) => self.own.insert(at, (name.to_string(), value)),
+        }
+        self
+    }
+
+    /// Every label, by name.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut shared = self
+            .shared
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .peekable();
+        let mut own = self
+            .own
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .peekable();
+        std::iter::from_fn(move || match (shared.peek(), own.peek()) {
+            (Some(s), Some(o)) if s.0 < o.0 => shared.next(),
+            (Some(s), Some(o)) if s.0 == o.0 => {
+                shared.next();
+                own.next()
+            }
+            (_, Some(_)) => own.next(),
+            (Some(_), None) => shared.next(),
+            (None, None) => None,
+        })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shared.is_empty() && self.own.is_empty()
+    }
+}
+
+impl From<Labels> for RecordLabels {
+    fn from(labels: Labels) -> RecordLabels {
+        RecordLabels::new(std::sync::Arc::new(labels))
+    }
 }
 
 #[derive(Debug)]
@@ -998,4 +1061,37 @@ pub(crate) struct Dashboard {
     /// Rows and panels in order; a row's panels follow it.
     pub panels: Vec<Panel>,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Labels, RecordLabels};
+
+    #[test]
+    fn a_recordings_own_labels_join_the_shared_ones_in_order_and_win() {
+        let shared: Labels = [("b", "shared"), ("d", "shared"), ("f", "shared")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let labels = RecordLabels::from(shared)
+            .with("e", "own".into())
+            .with("a", "own".into())
+            .with("d", "own".into())
+            .with("g", "own".into())
+            .with("a", "again".into());
+        let all: Vec<(&str, &str)> = labels.iter().collect();
+        assert_eq!(
+            all,
+            [
+                ("a", "again"),
+                ("b", "shared"),
+                ("d", "own"),
+                ("e", "own"),
+                ("f", "shared"),
+                ("g", "own")
+            ]
+        );
+        assert!(!labels.is_empty());
+        assert!(RecordLabels::default().is_empty());
+    }
 }

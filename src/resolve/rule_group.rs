@@ -255,7 +255,7 @@ impl Resolver<'_> {
             rules.push(RecordRule {
                 environment: instance.environment,
                 expr,
-                labels,
+                labels: labels.into(),
             });
         }
         Some(Record {

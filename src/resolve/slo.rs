@@ -415,13 +415,15 @@ impl Resolver<'_> {
             if style != AlertStyle::Pyrra {
                 recordings.extend(sloth_metadata(&series, objective, &own_text));
             }
+            // One map for every recording of the instance; each adds its window.
+            let shared = RecordLabels::from(labels.clone());
             for (name, expr, window) in recordings {
-                let mut record_labels = labels.clone();
+                let mut record_labels = shared.clone();
                 if name == "sloth_slo_info" {
-                    record_labels.insert("sloth_objective".into(), tidy(objective * 100.0));
+                    record_labels = record_labels.with("sloth_objective", tidy(objective * 100.0));
                 }
                 if let (Some(w), true) = (window, style != AlertStyle::Pyrra) {
-                    record_labels.insert("sloth_window".into(), w.window_name());
+                    record_labels = record_labels.with("sloth_window", w.window_name());
                 }
                 let rule = RecordRule {
                     environment: instance.environment,

@@ -4,7 +4,6 @@
 use super::duration::Duration;
 use super::error::ResolveError;
 use super::model::{self, Alert, AlertRule, Condition, Example, Labels, Model, Query, Threshold};
-use super::rule_group::Groups;
 use super::threshold::comparison_text;
 use super::version::Version;
 use super::{escalation_twins, indent, labels_of, level_name, not_a_rule_value, promql};
@@ -32,14 +31,16 @@ struct Spec<'a> {
 
 impl Resolver<'_> {
     /// The alert's variants, in order; empty when anything is wrong with it.
+    /// The variants of alert `a`, and its rule group as written (`Some(None)`: its file's)
+    /// once it got far enough to have one: the caller makes the groups in declaration order
+    /// and sets each variant's.
     pub(super) fn alert(
         &mut self,
         a: &ast::Alert,
         model: &Model,
         queries: &[Option<Query>],
         thresholds: &[Option<Threshold>],
-        groups: &mut Groups,
-    ) -> Vec<Alert> {
+    ) -> (Vec<Alert>, Option<Option<usize>>) {
         let errors_before = self.errors.len();
         let specs = self.variant_specs(a);
         let group = self.group_ref(&a.group);
@@ -57,9 +58,8 @@ impl Resolver<'_> {
         }
         let runbook_url = self.alert_runbook_url(a);
         let (Some(instances), Some(group)) = (instances, group) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
-        let group = groups.of(group, a.name.span, self);
         let mut alerts = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
             let variant = self.variant(
@@ -71,7 +71,6 @@ impl Resolver<'_> {
                 (queries, thresholds),
             );
             if let Some(mut alert) = variant {
-                alert.group = group;
                 alert.primary = i == 0;
                 alerts.push(alert);
             }
@@ -80,7 +79,7 @@ impl Resolver<'_> {
             self.check_step(step);
         }
         if self.errors.len() > errors_before || alerts.len() != specs.len() {
-            return Vec::new();
+            return (Vec::new(), Some(group));
         }
         self.check_variant_labels(a, &alerts);
         if let (Some(e), true) = (
@@ -91,7 +90,7 @@ impl Resolver<'_> {
                 alert: a.name.value.clone(),
                 span: e.name.span,
             });
-            return Vec::new();
+            return (Vec::new(), Some(group));
         }
         let examples = a
             .examples
@@ -100,9 +99,9 @@ impl Resolver<'_> {
             .collect();
         alerts[0].examples = examples;
         if self.errors.len() > errors_before {
-            return Vec::new();
+            return (Vec::new(), Some(group));
         }
-        alerts
+        (alerts, Some(group))
     }
 
     /// Two variants whose rules carry the same labels would be one series from two rules.

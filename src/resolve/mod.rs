@@ -3,6 +3,7 @@
 //! is collected; the stage fails only at the end.
 
 mod alert;
+mod alert_batch;
 mod alert_order;
 mod alertmanager_global;
 mod bounds;
@@ -110,7 +111,7 @@ pub(crate) fn resolve(
         files.iter().map(|f| (f.file, f.imports.clone())).collect();
     let mut r = Resolver {
         sources,
-        names: Names::new(sources, &imports),
+        names: std::sync::Arc::new(Names::new(sources, &imports)),
         errors: Vec::new(),
         prometheus: promql_version::PromqlTarget::default(),
         alertmanager: version::Version::ALERTMANAGER,
@@ -206,15 +207,7 @@ pub(crate) fn resolve(
         span: routing_span,
     };
     let mut groups = r.declared_groups(&decls.groups, &model);
-    let mut alerts: Vec<Alert> = Vec::new();
-    for a in &decls.alerts {
-        let variants = r.alert(a, &model, &queries, &thresholds, &mut groups);
-        let declaration = alerts.len();
-        alerts.extend(variants.into_iter().map(|mut v| {
-            v.declaration = declaration;
-            v
-        }));
-    }
+    let mut alerts = r.alerts(&decls.alerts, &model, (&queries, &thresholds), &mut groups);
     let mut records: Vec<Record> = decls
         .records
         .iter()
@@ -388,7 +381,8 @@ impl<'a> Declarations<'a> {
 
 struct Resolver<'a> {
     sources: &'a SourceMap,
-    names: Names<'a>,
+    /// Shared with the resolvers of other cores once every name is declared.
+    names: std::sync::Arc<Names<'a>>,
     errors: Vec<ResolveError>,
     /// The Prometheus the rules are for: what PromQL may use.
     prometheus: promql_version::PromqlTarget,
@@ -397,6 +391,16 @@ struct Resolver<'a> {
     /// `{{ template "name" }}` calls seen in receivers and template files, checked once all
     /// template files are read.
     template_calls: Vec<(String, crate::source::Span)>,
+}
+
+/// `0..len` cut in one run per core, in order: the declarations each core resolves.
+fn runs(len: usize) -> Vec<std::ops::Range<usize>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = len.div_ceil(threads).max(1);
+    (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect()
 }
 
 /// A Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
@@ -435,9 +439,25 @@ fn level_name(level: Level) -> &'static str {
 }
 
 impl<'a> Resolver<'a> {
+    /// A resolver for work done on another core: the same names and targets, errors of its
+    /// own.
+    fn fork(&self) -> Resolver<'a> {
+        Resolver {
+            sources: self.sources,
+            names: std::sync::Arc::clone(&self.names),
+            errors: Vec::new(),
+            prometheus: self.prometheus.clone(),
+            alertmanager: self.alertmanager,
+            template_calls: Vec::new(),
+        }
+    }
+
     fn declare_all(&mut self, d: &Declarations) {
-        let declare = |names: &mut Names, kind, ident: &ast::Ident, index| {
-            names.declare(kind, ident, index).err().map(|e| *e)
+        let declare = |names: &mut std::sync::Arc<Names>, kind, ident: &ast::Ident, index| {
+            std::sync::Arc::make_mut(names)
+                .declare(kind, ident, index)
+                .err()
+                .map(|e| *e)
         };
         let mut errors = Vec::new();
         for (i, e) in d.environments.iter().enumerate() {

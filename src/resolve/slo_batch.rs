@@ -32,27 +32,14 @@ impl Resolver<'_> {
         defaults: &Defaults,
         (alerts, records): (&mut Vec<Alert>, &mut Vec<Record>),
     ) -> Vec<Slo> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let size = if slos.len() < PARALLEL_FROM || threads < 2 {
-            slos.len().max(1)
+        let runs = if slos.len() < PARALLEL_FROM {
+            std::iter::once(0..slos.len()).collect()
         } else {
-            slos.len().div_ceil(threads)
+            super::runs(slos.len())
         };
-        let runs: Vec<std::ops::Range<usize>> = (0..slos.len())
-            .step_by(size)
-            .map(|start| start..(start + size).min(slos.len()))
-            .collect();
-        let (sources, names) = (self.sources, &self.names);
-        let (prometheus, alertmanager) = (&self.prometheus, self.alertmanager);
+        let base = self.fork();
         let done = crate::parallel::map(&runs, |range| {
-            let mut r = Resolver {
-                sources,
-                names: names.clone(),
-                errors: Vec::new(),
-                prometheus: prometheus.clone(),
-                alertmanager,
-                template_calls: Vec::new(),
-            };
+            let mut r = base.fork();
             let mut run = Run::default();
             let mut shared = HashMap::new();
             for i in range.clone() {

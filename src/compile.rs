@@ -117,10 +117,10 @@ fn model(
             .map(StageError::to_diagnostic)
             .collect::<Vec<_>>()
     })?;
-    let (files, mut diagnostics) =
+    let (mut files, mut diagnostics) =
         timing::stage("parse", || load_and_parse(discovered, &root, sources));
     fail_if_any(&mut diagnostics)?;
-    let model = timing::stage("resolve", || resolve::resolve(&files, sources))
+    let model = timing::stage("resolve", || resolve::resolve(&mut files, sources))
         .map_err(|errors| sorted(errors.iter().map(StageError::to_diagnostic).collect()))?;
     let (mut diagnostics, found_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         timing::stage("check", || check::check(&model))

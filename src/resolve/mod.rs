@@ -14,6 +14,7 @@ mod dashboards;
 pub(crate) mod duration;
 mod error;
 pub(crate) mod integration;
+mod large_declarations;
 mod logql;
 pub(crate) mod model;
 mod names;
@@ -103,10 +104,14 @@ struct Instance {
     labels: Labels,
 }
 
+/// Resolves `files` into the model; their alerts, SLOs and dashboards are taken out of them
+/// (and dropped) on the way.
 pub(crate) fn resolve(
-    files: &[ParsedFile],
+    files: &mut [ParsedFile],
     sources: &SourceMap,
 ) -> Result<Model, Vec<ResolveError>> {
+    let mut large = large_declarations::Large::take(files);
+    let files: &[ParsedFile] = files;
     let imports: Vec<(FileId, Vec<FileId>)> =
         files.iter().map(|f| (f.file, f.imports.clone())).collect();
     let mut r = Resolver {
@@ -118,7 +123,7 @@ pub(crate) fn resolve(
         template_calls: Vec::new(),
     };
     let decls = Declarations::collect(files);
-    r.declare_all(&decls);
+    r.declare_all(&decls, &large);
     let project = r.project(&decls.projects);
     r.alertmanager = project.alertmanager_version;
     r.prometheus = promql_version::PromqlTarget {
@@ -207,7 +212,15 @@ pub(crate) fn resolve(
         span: routing_span,
     };
     let mut groups = r.declared_groups(&decls.groups, &model);
-    let mut alerts = r.alerts(&decls.alerts, &model, (&queries, &thresholds), &mut groups);
+    let written_alerts: Vec<&ast::Alert> = large.alerts.iter().map(|a| &**a).collect();
+    let mut alerts = r.alerts(
+        &written_alerts,
+        &model,
+        (&queries, &thresholds),
+        &mut groups,
+    );
+    drop(written_alerts);
+    large.alerts = Vec::new();
     let mut records: Vec<Record> = decls
         .records
         .iter()
@@ -215,18 +228,20 @@ pub(crate) fn resolve(
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
     // Each SLO's rules go to the group of its file, made in declaration order.
-    let slo_groups: Vec<usize> = decls
-        .slos
+    let written_slos: Vec<&ast::Slo> = large.slos.iter().map(|s| &**s).collect();
+    let slo_groups: Vec<usize> = written_slos
         .iter()
         .map(|s| groups.of(None, s.name.span, &r))
         .collect();
     let mut slos = r.slos(
-        &decls.slos,
+        &written_slos,
         &slo_groups,
         &model,
         &slo_defaults,
         (&mut alerts, &mut records),
     );
+    drop(written_slos);
+    large.slos = Vec::new();
     let alerts = alert_order::variants_together(alerts, &mut slos);
     r.check_slo_ids(&slos);
     model.slos = slos;
@@ -255,12 +270,14 @@ pub(crate) fn resolve(
         .flat_map(|p| &p.rules)
         .map(|rule| r.policy_rule(rule, &queries, &thresholds))
         .collect();
-    let mut dashboards: Vec<Dashboard> = decls
-        .dashboards
+    let written_dashboards: Vec<&ast::Dashboard> = large.dashboards.iter().map(|d| &**d).collect();
+    let mut dashboards: Vec<Dashboard> = written_dashboards
         .iter()
         .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))
         .collect();
-    r.dashboard_links(&decls.dashboards, &mut dashboards);
+    r.dashboard_links(&written_dashboards, &mut dashboards);
+    drop(written_dashboards);
+    drop(large);
     if !r.errors.is_empty() {
         return Err(once_per_unknown_name(r.errors));
     }
@@ -306,7 +323,6 @@ struct Declarations<'a> {
     severities: Vec<&'a ast::Severity>,
     queries: Vec<&'a ast::Query>,
     thresholds: Vec<&'a ast::Threshold>,
-    alerts: Vec<&'a ast::Alert>,
     records: Vec<&'a ast::Record>,
     receivers: Vec<&'a ast::Receiver>,
     routings: Vec<&'a ast::Routing>,
@@ -314,12 +330,10 @@ struct Declarations<'a> {
     inhibits: Vec<&'a ast::Inhibit>,
     escalations: Vec<&'a ast::Escalation>,
     route_tests: Vec<&'a ast::RouteTest>,
-    dashboards: Vec<&'a ast::Dashboard>,
     components: Vec<&'a ast::Component>,
     sections: Vec<&'a ast::Section>,
     scenarios: Vec<&'a ast::Scenario>,
     appendices: Vec<&'a ast::Appendix>,
-    slos: Vec<&'a ast::Slo>,
     slo_defaults: Vec<&'a ast::SloDefaults>,
     policies: Vec<&'a ast::Policy>,
     groups: Vec<&'a ast::RuleGroup>,
@@ -352,7 +366,10 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Severity(s) => d.severities.push(s),
                 ast::Declaration::Query(q) => d.queries.push(q),
                 ast::Declaration::Threshold(t) => d.thresholds.push(t),
-                ast::Declaration::Alert(a) => d.alerts.push(a),
+                // Taken out before: see [`large_declarations`].
+                ast::Declaration::Alert(_)
+                | ast::Declaration::Dashboard(_)
+                | ast::Declaration::Slo(_) => {}
                 ast::Declaration::Record(r) => d.records.push(r),
                 ast::Declaration::Receiver(r) => d.receivers.push(r),
                 ast::Declaration::Routing(r) => d.routings.push(r),
@@ -360,12 +377,10 @@ impl<'a> Declarations<'a> {
                 ast::Declaration::Inhibit(i) => d.inhibits.push(i),
                 ast::Declaration::Escalation(e) => d.escalations.push(e),
                 ast::Declaration::RouteTest(t) => d.route_tests.push(t),
-                ast::Declaration::Dashboard(x) => d.dashboards.push(x),
                 ast::Declaration::Component(c) => d.components.push(c),
                 ast::Declaration::Section(x) => d.sections.push(x),
                 ast::Declaration::Scenario(x) => d.scenarios.push(x),
                 ast::Declaration::Appendix(x) => d.appendices.push(x),
-                ast::Declaration::Slo(x) => d.slos.push(x),
                 ast::Declaration::SloDefaults(x) => d.slo_defaults.push(x),
                 ast::Declaration::Policy(x) => d.policies.push(x),
                 ast::Declaration::Group(x) => d.groups.push(x),
@@ -452,7 +467,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn declare_all(&mut self, d: &Declarations) {
+    fn declare_all(&mut self, d: &Declarations, large: &large_declarations::Large) {
         let declare = |names: &mut std::sync::Arc<Names>, kind, ident: &ast::Ident, index| {
             std::sync::Arc::make_mut(names)
                 .declare(kind, ident, index)
@@ -475,7 +490,7 @@ impl<'a> Resolver<'a> {
         for (i, t) in d.thresholds.iter().enumerate() {
             errors.extend(declare(&mut self.names, "threshold", &t.name, i));
         }
-        for (i, a) in d.alerts.iter().enumerate() {
+        for (i, a) in large.alerts.iter().enumerate() {
             errors.extend(declare(&mut self.names, "alert", &a.name, i));
         }
         for (i, r) in d.receivers.iter().enumerate() {
@@ -486,9 +501,9 @@ impl<'a> Resolver<'a> {
         }
         // SLOs may share an alert name (Pyrra's style): declared by the first.
         let mut slo_alerts = std::collections::HashSet::new();
-        for (i, x) in d.slos.iter().enumerate() {
+        for (i, x) in large.slos.iter().enumerate() {
             errors.extend(declare(&mut self.names, "slo", &x.name, i));
-            let alerts = d.alerts.len() + 3 * i;
+            let alerts = large.alerts.len() + 3 * i;
             let names =
                 [&x.page, &x.ticket, &x.absent].map(|a| a.as_ref().and_then(|a| a.name.as_ref()));
             // Page and ticket may share a name (Sloth's style), and SLOs theirs (Pyrra's):
@@ -516,7 +531,7 @@ impl<'a> Resolver<'a> {
         for (i, x) in d.sections.iter().enumerate() {
             errors.extend(declare(&mut self.names, "section", &x.name, i));
         }
-        for (i, x) in d.dashboards.iter().enumerate() {
+        for (i, x) in large.dashboards.iter().enumerate() {
             errors.extend(declare(&mut self.names, "dashboard", &x.name, i));
         }
         for (i, e) in d.escalations.iter().enumerate() {

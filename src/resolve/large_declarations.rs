@@ -7,9 +7,9 @@ use crate::parse::ast;
 
 #[derive(Default)]
 pub(super) struct Large {
-    pub alerts: Vec<Box<ast::Alert>>,
-    pub slos: Vec<Box<ast::Slo>>,
-    pub dashboards: Vec<Box<ast::Dashboard>>,
+    pub alerts: Vec<ast::Alert>,
+    pub slos: Vec<ast::Slo>,
+    pub dashboards: Vec<ast::Dashboard>,
 }
 
 impl Large {
@@ -29,9 +29,9 @@ impl Large {
         let mut rest = Vec::with_capacity(declarations.len());
         for declaration in declarations {
             match declaration {
-                ast::Declaration::Alert(a) => self.alerts.push(a),
-                ast::Declaration::Slo(s) => self.slos.push(s),
-                ast::Declaration::Dashboard(d) => self.dashboards.push(d),
+                ast::Declaration::Alert(a) => self.alerts.push(*a),
+                ast::Declaration::Slo(s) => self.slos.push(*s),
+                ast::Declaration::Dashboard(d) => self.dashboards.push(*d),
                 ast::Declaration::Group(mut g) => {
                     g.rules = self.take_from(std::mem::take(&mut g.rules));
                     rest.push(ast::Declaration::Group(g));

@@ -212,7 +212,7 @@ pub(crate) fn resolve(
         span: routing_span,
     };
     let mut groups = r.declared_groups(&decls.groups, &model);
-    let written_alerts: Vec<&ast::Alert> = large.alerts.iter().map(|a| &**a).collect();
+    let written_alerts: Vec<&ast::Alert> = large.alerts.iter().collect();
     let mut alerts = r.alerts(
         &written_alerts,
         &model,
@@ -228,7 +228,7 @@ pub(crate) fn resolve(
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
     // Each SLO's rules go to the group of its file, made in declaration order.
-    let written_slos: Vec<&ast::Slo> = large.slos.iter().map(|s| &**s).collect();
+    let written_slos: Vec<&ast::Slo> = large.slos.iter().collect();
     let slo_groups: Vec<usize> = written_slos
         .iter()
         .map(|s| groups.of(None, s.name.span, &r))
@@ -270,7 +270,7 @@ pub(crate) fn resolve(
         .flat_map(|p| &p.rules)
         .map(|rule| r.policy_rule(rule, &queries, &thresholds))
         .collect();
-    let written_dashboards: Vec<&ast::Dashboard> = large.dashboards.iter().map(|d| &**d).collect();
+    let written_dashboards: Vec<&ast::Dashboard> = large.dashboards.iter().collect();
     let mut dashboards: Vec<Dashboard> = written_dashboards
         .iter()
         .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))

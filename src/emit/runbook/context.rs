@@ -337,19 +337,54 @@ pub(super) fn render_alert_bodies<E: Send>(
 }
 
 impl Page {
-    /// Fills the `body` of every alert of the page with `render(alert)`.
-    pub(super) fn render_alert_bodies<E>(
-        &mut self,
-        render: impl Fn(&Alert) -> Result<String, E>,
-    ) -> Result<(), E> {
-        for alert in self
-            .alert_groups
-            .iter_mut()
-            .flat_map(|g| g.alerts.iter_mut())
-        {
-            alert.body = render(alert)?;
+    /// The page as templates see it, each alert converted for them once: `body` renders the
+    /// alert's section from its value, and the page shows that value with the section as its
+    /// `body`.
+    pub(super) fn into_value<E>(
+        self,
+        body: impl Fn(&minijinja::Value) -> Result<String, E>,
+    ) -> Result<minijinja::Value, E> {
+        /// The page's fields as [`Page`] serializes them, its alerts already values.
+        #[derive(Serialize)]
+        struct PageValue {
+            title: String,
+            file: String,
+            count: usize,
+            alert_groups: Vec<GroupValue>,
         }
-        Ok(())
+        #[derive(Serialize)]
+        struct GroupValue {
+            severity: String,
+            alerts: Vec<minijinja::Value>,
+        }
+        let mut alert_groups = Vec::with_capacity(self.alert_groups.len());
+        for group in self.alert_groups {
+            let mut alerts = Vec::with_capacity(group.alerts.len());
+            for alert in group.alerts {
+                let value = minijinja::Value::from_serialize(&alert);
+                let section = minijinja::Value::from(body(&value)?);
+                // The same fields in the same order, `body` filled in.
+                let fields = value.try_iter().into_iter().flatten().map(|key| {
+                    let field = if key.as_str() == Some("body") {
+                        section.clone()
+                    } else {
+                        value.get_item(&key).unwrap_or_default()
+                    };
+                    (key, field)
+                });
+                alerts.push(fields.collect::<minijinja::Value>());
+            }
+            alert_groups.push(GroupValue {
+                severity: group.severity,
+                alerts,
+            });
+        }
+        Ok(minijinja::Value::from_serialize(PageValue {
+            title: self.title,
+            file: self.file,
+            count: self.count,
+            alert_groups,
+        }))
     }
 }
 

@@ -21,52 +21,66 @@ fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Every heading's anchor with its line, in order, as GitHub and mdBook assign them.
 pub(super) fn anchors(text: &str) -> Vec<(usize, String)> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::new();
-    for (line, content) in prose_lines(text) {
-        let trimmed = content.trim_start();
-        let level = trimmed.chars().take_while(|c| *c == '#').count();
-        if level == 0 || level > 6 || !trimmed[level..].starts_with(' ') {
-            continue;
-        }
-        let base = anchor::slug(&trimmed[level..]);
-        let count = seen.entry(base.clone()).or_insert(0);
-        let id = if *count == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
-        out.push((line, id));
+    let mut seen = HashMap::new();
+    prose_lines(text)
+        .filter_map(|(line, content)| Some((line, heading_anchor(content, &mut seen)?)))
+        .collect()
+}
+
+/// The anchor of a heading line (`None` for other lines); `seen` counts the anchors before
+/// it, for the numbered repeats.
+fn heading_anchor(content: &str, seen: &mut HashMap<String, usize>) -> Option<String> {
+    let trimmed = content.trim_start();
+    let level = trimmed.bytes().take_while(|c| *c == b'#').count();
+    if level == 0 || level > 6 || !trimmed[level..].starts_with(' ') {
+        return None;
     }
-    out
+    let base = anchor::slug(&trimmed[level..]);
+    let count = seen.entry(base.clone()).or_insert(0);
+    let id = if *count == 0 {
+        base
+    } else {
+        format!("{base}-{count}")
+    };
+    *count += 1;
+    Some(id)
 }
 
 /// Link targets `](target)` outside code, skipping inline code spans and escaped
 /// brackets (`\](` is text).
+#[cfg(test)]
 fn links(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (line, content) in prose_lines(text) {
-        let mut in_inline = false;
-        let bytes = content.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'\\' && !in_inline {
-                i += 2;
-                continue;
-            }
-            if bytes[i] == b'`' {
-                in_inline = !in_inline;
-            } else if !in_inline && bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
-                if let Some(end) = content[i + 2..].find(')') {
-                    out.push((line, content[i + 2..i + 2 + end].to_string()));
-                    i += 2 + end;
-                }
-            }
-            i += 1;
-        }
+        line_links(line, content, &mut out);
     }
     out
+}
+
+/// The link targets of line number `line` (outside code blocks), appended to `out`.
+fn line_links(line: usize, content: &str, out: &mut Vec<(usize, String)>) {
+    // Most lines hold no link: skip them without looking at each byte.
+    if !content.contains("](") {
+        return;
+    }
+    let mut in_inline = false;
+    let bytes = content.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && !in_inline {
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'`' {
+            in_inline = !in_inline;
+        } else if !in_inline && bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
+            if let Some(end) = content[i + 2..].find(')') {
+                out.push((line, content[i + 2..i + 2 + end].to_string()));
+                i += 2 + end;
+            }
+        }
+        i += 1;
+    }
 }
 
 /// In the book each section is a chapter: a `#anchor` link to another chapter's heading
@@ -109,12 +123,21 @@ pub(super) struct Scan {
 }
 
 impl Scan {
+    /// Scans `text` in one pass over its lines.
     pub(super) fn new(path: String, text: &str) -> Scan {
-        Scan {
-            anchors: anchors(text),
-            links: links(text),
+        let mut scan = Scan {
             path,
+            anchors: Vec::new(),
+            links: Vec::new(),
+        };
+        let mut seen = HashMap::new();
+        for (line, content) in prose_lines(text) {
+            if let Some(id) = heading_anchor(content, &mut seen) {
+                scan.anchors.push((line, id));
+            }
+            line_links(line, content, &mut scan.links);
         }
+        scan
     }
 
     /// The file's name: links between runbook files name files, not paths.

@@ -180,13 +180,14 @@ pub(crate) fn emit(
     let (mut built, mut team_pages) = crate::timing::stage("rb-context", || context::build(model));
     // Each alert's section is rendered once (the document and the book's alert pages both
     // print it); a team page renders its own alerts' sections.
-    let alert_body = |alert: &context::Alert| {
-        let alert = minijinja::Value::from_serialize(alert);
+    let alert_body = |alert: &minijinja::Value| {
         render(env, "alert_body.md", minijinja::context! { alert => alert })
             .map(|t| collapse_blank_lines(&t))
     };
     crate::timing::stage("rb-alerts", || {
-        context::render_alert_bodies(&mut built, alert_body)
+        context::render_alert_bodies(&mut built, |alert| {
+            alert_body(&minijinja::Value::from_serialize(alert))
+        })
     })
     .map_err(|e| vec![e])?;
     // Converted once: every section template reads the same context.
@@ -256,9 +257,8 @@ pub(crate) fn emit(
     let project = context_project(model);
     let page_scans = crate::parallel::map_into(std::mem::take(&mut team_pages.list), |mut page| {
         team_pages.fill(&mut page);
-        page.render_alert_bodies(alert_body)?;
         let file = page.file.clone();
-        let page = minijinja::Value::from_serialize(page);
+        let page = page.into_value(alert_body)?;
         let (doc_back, book_back) = ("runbook.md#alert-investigation", "alerts.md");
         let context = minijinja::context! {
             project => &project, page => page, back => doc_back,

@@ -310,3 +310,31 @@ fn many_slos_sharing_alert_names_make_one_alert_whatever_core_resolved_them() {
         assert!(runbook.contains(&format!("the S{i} errors SLO")), "S{i}");
     }
 }
+
+#[test]
+fn a_selector_value_holding_the_window_placeholder_stays_as_written() {
+    let source = r#"severity critical {}
+severity warning {}
+service odd { selector { job = "a$window" } }
+slo odd_errors "Odd errors" {
+  services [odd]
+  objective 99.5%
+  sli ratio {
+    errors `sum(rate(requests_total{code=~"5..", $selector}[$window]))`
+    total `sum(rate(requests_total{$selector}[$window]))`
+  }
+}
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("slos.wb"), source).unwrap();
+    let out = tmp.path().join("out");
+    common::compile_ok(&rules, &out);
+    let text = std::fs::read_to_string(out.join("prometheus/slos.rules.yml")).unwrap();
+    assert!(
+        text.contains(r#"sum(rate(requests_total{job="a$window"}[30m]))"#),
+        "{text}"
+    );
+    assert!(!text.contains(r#"job="a30m""#), "{text}");
+}

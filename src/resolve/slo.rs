@@ -401,15 +401,22 @@ impl Resolver<'_> {
                 });
                 return None;
             }
+            // The instance's selector put in once, then each window: the same text as the
+            // other way round unless putting the selector in made a `$window` (a matcher
+            // holding one), which must stay as written.
+            let expanded = selector::expand(&error_ratio, &instance.matchers);
+            let window_in_matchers =
+                expanded.matches(WINDOW).count() != error_ratio.matches(WINDOW).count();
             let mut recordings: Vec<(String, String, Option<Duration>)> = all_windows
                 .iter()
                 .map(|w| {
-                    let expr = error_ratio.replace(WINDOW, &w.window_name());
-                    (
-                        series.ratio(*w),
-                        selector::expand(&expr, &instance.matchers),
-                        Some(*w),
-                    )
+                    let expr = if window_in_matchers {
+                        let expr = error_ratio.replace(WINDOW, &w.window_name());
+                        selector::expand(&expr, &instance.matchers)
+                    } else {
+                        expanded.replace(WINDOW, &w.window_name())
+                    };
+                    (series.ratio(*w), expr, Some(*w))
                 })
                 .collect();
             if style != AlertStyle::Pyrra {

@@ -324,10 +324,11 @@ fn collapse_blank_lines(text: &str) -> String {
     let mut blank = 0;
     let mut in_code = false;
     for line in text.lines() {
+        let line = line.trim_end();
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if line.trim().is_empty() && !in_code {
+        if line.is_empty() && !in_code {
             blank += 1;
             if blank > 1 {
                 continue;
@@ -335,9 +336,11 @@ fn collapse_blank_lines(text: &str) -> String {
         } else {
             blank = 0;
         }
-        out.push_str(line.trim_end());
+        out.push_str(line);
         out.push('\n');
     }
-    let trimmed = out.trim_end().to_string();
-    trimmed + "\n"
+    // Trailing blank lines go, in place: pages are large.
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
 }

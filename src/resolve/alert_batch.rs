@@ -15,7 +15,7 @@ impl Resolver<'_> {
     /// its first.
     pub(super) fn alerts(
         &mut self,
-        alerts: &[&ast::Alert],
+        alerts: &[ast::Alert],
         model: &Model,
         (queries, thresholds): (&[Option<Query>], &[Option<Threshold>]),
         groups: &mut Groups,

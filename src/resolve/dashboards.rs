@@ -197,7 +197,7 @@ impl Resolver<'_> {
     /// out over environments goes to the same environment's copy when there is one.
     pub(super) fn dashboard_links(
         &mut self,
-        decls: &[&ast::Dashboard],
+        decls: &[ast::Dashboard],
         dashboards: &mut [Dashboard],
     ) {
         // Every dashboard by name (with its environment, title and uid), indexed once.

@@ -212,15 +212,10 @@ pub(crate) fn resolve(
         span: routing_span,
     };
     let mut groups = r.declared_groups(&decls.groups, &model);
-    let written_alerts: Vec<&ast::Alert> = large.alerts.iter().collect();
-    let mut alerts = r.alerts(
-        &written_alerts,
-        &model,
-        (&queries, &thresholds),
-        &mut groups,
-    );
-    drop(written_alerts);
-    large.alerts = Vec::new();
+    // Each kind's syntax trees are dropped once it is resolved.
+    let written = std::mem::take(&mut large.alerts);
+    let mut alerts = r.alerts(&written, &model, (&queries, &thresholds), &mut groups);
+    drop(written);
     let mut records: Vec<Record> = decls
         .records
         .iter()
@@ -228,20 +223,19 @@ pub(crate) fn resolve(
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
     // Each SLO's rules go to the group of its file, made in declaration order.
-    let written_slos: Vec<&ast::Slo> = large.slos.iter().collect();
-    let slo_groups: Vec<usize> = written_slos
+    let written = std::mem::take(&mut large.slos);
+    let slo_groups: Vec<usize> = written
         .iter()
         .map(|s| groups.of(None, s.name.span, &r))
         .collect();
     let mut slos = r.slos(
-        &written_slos,
+        &written,
         &slo_groups,
         &model,
         &slo_defaults,
         (&mut alerts, &mut records),
     );
-    drop(written_slos);
-    large.slos = Vec::new();
+    drop(written);
     let alerts = alert_order::variants_together(alerts, &mut slos);
     r.check_slo_ids(&slos);
     model.slos = slos;
@@ -270,14 +264,13 @@ pub(crate) fn resolve(
         .flat_map(|p| &p.rules)
         .map(|rule| r.policy_rule(rule, &queries, &thresholds))
         .collect();
-    let written_dashboards: Vec<&ast::Dashboard> = large.dashboards.iter().collect();
-    let mut dashboards: Vec<Dashboard> = written_dashboards
+    let written = std::mem::take(&mut large.dashboards);
+    let mut dashboards: Vec<Dashboard> = written
         .iter()
         .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))
         .collect();
-    r.dashboard_links(&written_dashboards, &mut dashboards);
-    drop(written_dashboards);
-    drop(large);
+    r.dashboard_links(&written, &mut dashboards);
+    drop(written);
     if !r.errors.is_empty() {
         return Err(once_per_unknown_name(r.errors));
     }

@@ -26,7 +26,7 @@ impl Resolver<'_> {
     /// group of `slos[i]`.
     pub(super) fn slos(
         &mut self,
-        slos: &[&ast::Slo],
+        slos: &[ast::Slo],
         groups: &[usize],
         model: &Model,
         defaults: &Defaults,
@@ -44,7 +44,7 @@ impl Resolver<'_> {
             let mut shared = HashMap::new();
             for i in range.clone() {
                 let slo = r.slo(
-                    slos[i],
+                    &slos[i],
                     i,
                     model,
                     defaults,

@@ -111,12 +111,10 @@ struct PageEntry {
     count: usize,
 }
 
-/// A page of a runbook split by team.
-#[derive(Serialize)]
+/// A page of a runbook split by team (templates see it through [`Page::into_value`]).
 pub(super) struct Page {
     pub title: String,
     /// Its primary alerts, by index in the model, until they are worded.
-    #[serde(skip)]
     alerts: Vec<usize>,
     pub file: String,
     pub count: usize,
@@ -344,7 +342,7 @@ impl Page {
         self,
         body: impl Fn(&minijinja::Value) -> Result<String, E>,
     ) -> Result<minijinja::Value, E> {
-        /// The page's fields as [`Page`] serializes them, its alerts already values.
+        /// The page's fields as templates read them, its alerts already values.
         #[derive(Serialize)]
         struct PageValue {
             title: String,
@@ -416,7 +414,7 @@ pub(super) fn build(model: &Model) -> (Context, Pages<'_>) {
         promql_topics: topics(model, QueryLanguage::PromQl),
         logql_topics: topics(model, QueryLanguage::LogQl),
         severities: severities(model),
-        alert_groups: alert_groups(model, None, &panels),
+        alert_groups: document_alert_groups(model, &panels),
         pages: team_pages
             .iter()
             .map(|p| PageEntry {
@@ -624,17 +622,13 @@ fn panels_by_anchor(model: &Model) -> HashMap<&str, Vec<PanelLink>> {
     index
 }
 
-/// The alerts of one page (`None`: the alerts of the one-document runbook), by severity.
-fn alert_groups(
-    model: &Model,
-    page: Option<&str>,
-    panels: &HashMap<&str, Vec<PanelLink>>,
-) -> Vec<AlertGroup> {
+/// The alerts of the one-document runbook (those on no team's page), by severity.
+fn document_alert_groups(model: &Model, panels: &HashMap<&str, Vec<PanelLink>>) -> Vec<AlertGroup> {
     let primaries = model
         .alerts
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.primary && a.page.as_deref() == page)
+        .filter(|(_, a)| a.primary && a.page.is_none())
         .map(|(i, _)| i);
     grouped(model, primaries, panels)
 }

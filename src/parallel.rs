@@ -2,31 +2,28 @@
 //! output never depends on scheduling.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-/// `items.iter().map(f).collect()`, on up to as many threads as there are cores.
+/// `items.iter().map(f).collect()`, on up to as many threads as there are cores. Each thread
+/// takes the next item when it is done with one, so that a thread slowed by other work (the
+/// emitters run beside each other) leaves the rest to the others.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     if threads < 2 || items.len() < 2 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .skip(1)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = items[..chunk.min(items.len())].iter().map(f).collect();
-        for handle in handles {
-            // A panic in a worker is a bug; surface it rather than lose results.
-            match handle.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, f(item)));
         }
-        out
-    })
+        done
+    };
+    in_order(items.len(), on_every_core(threads.min(items.len()), &work))
 }
 
 /// Consumes `items`, calling `f` on each, on up to as many threads as there are cores.
@@ -36,35 +33,52 @@ pub(crate) fn map_owned<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
 
 /// `items.into_iter().map(f).collect()`, on up to as many threads as there are cores, results
 /// in input order: each item is dropped as soon as it is done with, so large items need not
-/// all live at once.
-pub(crate) fn map_into<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// all live at once. Threads take the next item as [`map`]'s do.
+pub(crate) fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     if threads < 2 || items.len() < 2 {
         return items.into_iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let mut parts = Vec::new();
-    while items.len() > chunk {
-        let rest = items.split_off(chunk);
-        parts.push(std::mem::replace(&mut items, rest));
-    }
-    parts.push(items);
-    let mut parts = parts.into_iter();
-    let first = parts.next().unwrap_or_default();
+    let len = items.len();
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let taken = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+            let Some((i, item)) = taken else { break };
+            done.push((i, f(item)));
+        }
+        done
+    };
+    in_order(len, on_every_core(threads.min(len), &work))
+}
+
+/// Runs `work` on `threads` threads (this one among them), each returning what it did.
+fn on_every_core<R: Send>(
+    threads: usize,
+    work: &(impl Fn() -> Vec<(usize, R)> + Sync),
+) -> Vec<Vec<(usize, R)>> {
     std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = parts
-            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = first.into_iter().map(f).collect();
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut parts = vec![work()];
         for handle in handles {
+            // A panic in a worker is a bug; surface it rather than lose results.
             match handle.join() {
-                Ok(part) => out.extend(part),
+                Ok(part) => parts.push(part),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        out
+        parts
     })
+}
+
+/// The results of `len` items, by item index, in input order.
+fn in_order<R>(len: usize, parts: Vec<Vec<(usize, R)>>) -> Vec<R> {
+    let mut slots: Vec<Option<R>> = (0..len).map(|_| None).collect();
+    for (i, r) in parts.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

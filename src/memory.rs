@@ -1,6 +1,6 @@
 //! The allocator, and giving memory back to the system between stages.
 //!
-//! A compile makes millions of small allocations on several threads (about 6 million at 1,000
+//! A compile makes millions of small allocations on several threads (about 5 million at 1,000
 //! services): jemalloc makes them about 10% faster end to end than glibc's malloc, at the same
 //! peak. Its background thread returns freed pages to the system while the compile goes on.
 
@@ -21,7 +21,7 @@ pub static malloc_conf: Option<&'static std::ffi::c_char> =
 
 /// Returns the heap's free pages to the system. The sources' syntax trees, dropped once the
 /// model is checked, were allocated on several threads, and the allocator keeps what they
-/// freed for a while: it would count against the compile's peak memory (about 25 MB at 1,000
+/// freed for a while: it would count against the compile's peak memory (about 11 MB at 1,000
 /// services) while the model is emitted.
 pub(crate) fn release_freed() {
     #[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]

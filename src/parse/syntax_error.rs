@@ -32,15 +32,15 @@ pub(crate) fn translate(error: &pest::error::Error<Rule>, file: FileId, text: &s
         }
     }
     if let Some(attempts) = error.parse_attempts() {
-        // Keywords are named by their rules above; the literal tokens add the punctuation
-        // (`}`, `=`, ...) that no rule names.
+        // The literal tokens pest tried: the punctuation (`}`, `=`, ...) and the keywords
+        // that open a block's fields (`query`, `thresholds`, ...), which no rule names.
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             // `#` starts a comment, which is always possible and never the point.
-            if token != "#"
-                && !token.contains("..")
-                && token.chars().all(|c| c.is_ascii_punctuation())
-            {
+            let punctuation = token.chars().all(|c| c.is_ascii_punctuation());
+            let keyword = token.starts_with(|c: char| c.is_ascii_lowercase())
+                && token.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if token != "#" && !token.contains("..") && (punctuation || keyword) {
                 push(format!("`{token}`"));
             }
         }
@@ -183,19 +183,6 @@ fn describe(rule: Rule) -> String {
         Rule::fires => "`fires`",
         Rule::quiet => "`quiet`",
         Rule::example_environment => "`environment`",
-        // An SLO's fields: named so that a misspelt one (`objectve`) is pointed at.
-        Rule::objective => "`objective`",
-        Rule::period => "`period`",
-        Rule::sli_ratio | Rule::sli_latency | Rule::sli_availability | Rule::sli_raw => "`sli`",
-        Rule::page_alert | Rule::burn_kind_page => "`page`",
-        Rule::ticket_alert | Rule::burn_kind_ticket => "`ticket`",
-        Rule::absent_alert | Rule::kw_absent => "`absent`",
-        Rule::slo_id => "`id`",
-        Rule::page_severity => "`page_severity`",
-        Rule::ticket_severity => "`ticket_severity`",
-        Rule::absent_severity => "`absent_severity`",
-        Rule::burn_windows => "`windows`",
-        Rule::alert_style => "`alert_style`",
         _ => "something else",
     };
     word.to_string()

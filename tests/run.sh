@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the real validators (promtool from
-# Debian's `prometheus`, amtool from `prometheus-alertmanager`) and the browser the runbook
-# is checked in (Debian's `chromium`) when they are missing, then checks formatting and
-# lints, and runs every test. mdBook is a dev-dependency: cargo builds it.
+# Debian's `prometheus`, amtool from `prometheus-alertmanager`), the browser the runbook is
+# checked in (Debian's `chromium`) and what builds jemalloc (a C compiler, make) when they
+# are missing, then checks formatting and lints, and runs every test. mdBook is a
+# dev-dependency: cargo builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
+# jemalloc, the allocator, is built from C sources: a C compiler and make.
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

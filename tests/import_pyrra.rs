@@ -76,16 +76,23 @@ fn rule(value: &Value) -> Rule {
     }
 }
 
-/// Imports one objective and compiles it: every rule written.
-fn import_and_compile(spec: &Path, dir: &Path) -> Vec<Rule> {
-    let rules_dir = dir.join("rules");
-    let result = watchbook(&[
+/// `watchbook import pyrra SPEC --out RULES_DIR` with `extra` arguments.
+fn import_pyrra(spec: &Path, rules_dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
         "import",
         "pyrra",
         spec.to_str().unwrap(),
         "--out",
         rules_dir.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    watchbook(&args)
+}
+
+/// Imports one objective and compiles it: every rule written.
+fn import_and_compile(spec: &Path, dir: &Path) -> Vec<Rule> {
+    let rules_dir = dir.join("rules");
+    let result = import_pyrra(spec, &rules_dir, &[]);
     assert!(result.status.success(), "{}", text(&result.stderr));
     let out = dir.join("out");
     common::compile_ok(&rules_dir, &out);
@@ -476,13 +483,7 @@ fn what_the_import_cannot_carry_is_refused_by_name_and_nothing_is_written() {
         let path = tmp.path().join(file);
         std::fs::write(&path, spec).unwrap();
         let rules_dir = tmp.path().join("rules");
-        let result = watchbook(&[
-            "import",
-            "pyrra",
-            path.to_str().unwrap(),
-            "--out",
-            rules_dir.to_str().unwrap(),
-        ]);
+        let result = import_pyrra(&path, &rules_dir, &[]);
         let stderr = one_line(&text(&result.stderr));
         assert_eq!(result.status.code(), Some(1), "{file}: {stderr}");
         assert!(stderr.contains(expected), "{file}: {stderr}");
@@ -550,14 +551,7 @@ fn generic_rules_are_those_pyrras_tests_expect() {
         };
         let tmp = tempfile::tempdir().unwrap();
         let rules_dir = tmp.path().join("rules");
-        let result = watchbook(&[
-            "import",
-            "pyrra",
-            spec.to_str().unwrap(),
-            "--out",
-            rules_dir.to_str().unwrap(),
-            "--generic-rules",
-        ]);
+        let result = import_pyrra(&spec, &rules_dir, &["--generic-rules"]);
         assert!(result.status.success(), "{case}: {}", text(&result.stderr));
         let out = tmp.path().join("out");
         common::compile_ok(&rules_dir, &out);

@@ -11,6 +11,15 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap()
 }
 
+/// A rules directory holding `source` as `slos.wb`, in a temporary directory.
+fn rules_with(source: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("slos.wb"), source).unwrap();
+    (tmp, rules)
+}
+
 #[test]
 fn each_slo_records_every_window_and_its_period() {
     let rules = read("generated/prometheus/slos.rules.yml");
@@ -226,10 +235,7 @@ slo search_latency "Search latency" {
 
 #[test]
 fn slos_in_pyrras_style_share_their_alerts_and_one_runbook_section() {
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(rules.join("slos.wb"), PYRRA_SLOS).unwrap();
+    let (tmp, rules) = rules_with(PYRRA_SLOS);
     let out = tmp.path().join("out");
     common::compile_ok(&rules, &out);
     let file = out.join("prometheus/slos.rules.yml");
@@ -258,15 +264,12 @@ fn slos_in_pyrras_style_share_their_alerts_and_one_runbook_section() {
 
 #[test]
 fn an_slo_alert_may_not_take_the_name_of_another_alert() {
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
     let clash = "alert SLOMetricAbsent { expr `absent(up) == 1` severity critical }\n";
     let source = PYRRA_SLOS.replace(
         "absent SearchMetricsMissing { for 15m }",
         "absent SLOMetricAbsent",
     );
-    std::fs::write(rules.join("slos.wb"), format!("{source}\n{clash}")).unwrap();
+    let (tmp, rules) = rules_with(&format!("{source}\n{clash}"));
     let result = common::compile_command(&rules, &tmp.path().join("out"))
         .output()
         .unwrap();
@@ -286,10 +289,7 @@ fn many_slos_sharing_alert_names_make_one_alert_whatever_core_resolved_them() {
             "slo s{i} \"S{i} errors\" {{\n  alert_style {style}\n  objective 99.5%\n  sli ratio {{\n    errors `sum(rate(requests_total{{job=\"s{i}\", code=~\"5..\"}}[$window]))`\n    total `sum(rate(requests_total{{job=\"s{i}\"}}[$window]))`\n  }}\n  page ErrorBudgetBurn\n  ticket ErrorBudgetBurn\n}}\n"
         ));
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(rules.join("slos.wb"), source).unwrap();
+    let (tmp, rules) = rules_with(&source);
     let out = tmp.path().join("out");
     common::compile_ok(&rules, &out);
     let text = std::fs::read_to_string(out.join("prometheus/slos.rules.yml")).unwrap();
@@ -325,10 +325,7 @@ slo odd_errors "Odd errors" {
   }
 }
 "#;
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = tmp.path().join("rules");
-    std::fs::create_dir_all(&rules).unwrap();
-    std::fs::write(rules.join("slos.wb"), source).unwrap();
+    let (tmp, rules) = rules_with(source);
     let out = tmp.path().join("out");
     common::compile_ok(&rules, &out);
     let text = std::fs::read_to_string(out.join("prometheus/slos.rules.yml")).unwrap();

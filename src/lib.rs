@@ -23,6 +23,8 @@ pub(crate) mod memory;
 pub(crate) mod parallel;
 pub(crate) mod parse;
 pub(crate) mod print;
+#[cfg(test)]
+pub(crate) mod random_text;
 pub(crate) mod resolve;
 pub mod source;
 pub mod timing;

@@ -342,15 +342,7 @@ mod tests {
             'a', ' ', '1', '.', ')', '#', '>', '-', '+', '=', '<', '`', '\\', '*', '_', '[', '|',
             '{', '&', ';', '\n', '\u{85}', 'ü', ':',
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 9) as usize;
-            let text: String = (0..len)
-                .map(|i| POOL[((state >> (i * 6)) % POOL.len() as u64) as usize])
-                .collect();
+        for text in crate::random_text::texts(&POOL, 20_000, 9) {
             for table in [false, true] {
                 assert_eq!(inline(&text, table), escaped(&text, table), "{text:?}");
             }

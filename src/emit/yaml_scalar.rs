@@ -201,15 +201,7 @@ mod tests {
             'a', 'Z', '0', '9', ' ', ' ', '\n', '\t', ':', '#', '-', '\'', '"', '\\', '{', '}',
             '[', '|', '>', '&', '*', '!', '%', '@', '\r', 'ü',
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..3_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 12) as usize;
-            let value: String = (0..len)
-                .map(|i| POOL[((state >> (i * 5)) % POOL.len() as u64) as usize])
-                .collect();
+        for value in crate::random_text::texts(&POOL, 3_000, 12) {
             round_trips(&value);
         }
     }

@@ -342,7 +342,7 @@ mod tests {
             'a', ' ', '1', '.', ')', '#', '>', '-', '+', '=', '<', '`', '\\', '*', '_', '[', '|',
             '{', '&', ';', '\n', '\u{85}', 'ü', ':',
         ];
-        for text in crate::random_text::texts(&POOL, 20_000, 9) {
+        for text in crate::random_text::texts(&POOL, 100_000, 9) {
             for table in [false, true] {
                 assert_eq!(inline(&text, table), escaped(&text, table), "{text:?}");
             }

@@ -768,12 +768,23 @@ impl Resolver<'_> {
             }
             ast::Sli::Raw { ratio } => (promql::dedent(&ratio.value), ratio.span),
         };
-        let probe = selector::expand(
-            &text.replace(WINDOW, "5m"),
-            &[Matcher::equal("__selector__", "x")],
-        );
-        self.check_query(QueryLanguage::PromQl, &probe, span, None)
-            .then_some(text)
+        let errors_before = self.errors.len();
+        if self.check_query(QueryLanguage::PromQl, &probe(&text), span, None) {
+            return Some(text);
+        }
+        // The ratio is checked as one query; when one of its parts is at fault on its own,
+        // the error points at that part rather than at `errors`.
+        if let ast::Sli::Ratio { errors, total } = sli {
+            let combined = self.errors.split_off(errors_before);
+            let parts = [errors, total].map(|part| {
+                let text = promql::dedent(&part.value);
+                self.check_query(QueryLanguage::PromQl, &probe(&text), part.span, None)
+            });
+            if parts.iter().all(|ok| *ok) {
+                self.errors.extend(combined);
+            }
+        }
+        None
     }
 
     fn slo_example(
@@ -871,6 +882,14 @@ fn sloth_metadata(
         ),
         meta("sloth_slo_info", "vector(1)".into()),
     ]
+}
+
+/// An SLI's text as a query to check: its window and selector filled in.
+fn probe(text: &str) -> String {
+    selector::expand(
+        &text.replace(WINDOW, "5m"),
+        &[Matcher::equal("__selector__", "x")],
+    )
 }
 
 /// `(max(short > (f * b)) without (sloth_window) and max(long > ...)) or (...)`, Sloth's shape.

@@ -3,13 +3,20 @@
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+/// How many threads may run at once. Asked once: the standard library reads the cgroup's CPU
+/// quota from several files each time, and a compile asks a few dozen times.
+pub(crate) fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+}
 
 /// `items.iter().map(f).collect()`, on up to as many threads as there are cores. Each thread
 /// takes the next item when it is done with one, so that a thread slowed by other work (the
 /// emitters run beside each other) leaves the rest to the others.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = cores();
     if threads < 2 || items.len() < 2 {
         return items.iter().map(f).collect();
     }
@@ -35,7 +42,7 @@ pub(crate) fn map_owned<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
 /// in input order: each item is dropped as soon as it is done with, so large items need not
 /// all live at once. Threads take the next item as [`map`]'s do.
 pub(crate) fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let threads = cores();
     if threads < 2 || items.len() < 2 {
         return items.into_iter().map(f).collect();
     }

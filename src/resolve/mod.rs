@@ -403,7 +403,7 @@ struct Resolver<'a> {
 
 /// `0..len` cut in one run per core, in order: the declarations each core resolves.
 fn runs(len: usize) -> Vec<std::ops::Range<usize>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::cores();
     let size = len.div_ceil(threads).max(1);
     (0..len)
         .step_by(size)

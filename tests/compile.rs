@@ -163,8 +163,9 @@ fn no_truncation_of_the_real_sources_makes_the_compiler_panic() {
     assert!(compiles > 100, "only {compiles} cases");
 }
 
-/// Enough alerts, over several files and groups, to be resolved in runs on several cores.
-fn many_alerts_in_groups(rules: &Path, broken: &[usize]) {
+/// Enough alerts or recording rules (`kind`), over several files and groups, to be resolved in
+/// runs on several cores; those numbered in `broken` use an unknown service.
+fn many_rules_in_groups(rules: &Path, kind: &str, broken: &[usize]) {
     std::fs::create_dir_all(rules).unwrap();
     let mut files = vec![String::from(
         "severity critical {}\nservice api { selector { job = \"api\" } }\ngroup slow \"slow\" { interval 5m }\n",
@@ -173,9 +174,15 @@ fn many_alerts_in_groups(rules: &Path, broken: &[usize]) {
     for i in 0..150 {
         let group = if i % 4 == 0 { "  group slow\n" } else { "" };
         let service = if broken.contains(&i) { "nosuch" } else { "api" };
-        files[i % 3].push_str(&format!(
-            "alert A{i} {{\n{group}  expr `up{{job=\"a{i}\"}} == 0`\n  severity critical\n  services [{service}]\n}}\n"
-        ));
+        let rule = match kind {
+            "alert" => format!(
+                "alert A{i} {{\n{group}  expr `up{{job=\"a{i}\"}} == 0`\n  severity critical\n  services [{service}]\n}}\n"
+            ),
+            _ => format!(
+                "record \"rec:r{i}\" {{\n{group}  expr `sum(up{{job=\"r{i}\"}})`\n  services [{service}]\n}}\n"
+            ),
+        };
+        files[i % 3].push_str(&rule);
     }
     for (n, text) in files.iter().enumerate() {
         let import = if n == 0 { "" } else { "import \"f0.wb\"\n" };
@@ -183,28 +190,28 @@ fn many_alerts_in_groups(rules: &Path, broken: &[usize]) {
     }
 }
 
-#[test]
-fn alerts_resolved_on_several_cores_keep_their_order_and_groups() {
+/// Alerts or recording rules resolved on several cores keep their order and groups.
+fn rules_keep_their_order_and_groups(kind: &str, listed_as: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("rules");
-    many_alerts_in_groups(&rules, &[]);
+    many_rules_in_groups(&rules, kind, &[]);
     let out = tmp.path().join("out");
     common::compile_ok(&rules, &out);
     let read = |n: usize| std::fs::read_to_string(out.join(format!("prometheus/f{n}.rules.yml")));
-    // The alerts of one group, in the order the rule file lists them.
+    // The rules of one group, in the order the rule file lists them.
     let listed = |text: &str, group: &str| -> Vec<usize> {
         let start = text.find(&format!("- name: {group}\n")).expect(group);
         let rest = &text[start + 1..];
         let end = rest.find("\n- name: ").unwrap_or(rest.len());
         rest[..end]
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("- alert: A"))
+            .filter_map(|l| l.trim().strip_prefix(listed_as))
             .map(|i| i.parse().unwrap())
             .collect()
     };
     let first = read(0).unwrap();
-    // Each file's own group holds its alerts in order; the declared group, in the file that
-    // declares it, every file's alerts that name it, in declaration order (file by file).
+    // Each file's own group holds its rules in order; the declared group, in the file that
+    // declares it, every file's rules that name it, in declaration order (file by file).
     for n in 0..3 {
         let text = read(n).unwrap();
         let own: Vec<usize> = (0..150).filter(|i| i % 3 == n && i % 4 != 0).collect();
@@ -217,18 +224,39 @@ fn alerts_resolved_on_several_cores_keep_their_order_and_groups() {
 }
 
 #[test]
-fn an_unknown_name_used_by_alerts_on_several_cores_is_reported_once_at_its_first_use() {
+fn alerts_resolved_on_several_cores_keep_their_order_and_groups() {
+    rules_keep_their_order_and_groups("alert", "- alert: A");
+}
+
+#[test]
+fn recording_rules_resolved_on_several_cores_keep_their_order_and_groups() {
+    rules_keep_their_order_and_groups("record", "- record: rec:r");
+}
+
+/// Compiles `many_rules_in_groups` with A5, A7 and A140 (or their recording rules) broken:
+/// the unknown service must be reported once, at the first use in declaration order.
+fn unknown_name_reported_once_at_its_first_use(kind: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("rules");
-    // A5 and A140 are in f2.wb, A7 in f1.wb: resolved in different runs.
-    many_alerts_in_groups(&rules, &[5, 7, 140]);
+    // 5 and 140 are in f2.wb, 7 in f1.wb: resolved in different runs.
+    many_rules_in_groups(&rules, kind, &[5, 7, 140]);
     let result = common::compile_command(&rules, &tmp.path().join("out"))
         .output()
         .unwrap();
     assert!(!result.status.success());
     let stderr = text(&result.stderr);
-    // Reported at A7 in f1.wb, the first in declaration order, with the later uses counted.
+    // Reported at 7 in f1.wb, the first in declaration order, with the later uses counted.
     assert_eq!(stderr.matches("`nosuch`").count(), 1, "{stderr}");
     assert!(stderr.contains("f1.wb:"), "{stderr}");
     assert!(stderr.contains("used again below"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_name_used_by_alerts_on_several_cores_is_reported_once_at_its_first_use() {
+    unknown_name_reported_once_at_its_first_use("alert");
+}
+
+#[test]
+fn an_unknown_name_used_by_recording_rules_on_several_cores_is_reported_once_at_its_first_use() {
+    unknown_name_reported_once_at_its_first_use("record");
 }

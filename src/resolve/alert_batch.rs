@@ -20,29 +20,9 @@ impl Resolver<'_> {
         (queries, thresholds): (&[Option<Query>], &[Option<Threshold>]),
         groups: &mut Groups,
     ) -> Vec<Alert> {
-        let resolved = if alerts.len() < PARALLEL_FROM {
-            alerts
-                .iter()
-                .map(|a| self.alert(a, model, queries, thresholds))
-                .collect()
-        } else {
-            let runs = super::runs(alerts.len());
-            let base = self.fork();
-            let done = crate::parallel::map(&runs, |range| {
-                let mut r = base.fork();
-                let resolved: Vec<_> = alerts[range.clone()]
-                    .iter()
-                    .map(|a| r.alert(a, model, queries, thresholds))
-                    .collect();
-                (resolved, r.errors)
-            });
-            let mut resolved = Vec::with_capacity(alerts.len());
-            for (run, errors) in done {
-                resolved.extend(run);
-                self.errors.extend(errors);
-            }
-            resolved
-        };
+        let resolved = self.in_runs(alerts, PARALLEL_FROM, |r, a| {
+            r.alert(a, model, queries, thresholds)
+        });
         let mut out = Vec::with_capacity(alerts.len());
         for (a, (variants, group)) in alerts.iter().zip(resolved) {
             let Some(declared) = group else { continue };

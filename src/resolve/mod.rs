@@ -7,6 +7,7 @@ mod alert_batch;
 mod alert_order;
 mod alertmanager_global;
 mod bounds;
+mod in_runs;
 // PromQL string literals are skipped alike wherever queries are read (the runbook lays them out).
 pub(crate) use bounds::skip_string;
 mod dashboard_url;
@@ -163,7 +164,7 @@ pub(crate) fn resolve(
     let route_tests = decls.route_tests.iter().map(|t| r.route_test(t)).collect();
     let (root, routing_span) = r.routing_root(&decls.routings, !decls.receivers.is_empty());
     let services = decls.services.iter().map(|s| r.service(s)).collect();
-    let queries: Vec<Option<Query>> = decls.queries.iter().map(|q| r.query(q)).collect();
+    let queries: Vec<Option<Query>> = r.in_runs(&decls.queries, PARALLEL_FROM, |r, q| r.query(q));
     let thresholds: Vec<Option<Threshold>> = decls
         .thresholds
         .iter()
@@ -216,10 +217,16 @@ pub(crate) fn resolve(
     let written = std::mem::take(&mut large.alerts);
     let mut alerts = r.alerts(&written, &model, (&queries, &thresholds), &mut groups);
     drop(written);
-    let mut records: Vec<Record> = decls
-        .records
-        .iter()
-        .filter_map(|rec| r.record(rec, &model, &queries, &mut groups))
+    let mut records: Vec<Record> = r
+        .in_runs(&decls.records, PARALLEL_FROM, |r, rec| {
+            r.record(rec, &model, &queries)
+        })
+        .into_iter()
+        .flatten()
+        .map(|(mut record, declared)| {
+            record.group = groups.of(declared, record.span, &r);
+            record
+        })
         .collect();
     let slo_defaults = r.slo_defaults(&decls.slo_defaults);
     // Each SLO's rules go to the group of its file, made in declaration order.
@@ -265,9 +272,12 @@ pub(crate) fn resolve(
         .map(|rule| r.policy_rule(rule, &queries, &thresholds))
         .collect();
     let written = std::mem::take(&mut large.dashboards);
-    let mut dashboards: Vec<Dashboard> = written
-        .iter()
-        .flat_map(|d| r.dashboards(d, &model, &queries, &thresholds))
+    let mut dashboards: Vec<Dashboard> = r
+        .in_runs(&written, PARALLEL_FROM, |r, d| {
+            r.dashboards(d, &model, &queries, &thresholds)
+        })
+        .into_iter()
+        .flatten()
         .collect();
     r.dashboard_links(&written, &mut dashboards);
     drop(written);
@@ -400,6 +410,10 @@ struct Resolver<'a> {
     /// template files are read.
     template_calls: Vec<(String, crate::source::Span)>,
 }
+
+/// Fewer queries, records or dashboards than this are resolved on one core: threads would
+/// cost more than they save (each parses PromQL, tens of microseconds).
+const PARALLEL_FROM: usize = 16;
 
 /// `0..len` cut in one run per core, in order: the declarations each core resolves.
 fn runs(len: usize) -> Vec<std::ops::Range<usize>> {

@@ -188,13 +188,14 @@ impl Resolver<'_> {
         }
     }
 
+    /// A recording rule's rules, and the group it names (`None`: its file's). Its `group`
+    /// index is set by [`Groups::of`] afterwards, in declaration order.
     pub(super) fn record(
         &mut self,
         rec: &ast::Record,
         model: &Model,
         queries: &[Option<Query>],
-        groups: &mut Groups,
-    ) -> Option<Record> {
+    ) -> Option<(Record, Option<usize>)> {
         if !is_metric_name(&rec.name.value) {
             self.errors.push(ResolveError::BadRecordName {
                 name: rec.name.value.clone(),
@@ -258,16 +259,18 @@ impl Resolver<'_> {
                 labels: labels.into(),
             });
         }
-        Some(Record {
+        let declared = group?;
+        let record = Record {
             name: rec.name.value.clone(),
             span: rec.name.span,
-            group: groups.of(group?, rec.name.span, self),
+            group: 0,
             order: (rec.name.span.file.0 as usize, rec.name.span.start + 1),
             queries: used,
             language,
             rules,
             description: rec.description.as_ref().map(|d| d.value.clone()),
-        })
+        };
+        Some((record, declared))
     }
 
     /// Replaces every `${name}` of a rule expression with the named query, in parentheses

@@ -25,18 +25,14 @@ use crate::resolve::model::Model;
 pub(crate) fn check(model: &Model) -> Vec<CheckError> {
     // Routing every rule's labels is the costliest check in a large source: it runs on a
     // core of its own while the others run here.
-    let (mut errors, routed) = std::thread::scope(|scope| {
-        let routes = scope.spawn(|| {
+    let (routed, mut errors) = crate::parallel::both(
+        || {
             let mut errors = Vec::new();
             alert_routes::check(model, &mut errors);
             errors
-        });
-        let errors = others(model);
-        let routed = routes
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (errors, routed)
-    });
+        },
+        || others(model),
+    );
     errors.extend(routed);
     errors
 }

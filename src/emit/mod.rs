@@ -64,18 +64,17 @@ pub(crate) fn emit_to(
 ) -> Result<(), Vec<runbook::EmitError>> {
     let give = |artifacts: Vec<Artifact>| artifacts.into_iter().for_each(sink);
     // The runbook is the slowest target: render it on another core meanwhile.
-    let runbook = std::thread::scope(|scope| {
-        let runbook = scope.spawn(|| stage("runbook", || runbook::emit(model, templates, sink)));
-        stage("prometheus", || prometheus::emit(model, sink));
-        give(stage("operator", || operator::emit(model)));
-        give(stage("rulers", || ruler::emit(model)));
-        give(stage("alertmgr", || alertmanager::emit(model)));
-        stage("grafana", || grafana::emit(model, sink));
-        give(stage("promtool", || promtool_tests::emit(model)));
-        runbook
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
+    let (runbook, ()) = crate::parallel::both(
+        || stage("runbook", || runbook::emit(model, templates, sink)),
+        || {
+            stage("prometheus", || prometheus::emit(model, sink));
+            give(stage("operator", || operator::emit(model)));
+            give(stage("rulers", || ruler::emit(model)));
+            give(stage("alertmgr", || alertmanager::emit(model)));
+            stage("grafana", || grafana::emit(model, sink));
+            give(stage("promtool", || promtool_tests::emit(model)));
+        },
+    );
     runbook?;
     sink(Artifact {
         path: "docs/lints.md".to_string(),

@@ -76,8 +76,9 @@ pub(super) struct Stream<'a> {
     tree: Tree,
     old: Manifest,
     state: Mutex<State>,
-    /// Serialises directory creation in the staging tree.
-    dirs: Mutex<bool>,
+    /// Serialises directory creation in the staging tree: the directories made there so far,
+    /// `None` until the stage itself is made.
+    dirs: Mutex<Option<BTreeSet<PathBuf>>>,
 }
 
 #[derive(Default)]
@@ -122,7 +123,7 @@ impl<'a> Stream<'a> {
                 manifest,
                 ..State::default()
             }),
-            dirs: Mutex::new(false),
+            dirs: Mutex::new(None),
         })
     }
 
@@ -189,12 +190,20 @@ impl<'a> Stream<'a> {
     fn stage_file(&self, stage: &Path, artifact: &Artifact) -> Result<(), WriteError> {
         let relative = Path::new(&artifact.path);
         {
-            let mut made = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
-            if !*made {
-                super::stage::make_stage(self.out, stage)?;
-                *made = true;
+            let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+            let made = match dirs.as_mut() {
+                Some(made) => made,
+                None => {
+                    super::stage::make_stage(self.out, stage)?;
+                    dirs.insert(BTreeSet::new())
+                }
+            };
+            // Most files go into a directory made for an earlier one: no need to look again.
+            let parent = relative.parent().unwrap_or(Path::new(""));
+            if !made.contains(parent) {
+                super::stage::make_parents(self.out, stage, relative)?;
+                made.insert(parent.to_path_buf());
             }
-            super::stage::make_parents(self.out, stage, relative)?;
         }
         super::stage::write_part(&stage.join(relative), &artifact.bytes)
     }

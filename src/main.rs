@@ -589,18 +589,18 @@ fn write_output(
     };
     let mut output = opened.map_err(|e| fail(&[e]))?;
     let planned = output.stream(rules, only, *force, *check).map(|streamer| {
-        // One thread compares and stages files while the emitters make more; the queue
-        // is short, so that finished files do not pile up in memory.
+        // This thread compares and stages files while the emitters make more on the pool's
+        // threads; the queue is short, so that finished files do not pile up in memory.
         let (send, receive) = std::sync::mpsc::sync_channel::<Artifact>(32);
-        let emitted = std::thread::scope(|scope| {
-            let streamer = &streamer;
-            let writer = scope.spawn(move || receive.into_iter().for_each(|a| streamer.put(a)));
-            let emitted = checked.emit_to(sources, &|artifact| {
-                let _ = send.send(artifact);
+        let mut emitted = Ok(());
+        rayon::in_place_scope(|scope| {
+            let emitted = &mut emitted;
+            scope.spawn(move |_| {
+                *emitted = checked.emit_to(sources, &|artifact| {
+                    let _ = send.send(artifact);
+                });
             });
-            drop(send);
-            let _ = writer.join();
-            emitted
+            receive.into_iter().for_each(|a| streamer.put(a));
         });
         let plan = watchbook::timing::stage("plan", || streamer.finish());
         (emitted, plan)

@@ -169,6 +169,9 @@ fn checked(
     sources: &mut SourceMap,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Checked, Vec<Diagnostic>> {
+    if templates.is_none() {
+        rayon::spawn(emit::runbook::prepare_built_in);
+    }
     let model = model(rules_dir, sources, warnings)?;
     let templates = match templates {
         Some(dir) => load::templates(dir, &TEMPLATE_NAMES).map_err(|e| vec![e.to_diagnostic()])?,

@@ -157,6 +157,12 @@ static BUILT_IN: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(
     })
 });
 
+/// Compiles the built-in templates now, so that the runbook need not wait for them: called on
+/// the pool while the sources are parsed and resolved, when a core is often idle.
+pub(crate) fn prepare_built_in() {
+    LazyLock::force(&BUILT_IN);
+}
+
 /// Renders the runbook, handing each file to `sink` as it is made (a team's page as soon as
 /// it is rendered; the rest once every link is checked); `overrides` replaces built-in
 /// templates by name. On an error, some pages may have been handed over already.

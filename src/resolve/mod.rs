@@ -411,8 +411,9 @@ struct Resolver<'a> {
     template_calls: Vec<(String, crate::source::Span)>,
 }
 
-/// Fewer queries, records or dashboards than this are resolved on one core: threads would
-/// cost more than they save (each parses PromQL, tens of microseconds).
+/// Fewer queries, records or dashboards than this are resolved on one core: handing work to
+/// the pool would cost more than it saves (a query or record parses its PromQL, a dashboard
+/// expands its panels' queries: tens of microseconds each).
 const PARALLEL_FROM: usize = 16;
 
 /// `0..len` cut in one run per core, in order: the declarations each core resolves.

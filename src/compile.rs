@@ -142,8 +142,9 @@ fn run(
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let checked = checked(rules_dir, templates, sources, warnings)?;
     let artifacts = timing::stage("emit", || emit::emit(&checked.model, &checked.templates));
-    // Freeing a large model takes a while and nothing waits for it.
-    std::thread::spawn(move || drop(checked));
+    // Freeing a large model takes a while and nothing waits for it: the pool does it, which
+    // is already running (a thread of its own would have to start first).
+    rayon::spawn(move || drop(checked));
     artifacts.map_err(|errors| emit_diagnostics(errors, sources))
 }
 
@@ -222,8 +223,9 @@ impl Checked {
         sink: &(dyn Fn(Artifact) + Sync),
     ) -> Result<(), Vec<Diagnostic>> {
         let emitted = timing::stage("emit", || emit::emit_to(&self.model, &self.templates, sink));
-        // Freeing a large model takes a while and nothing waits for it.
-        std::thread::spawn(move || drop(self));
+        // Freeing a large model takes a while and nothing waits for it: the pool does it, which
+        // is already running (a thread of its own would have to start first).
+        rayon::spawn(move || drop(self));
         emitted.map_err(|errors| emit_diagnostics(errors, sources))
     }
 }

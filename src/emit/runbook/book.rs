@@ -71,18 +71,17 @@ pub(super) fn book_toml(project: &str) -> String {
     toml::to_string(&book).unwrap_or_else(|_| "[book]\nsrc = \"src\"\n".to_string())
 }
 
-/// The book's chapters: the document's sections, the alerts chapter listing the alerts
-/// (their sections are their pages) when each alert has a page, and those pages.
-pub(super) fn chapters(
+/// The book's chapters for the document's sections: the same text, except the alerts chapter
+/// when each alert has a page (`listed`): it lists the alerts, whose sections are their pages.
+pub(super) fn section_chapters(
     env: &Environment,
     context: &minijinja::Value,
     toc: &[TocEntry],
-    alert_pages: Vec<AlertPage>,
+    listed: bool,
 ) -> Result<Vec<(String, String)>, Vec<EmitError>> {
-    let mut chapters: Vec<(String, String)> = Vec::with_capacity(toc.len() + alert_pages.len());
+    let mut chapters: Vec<(String, String)> = Vec::with_capacity(toc.len());
     for s in toc {
-        let text = if s.file == "alerts.md" && !alert_pages.is_empty() {
-            // The book's chapter lists the alerts; their sections are their pages.
+        let text = if s.file == "alerts.md" && listed {
             let listed = minijinja::context! { book => true, ..context.clone() };
             render(env, "alerts.md", listed)
                 .map(|t| collapse_blank_lines(&t))
@@ -92,6 +91,5 @@ pub(super) fn chapters(
         };
         chapters.push((s.file.clone(), text));
     }
-    chapters.extend(alert_pages.into_iter().map(|p| (p.file, p.text)));
     Ok(chapters)
 }

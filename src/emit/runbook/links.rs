@@ -84,33 +84,35 @@ fn line_links(line: usize, content: &str, out: &mut Vec<(usize, String)>) {
 }
 
 /// In the book each section is a chapter: a `#anchor` link to another chapter's heading
-/// becomes `chapter.md#anchor`.
-pub(super) fn link_across_chapters(chapters: &[(String, String)]) -> Vec<(String, String)> {
+/// becomes `chapter.md#anchor`. Each heading's chapter, the first that has it.
+pub(super) fn homes<'a>(
+    chapters: impl Iterator<Item = (&'a str, &'a str)>,
+) -> HashMap<String, &'a str> {
     let mut home: HashMap<String, &str> = HashMap::new();
     for (file, text) in chapters {
         for (_, id) in anchors(text) {
             home.entry(id).or_insert(file);
         }
     }
-    chapters
-        .iter()
-        .map(|(file, text)| {
-            // One pass over the text: every `](#id)` whose heading is in another chapter.
-            let mut out = String::with_capacity(text.len() + 256);
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find("](#") {
-                let after = &rest[at + 3..];
-                let id = after.split(')').next().unwrap_or_default();
-                out.push_str(&rest[..at + 2]);
-                if let Some(other) = home.get(id).filter(|other| **other != file.as_str()) {
-                    out.push_str(other);
-                }
-                rest = &rest[at + 2..];
-            }
-            out.push_str(rest);
-            (file.clone(), out)
-        })
-        .collect()
+    home
+}
+
+/// `text` of chapter `file`, with every `](#id)` whose heading is in another chapter (by
+/// [`homes`]) pointed at that chapter: one pass over the text.
+pub(super) fn relink(file: &str, text: &str, home: &HashMap<String, &str>) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(at) = rest.find("](#") {
+        let after = &rest[at + 3..];
+        let id = after.split(')').next().unwrap_or_default();
+        out.push_str(&rest[..at + 2]);
+        if let Some(other) = home.get(id).filter(|other| **other != file) {
+            out.push_str(other);
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What the checks need of one rendered markdown file: its headings' anchors and its links,

@@ -200,12 +200,16 @@ pub(crate) fn emit(
     let context = crate::timing::stage("rb-value", || minijinja::Value::from_serialize(built));
     let mut errors = Vec::new();
     let mut toc = Vec::new();
-    for section in RUNBOOK_SECTIONS {
+    // The sections read the same context and nothing else: rendered on every core, in order.
+    let rendered = crate::parallel::map(&RUNBOOK_SECTIONS, |&section| {
         let file = format!("{section}.md");
-        match render(env, &file, &context) {
+        render(env, &file, &context).map(|text| (section, file, text))
+    });
+    for section in rendered {
+        match section {
             // A chapter with nothing under its heading is left out.
-            Ok(text) if is_empty_chapter(&text) => {}
-            Ok(text) => {
+            Ok((_, _, text)) if is_empty_chapter(&text) => {}
+            Ok((section, file, text)) => {
                 let title = text
                     .lines()
                     .find_map(|l| l.strip_prefix("## "))
@@ -235,6 +239,29 @@ pub(crate) fn emit(
     } else {
         book::alert_pages(env, model, &context)?
     };
+    // The book's alert pages are handed over as soon as they link to the other chapters, so
+    // that they are written while the rest is rendered.
+    let chapters = book::section_chapters(env, &context, &toc, !alert_pages.is_empty())?;
+    let home = links::homes(
+        chapters
+            .iter()
+            .map(|(file, text)| (file.as_str(), text.as_str()))
+            .chain(
+                alert_pages
+                    .iter()
+                    .map(|p| (p.file.as_str(), p.text.as_str())),
+            ),
+    );
+    let mut scans = crate::parallel::map(&alert_pages, |page| {
+        let text = links::relink(&page.file, &page.text, &home);
+        let path = format!("runbook/book/src/{}", page.file);
+        let scan = links::Scan::new(path.clone(), &text);
+        sink(Artifact {
+            path,
+            bytes: text.into_bytes(),
+        });
+        scan
+    });
     let summary_alerts: Vec<minijinja::Value> = alert_pages
         .iter()
         .map(|p| minijinja::context! { title => &p.title, file => safe(p.file.clone()) })
@@ -284,16 +311,14 @@ pub(crate) fn emit(
             scan
         }))
     });
-    let mut scans = Vec::new();
     for page in page_scans {
         scans.extend(page.map_err(|e| vec![e])?);
     }
     files.push(("runbook/book/book.toml".into(), book_toml));
     files.push(("runbook/book/src/SUMMARY.md".into(), summary));
     files.push(("runbook/book/src/README.md".into(), readme));
-    let chapters = book::chapters(env, &context, &toc, alert_pages)?;
-    for (file, text) in crate::timing::stage("rb-across", || links::link_across_chapters(&chapters))
-    {
+    for (file, text) in &chapters {
+        let text = links::relink(file, text, &home);
         files.push((format!("runbook/book/src/{file}"), text));
     }
     scans.extend(crate::timing::stage("rb-scan", || links::scan(&files)));

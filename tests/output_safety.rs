@@ -418,3 +418,50 @@ fn a_file_where_a_generated_directory_goes_changes_nothing() {
     assert_eq!(snapshot_dir(&out), before);
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
+
+#[test]
+fn a_new_output_killed_at_any_point_is_absent_or_whole_and_leaves_nothing_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    copy_dir(&root().join("rules"), &rules);
+    let expected_dir = tmp.path().join("expected");
+    assert!(compile(&rules, &expected_dir, &[]).status.success());
+    let expected = snapshot_dir(&expected_dir);
+    let out = tmp.path().join("out");
+    let mut seen = [0, 0];
+    // New files wait in a parts directory beside the output until the tree is switched in.
+    for step in 0..150u64 {
+        if step >= 40 && seen[0] > 0 && seen[1] > 0 {
+            break;
+        }
+        let _ = std::fs::remove_dir_all(&out);
+        let mut child = compile_command(&rules, &out)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(step * 4));
+        let _ = child.kill();
+        let _ = child.wait();
+        match std::fs::symlink_metadata(&out) {
+            Err(_) => seen[0] += 1,
+            Ok(_) => {
+                assert_eq!(snapshot_dir(&out), expected, "step {step}");
+                seen[1] += 1;
+            }
+        }
+        // The next run deletes what the dead one left beside the output.
+        let _ = std::fs::remove_dir_all(&out);
+        let again = compile(&rules, &out, &[]);
+        assert!(again.status.success(), "{}", text(&again.stderr));
+        assert!(
+            leftovers(&out).is_empty(),
+            "step {step}: {:?}",
+            leftovers(&out)
+        );
+        assert_eq!(snapshot_dir(&out), expected, "step {step}");
+    }
+    assert!(
+        seen[0] > 0 && seen[1] > 0,
+        "kills landed only on one side: {seen:?}"
+    );
+}

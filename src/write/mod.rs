@@ -159,16 +159,18 @@ impl Output {
             rules: relative(&self.dir, &rules),
             force,
             diff,
-            stage: staged.then(|| self.sibling("stage", std::process::id())),
+            parts: staged.then(|| self.sibling("parts", std::process::id())),
         })
     }
 
     /// Removes what a stream staged, when the compile stops before [`Output::apply`].
     pub fn discard(&mut self) {
-        let stage = self.sibling("stage", std::process::id());
+        let pid = std::process::id();
+        let stage = self.sibling("stage", pid);
         if std::fs::symlink_metadata(&stage).is_ok() {
             self.warnings.extend(reclaim::reclaim(&stage, &self.dir));
         }
+        reclaim::remove_parts(&self.sibling("parts", pid));
     }
 
     /// Carries out a plan: the whole new tree or nothing.
@@ -178,9 +180,10 @@ impl Output {
             return Ok(());
         }
         let pid = std::process::id();
-        let stage = self.sibling("stage", pid);
-        if let Err(e) = stage::build(&self.dir, &stage, plan) {
+        let (stage, parts) = (self.sibling("stage", pid), self.sibling("parts", pid));
+        if let Err(e) = stage::build(&self.dir, &stage, &parts, plan) {
             self.warnings.extend(reclaim::reclaim(&stage, &self.dir));
+            reclaim::remove_parts(&parts);
             return Err(e);
         }
         let swapped = match stage::switch(&stage, &self.dir, &self.sibling("old", pid)) {
@@ -226,14 +229,23 @@ impl Output {
                 let pid = rest
                     .strip_prefix("stage-")
                     .or_else(|| rest.strip_prefix("old-"))
+                    .or_else(|| rest.strip_prefix("parts-"))
                     .and_then(|p| p.parse::<i32>().ok());
                 pid.is_some_and(|p| !alive(p)) && e.file_type().is_ok_and(|t| t.is_dir())
             })
             .map(|e| e.path())
             .collect();
         dead.sort();
+        let parts = format!("{prefix}parts-");
         for dir in dead {
-            self.warnings.extend(reclaim::reclaim(&dir, &self.dir));
+            if dir
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&parts))
+            {
+                reclaim::remove_parts(&dir);
+            } else {
+                self.warnings.extend(reclaim::reclaim(&dir, &self.dir));
+            }
         }
     }
 }

@@ -13,9 +13,9 @@ use std::sync::Mutex;
 pub struct Change {
     pub path: String,
     pub old: Option<Vec<u8>>,
-    /// The new bytes; empty when they were streamed into the staging directory already.
+    /// The new bytes; empty when they were streamed into the parts directory already.
     pub new: Vec<u8>,
-    /// Whether the new file waits in the staging directory, under its part name.
+    /// Whether the new file waits in the parts directory (see [`super::stage`]).
     pub(super) staged: bool,
 }
 
@@ -60,24 +60,24 @@ pub(super) struct Request<'a> {
     pub force: bool,
     /// Keep the old bytes of changed files, to show a diff; nothing is staged.
     pub diff: bool,
-    /// Where new files are streamed as they come (created on the first one); `None` keeps
-    /// them in memory.
-    pub stage: Option<PathBuf>,
+    /// The parts directory, where new files are streamed as they come (created on the first
+    /// one); `None` keeps them in memory.
+    pub parts: Option<PathBuf>,
 }
 
 /// A plan being made while the artifacts arrive, from any thread: each is compared with the
-/// file it replaces and, when it differs, written into the staging directory at once, so
-/// that the output is never held in memory whole.
+/// file it replaces and, when it differs, written into the parts directory at once, so that
+/// the output is never held in memory whole.
 pub(super) struct Stream<'a> {
     out: &'a Path,
     only: Option<&'a str>,
     diff: bool,
-    stage: Option<PathBuf>,
+    parts: Option<PathBuf>,
     tree: Tree,
     old: Manifest,
     state: Mutex<State>,
-    /// Serialises directory creation in the staging tree: the directories made there so far,
-    /// `None` until the stage itself is made.
+    /// Serialises directory creation in the parts directory: the directories made there so
+    /// far, `None` until the parts directory itself is made.
     dirs: Mutex<Option<BTreeSet<PathBuf>>>,
 }
 
@@ -116,7 +116,7 @@ impl<'a> Stream<'a> {
             out,
             only: request.only,
             diff: request.diff,
-            stage: request.stage,
+            parts: request.parts,
             tree,
             old,
             state: Mutex::new(State {
@@ -159,8 +159,8 @@ impl<'a> Stream<'a> {
         let hash = super::manifest::hash(&artifact.bytes);
         let change = if same {
             None
-        } else if let (Some(stage), false) = (&self.stage, self.diff) {
-            self.stage_file(stage, &artifact)?;
+        } else if let (Some(parts), false) = (&self.parts, self.diff) {
+            self.stage_file(parts, &artifact)?;
             Some(Change {
                 path: artifact.path.clone(),
                 old: None,
@@ -184,28 +184,28 @@ impl<'a> Stream<'a> {
         Ok(())
     }
 
-    /// Writes a new file into the staging directory under its part name; the stage is made
-    /// on the first one. A part file is always the writer's: should this process die, the
-    /// next run deletes it.
-    fn stage_file(&self, stage: &Path, artifact: &Artifact) -> Result<(), WriteError> {
+    /// Writes a new file into the parts directory, under its own name; the directory is made
+    /// on the first one. Everything in it is the writer's: should this process die, the next
+    /// run deletes it whole.
+    fn stage_file(&self, parts: &Path, artifact: &Artifact) -> Result<(), WriteError> {
         let relative = Path::new(&artifact.path);
         {
             let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
             let made = match dirs.as_mut() {
                 Some(made) => made,
                 None => {
-                    super::stage::make_stage(self.out, stage)?;
+                    super::stage::make_stage(self.out, parts)?;
                     dirs.insert(BTreeSet::new())
                 }
             };
             // Most files go into a directory made for an earlier one: no need to look again.
             let parent = relative.parent().unwrap_or(Path::new(""));
             if !made.contains(parent) {
-                super::stage::make_parents(self.out, stage, relative)?;
+                super::stage::make_parents(self.out, parts, relative)?;
                 made.insert(parent.to_path_buf());
             }
         }
-        super::stage::write_part(&stage.join(relative), &artifact.bytes)
+        super::stage::create(&parts.join(relative), &artifact.bytes)
     }
 
     /// The plan: what changed, what goes, and the new manifest.

@@ -1,6 +1,7 @@
 //! Emptying a tree the writer left beside the output: the old tree after a switch, a staged
-//! tree that failed, or either of them left by a process that died. Nothing is deleted that
-//! cannot be had again:
+//! tree that failed, or either of them left by a process that died (a parts directory, where
+//! new files wait, is the writer's alone and goes whole). Nothing is deleted that cannot be had
+//! again:
 //! - a file that is also in the live output (the same inode: a hard link we made);
 //! - a file being written (`.watchbook-part`);
 //! - a file that the tree's own manifest lists with its exact bytes (generated output).
@@ -63,6 +64,15 @@ pub(super) fn reclaim(dir: &Path, out: &Path) -> Vec<WriteError> {
     let _ = std::fs::remove_file(dir.join(MANIFEST));
     let _ = std::fs::remove_dir(dir);
     warnings
+}
+
+/// Removes a parts directory (see [`super::stage`]) whole: everything in it was written by
+/// the process whose directory it is, and none of it was ever in the output. Links in it are
+/// removed, never followed.
+pub(super) fn remove_parts(dir: &Path) {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// Whether `a` and `b` are one file (hard links), or links to the same target.

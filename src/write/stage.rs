@@ -2,9 +2,13 @@
 //!
 //! The staging directory is a sibling of the output (same file system, so links and renames
 //! work). It receives hard links to every file of the old tree that stays (foreign files and
-//! unchanged generated ones), copies of foreign symlinks and directories, and the new files,
-//! each written to a `.watchbook-part` name, then renamed; the whole staged tree is synced to
-//! disk in one call before the switch. On Linux,
+//! unchanged generated ones), copies of foreign symlinks and directories, and the new files.
+//! New files are streamed as they are made into another sibling, the parts directory, under
+//! their own names: everything in it is the writer's. Once the manifest is in the stage, the
+//! parts are moved in, a whole directory in one rename where the stage has none of that name
+//! (in a new output, a handful of renames for every file). Files written at the end are
+//! written to a `.watchbook-part` name, then renamed. The whole staged tree is synced to disk
+//! in one call before the switch. On Linux,
 //! `renameat2(RENAME_EXCHANGE)` swaps the two trees in one step: a reader sees the old tree or
 //! the new one, never a mix, whenever the process dies.
 
@@ -20,12 +24,10 @@ use std::path::{Path, PathBuf};
 /// The suffix of a file being written; such a file in a staging directory is always ours.
 pub(super) const PART: &str = ".watchbook-part";
 
-/// Fills `stage` (which must not exist) with the tree the plan describes.
-pub(super) fn build(out: &Path, stage: &Path, plan: &Plan) -> Result<(), WriteError> {
-    // A stream may have made the stage and put files in it already.
-    if !stage.is_dir() {
-        make_stage(out, stage)?;
-    }
+/// Fills `stage` (which must not exist) with the tree the plan describes, the new files
+/// streamed into `parts` (if any) moved in.
+pub(super) fn build(out: &Path, stage: &Path, parts: &Path, plan: &Plan) -> Result<(), WriteError> {
+    make_stage(out, stage)?;
     let replaced = plan.replaced();
     // Directories that held our files are made again only when something goes in them, so
     // that a directory emptied by removals disappears; any other directory is foreign.
@@ -60,24 +62,47 @@ pub(super) fn build(out: &Path, stage: &Path, plan: &Plan) -> Result<(), WriteEr
             }
         }
     }
-    // The manifest goes first: should this process die, every file it then writes is one
-    // the manifest lists, which tells the next run that it may delete it.
+    // The manifest goes first: should this process die, every file it then writes or moves
+    // in is one the manifest lists, which tells the next run that it may delete it.
     let (manifest, files): (Vec<_>, Vec<_>) = plan.changes.iter().partition(|c| c.path == MANIFEST);
     for change in manifest.into_iter().chain(files) {
+        if change.staged {
+            continue;
+        }
         let relative = Path::new(&change.path);
         let path = stage.join(relative);
-        if change.staged {
-            std::fs::rename(part_name(&path), &path).map_err(|e| io(&path, e))?;
-        } else {
-            make_parents(out, stage, relative)?;
-            write_part(&path, &change.new)?;
-            std::fs::rename(part_name(&path), &path).map_err(|e| io(&path, e))?;
-        }
+        make_parents(out, stage, relative)?;
+        write_part(&path, &change.new)?;
+        std::fs::rename(part_name(&path), &path).map_err(|e| io(&path, e))?;
+    }
+    if plan.changes.iter().any(|c| c.staged) {
+        merge(parts, stage)?;
     }
     sync_tree(stage)
 }
 
-/// The staging directory, with the output's permissions.
+/// Moves everything in `from` into `to`, then removes `from`: an entry `to` lacks in one
+/// rename (a whole directory at once), a directory both have entry by entry. A file of the
+/// same name in both is a bug of ours: an error, nothing replaced.
+fn merge(from: &Path, to: &Path) -> Result<(), WriteError> {
+    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
+        let entry = entry.map_err(|e| io(from, e))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        match std::fs::symlink_metadata(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                rename_no_replace(&source, &target)?
+            }
+            Ok(meta) if meta.is_dir() && entry.file_type().is_ok_and(|t| t.is_dir()) => {
+                merge(&source, &target)?
+            }
+            Ok(_) => return Err(io(&target, std::io::ErrorKind::AlreadyExists)),
+            Err(e) => return Err(io(&target, e)),
+        }
+    }
+    std::fs::remove_dir(from).map_err(|e| io(from, e))
+}
+
+/// The staging (or parts) directory, with the output's permissions.
 pub(super) fn make_stage(out: &Path, stage: &Path) -> Result<(), WriteError> {
     make_dir(stage, out.is_dir().then_some(out))
 }
@@ -89,10 +114,14 @@ fn part_name(path: &Path) -> PathBuf {
 }
 
 /// Writes a file in full under its part name (`NAME.watchbook-part`); [`build`] gives it its
-/// name once the manifest is in place. Scripts (a `#!` line) are executable; the umask
-/// applies as for any file.
-pub(super) fn write_part(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let part = part_name(path);
+/// name once the manifest is in place.
+fn write_part(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    create(&part_name(path), bytes)
+}
+
+/// Creates the file `path` (which must not exist) with `bytes`. Scripts (a `#!` line) are
+/// executable; the umask applies as for any file.
+pub(super) fn create(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let mode = if bytes.starts_with(b"#!") {
         0o755
     } else {
@@ -102,8 +131,8 @@ pub(super) fn write_part(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .write(true)
         .create_new(true)
         .mode(mode)
-        .open(&part)
-        .map_err(|e| io(&part, e))?;
+        .open(path)
+        .map_err(|e| io(path, e))?;
     file.write_all(bytes).map_err(|e| io(path, e))
 }
 

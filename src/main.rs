@@ -590,17 +590,23 @@ fn write_output(
     let mut output = opened.map_err(|e| fail(&[e]))?;
     let planned = output.stream(rules, only, *force, *check).map(|streamer| {
         // This thread compares and stages files while the emitters make more on the pool's
-        // threads; the queue is short, so that finished files do not pile up in memory.
+        // threads; the queue is short, so that finished files do not pile up in memory. When
+        // it is full, the emitter stages its file itself rather than wait.
         let (send, receive) = std::sync::mpsc::sync_channel::<Artifact>(32);
         let mut emitted = Ok(());
+        let staging = &streamer;
         rayon::in_place_scope(|scope| {
             let emitted = &mut emitted;
             scope.spawn(move |_| {
                 *emitted = checked.emit_to(sources, &|artifact| {
-                    let _ = send.send(artifact);
+                    if let Err(std::sync::mpsc::TrySendError::Full(artifact)) =
+                        send.try_send(artifact)
+                    {
+                        staging.put(artifact);
+                    }
                 });
             });
-            receive.into_iter().for_each(|a| streamer.put(a));
+            receive.into_iter().for_each(|a| staging.put(a));
         });
         let plan = watchbook::timing::stage("plan", || streamer.finish());
         (emitted, plan)

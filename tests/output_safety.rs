@@ -317,14 +317,7 @@ fn a_compile_killed_at_any_point_leaves_the_old_tree_or_the_new_one() {
             break;
         }
         // Swap the new rules in with `--force` (they are another directory).
-        let mut child = compile_command(&new_rules, &out)
-            .arg("--force")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(step * 4));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(compile_command(&new_rules, &out).arg("--force"), step);
         let tree = normalized(snapshot_dir(&out));
         if tree == normalized(old.clone()) {
             seen[0] += 1;
@@ -352,6 +345,15 @@ fn a_compile_killed_at_any_point_leaves_the_old_tree_or_the_new_one() {
         seen[0] > 0 && seen[1] > 0,
         "kills landed only on one side: {seen:?}"
     );
+}
+
+/// Starts `compile` and kills it after `step` times 4 ms: kills at growing delays land
+/// across the whole of a compile.
+fn kill_after(compile: &mut Command, step: u64) {
+    let mut child = compile.stderr(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(step * 4));
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// A tree with its manifest's `# rules:` line dropped: the kill test compiles from two rules
@@ -435,13 +437,7 @@ fn a_new_output_killed_at_any_point_is_absent_or_whole_and_leaves_nothing_beside
             break;
         }
         let _ = std::fs::remove_dir_all(&out);
-        let mut child = compile_command(&rules, &out)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(step * 4));
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(&mut compile_command(&rules, &out), step);
         match std::fs::symlink_metadata(&out) {
             Err(_) => seen[0] += 1,
             Ok(_) => {
